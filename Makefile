@@ -1,0 +1,78 @@
+# Tribune: `make run` serves the site with demo content; `make test` runs the suite.
+# Both set up .venv from requirements.lock on first use, so they work on a new
+# machine that has only Python 3.12+ and make.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 \
+	&& { echo $$p; break; }; done)
+
+DEV_ENV := DJANGO_DEBUG=1
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/tribune
+PYTEST_ARGS ?=
+
+.PHONY: help run test test-postgres lint format migrations-check deploy-check browser clean
+
+help:
+	@echo "make run            serve the site with demo content at http://127.0.0.1:8000/"
+	@echo "make test           run the whole suite (unit, integration, browser) on SQLite"
+	@echo "make test-postgres  the same suite on PostgreSQL ($(POSTGRES_URL))"
+	@echo "make lint           ruff (lint and format check) and djlint"
+	@echo "make format         apply ruff format and djlint reformat"
+
+$(STAMP): requirements.lock
+	@if [ -z "$(PYTHON)" ]; then echo "Tribune needs Python 3.12 or newer; none was found on PATH." >&2; exit 1; fi
+	@echo "Setting up $(VENV) with $$($(PYTHON) --version)"
+	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --requirement requirements.lock
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+	@echo "Tribune is starting at http://127.0.0.1:8000/ (Ctrl+C stops it)"
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The browser tests drive a real Chromium: Debian's package where we can install
+# it (as root), Playwright's own download elsewhere.
+browser: $(STAMP)
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+		|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; \
+	else $(BIN)/playwright install chromium; fi
+
+test: browser
+	$(DEV_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: browser
+	$(DEV_ENV) DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
+	$(BIN)/djlint templates --check
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djlint templates --reformat --quiet || true
+
+migrations-check: $(STAMP)
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Production values: debug off, a real-looking secret, HTTPS everywhere.
+deploy-check: $(STAMP)
+	DJANGO_SECRET_KEY="$$(head -c 48 /dev/urandom | base64)" DJANGO_ALLOWED_HOSTS=tribune.example.org \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles

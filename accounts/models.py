@@ -1,0 +1,37 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person with an account: reader, editor, moderator or administrator."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    display_name = models.CharField(
+        _("display name"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown on your comments and, for staff, on your articles."),
+    )
+    byline_title = models.CharField(
+        _("byline title"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown after your name on articles, e.g. “Senior Researcher”."),
+    )
+    bio = models.TextField(_("short bio"), max_length=1000, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.public_name
+
+    @property
+    def public_name(self) -> str:
+        """The name shown to other people: display name, full name or username."""
+        return self.display_name or self.get_full_name() or self.username

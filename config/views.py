@@ -1,0 +1,71 @@
+"""Site-wide views: the health check and the error pages."""
+
+import logging
+
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Report whether the database and the cache answer; 503 if either does not."""
+    checks = {"database": _database_ok(), "cache": _cache_ok()}
+    healthy = all(checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+    )
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except DatabaseError:
+        logger.exception("Health check: the database did not answer.")
+        return False
+
+
+def _cache_ok() -> bool:
+    try:
+        cache.set("healthz", "ok", timeout=10)
+        return cache.get("healthz") == "ok"
+    except (ConnectionError, OSError):
+        logger.exception("Health check: the cache did not answer.")
+        return False
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", {"reason": _reason(exception)}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors: whatever broke may be what they rely on.
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def _reason(exception: Exception | None) -> str:
+    """The message a view put in PermissionDenied, when it wrote one for people."""
+    if exception is None:
+        return ""
+    message = str(exception)
+    return message if message and message != "None" else ""
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A missing or stale CSRF token: explain it in words, not in jargon."""
+    return render(request, "403_csrf.html", status=403)

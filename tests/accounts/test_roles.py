@@ -1,0 +1,46 @@
+import pytest
+from django.contrib.auth.models import Group, Permission
+
+from accounts import roles
+
+pytestmark = pytest.mark.django_db
+
+
+def test_migrations_create_the_editors_and_moderators_groups():
+    assert set(Group.objects.values_list("name", flat=True)) >= {"Editors", "Moderators"}
+
+
+def test_sync_gives_each_role_exactly_its_permissions(monkeypatch):
+    editors = Group.objects.get(name="Editors")
+    stale = Permission.objects.get(codename="delete_user")
+    editors.permissions.add(stale)
+    monkeypatch.setattr(
+        roles,
+        "ROLE_PERMISSIONS",
+        {"Editors": {"accounts": {"view"}}, "Moderators": {"auth": {"view", "change"}}},
+    )
+
+    roles.sync_role_permissions()
+
+    assert set(editors.permissions.values_list("codename", flat=True)) == {"view_user"}
+    moderator_codenames = set(
+        Group.objects.get(name="Moderators").permissions.values_list("codename", flat=True)
+    )
+    assert moderator_codenames == {
+        "view_group",
+        "change_group",
+        "view_permission",
+        "change_permission",
+    }
+
+
+def test_sync_recreates_a_deleted_role_group():
+    Group.objects.filter(name="Moderators").delete()
+
+    roles.sync_role_permissions()
+
+    assert Group.objects.filter(name="Moderators").exists()
+
+
+def test_moderators_may_never_delete():
+    assert all("delete" not in actions for actions in roles.ROLE_PERMISSIONS["Moderators"].values())

@@ -1,0 +1,105 @@
+"""Settings read from the environment, checked in a fresh interpreter each time."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRODUCTION = {
+    "DJANGO_SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnop",
+    "DJANGO_ALLOWED_HOSTS": "tribune.example.org",
+}
+
+
+def _run(code: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.pop("DATABASE_URL", None)
+    clean.pop("REDIS_URL", None)
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def _settings(expression: str, **env: str) -> str:
+    result = _run(f"from django.conf import settings; print({expression})", **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_debug_is_off_unless_asked_for():
+    assert _settings("settings.DEBUG", **PRODUCTION) == "False"
+    assert _settings("settings.DEBUG", DJANGO_DEBUG="1") == "True"
+
+
+def test_missing_secret_key_without_debug_stops_start_up_clearly():
+    result = _run("from django.conf import settings; settings.SECRET_KEY")
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_database_url_selects_postgresql():
+    engine = _settings(
+        "settings.DATABASES['default']['ENGINE']",
+        DJANGO_DEBUG="1",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/tribune",
+    )
+
+    assert engine == "django.db.backends.postgresql"
+
+
+def test_default_database_is_sqlite_file_in_the_project():
+    name = _settings("settings.DATABASES['default']['NAME']", DJANGO_DEBUG="1")
+
+    assert name == str(ROOT / "db.sqlite3")
+
+
+def test_redis_url_selects_the_shared_cache():
+    backend = _settings(
+        "settings.CACHES['default']['BACKEND']", DJANGO_DEBUG="1", REDIS_URL="redis://x:6379/0"
+    )
+
+    assert backend == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_production_uses_hashed_compressed_static_files():
+    backend = _settings("settings.STORAGES['staticfiles']['BACKEND']", **PRODUCTION)
+
+    assert backend == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+def test_bad_number_in_environment_is_reported_by_name():
+    result = _run(
+        "from django.conf import settings; settings.DEBUG",
+        DJANGO_DEBUG="1",
+        DJANGO_CONN_MAX_AGE="forever",
+    )
+
+    assert result.returncode != 0
+    assert "DJANGO_CONN_MAX_AGE must be a whole number" in result.stderr
+
+
+def test_deploy_check_passes_with_production_values():
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+            **PRODUCTION,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
