@@ -88,7 +88,7 @@ def test_bad_number_in_environment_is_reported_by_name():
 
 
 def test_deploy_check_passes_with_production_values():
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env={
