@@ -13,7 +13,7 @@ MODERATORS = "Moderators"
 
 ROLE_PERMISSIONS: dict[str, dict[str, set[str]]] = {
     # Editors write and publish: everything about posts, images, categories, tags.
-    EDITORS: {"blog": {"add", "change", "delete", "view"}},
+    EDITORS: {"blog": {"add", "change", "delete", "view", "publish"}},
     # Moderators act on comments but never delete them, and only read posts.
     MODERATORS: {"comments": {"add", "change", "view"}, "blog": {"view"}},
 }

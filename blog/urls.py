@@ -1,9 +1,24 @@
-from django.urls import path
+from django.urls import path, re_path
 
-from blog import views
+from blog import feeds, views
 
 app_name = "blog"
 
+YEAR = r"(?P<year>\d{4})"
+MONTH = r"(?P<month>\d{2})"
+DAY = r"(?P<day>\d{2})"
+
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("feed/", feeds.LatestPostsFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestPostsAtomFeed(), name="feed_atom"),
+    path("category/<slug:slug>/", views.category_archive, name="category"),
+    path("category/<slug:slug>/feed/", feeds.CategoryPostsFeed(), name="category_feed"),
+    path("tag/<slug:slug>/", views.tag_archive, name="tag"),
+    path("author/<str:username>/", views.author_archive, name="author"),
+    re_path(rf"^{YEAR}/$", views.year_archive, name="year"),
+    re_path(rf"^{YEAR}/{MONTH}/$", views.month_archive, name="month"),
+    re_path(rf"^{YEAR}/{MONTH}/{DAY}/$", views.day_archive, name="day"),
+    re_path(rf"^{YEAR}/{MONTH}/{DAY}/(?P<slug>[-\w]+)/$", views.post_detail, name="post_detail"),
 ]

@@ -1,7 +1,13 @@
 """Factories for every model, with traits for the states tests need."""
 
+import io
+from datetime import timedelta
+
 import factory
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image as PILImage
 
 from accounts.models import User
 from accounts.roles import EDITORS, MODERATORS
@@ -29,3 +35,80 @@ class UserFactory(factory.django.DjangoModelFactory):
         """Add the user to the named groups: ``UserFactory(roles=["Editors"])``."""
         if create and extracted:
             self.groups.add(*Group.objects.filter(name__in=extracted))
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "blog.Category"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "blog.Tag"
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Tag {n}")
+    slug = factory.Sequence(lambda n: f"tag-{n}")
+
+
+def make_picture_bytes(width: int = 640, height: int = 400, image_format: str = "JPEG") -> bytes:
+    """A small real picture made by Pillow, in memory."""
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (width, height), (40, 90, 160)).save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    """A library image stored through ``image_create``, so renditions exist."""
+
+    class Meta:
+        model = "blog.Image"
+
+    alt_text = factory.Faker("sentence", nb_words=6)
+    caption = factory.Faker("sentence", nb_words=8)
+    credit = factory.Faker("name")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from blog.services import image_create
+
+        upload = kwargs.pop("file", None) or SimpleUploadedFile(
+            "picture.jpg", make_picture_bytes(), content_type="image/jpeg"
+        )
+        return image_create(file=upload, **kwargs)
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    """A published post from an hour ago; traits ``draft`` and ``scheduled``."""
+
+    class Meta:
+        model = "blog.Post"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Article number {n}")
+    slug = factory.Sequence(lambda n: f"article-{n}")
+    author = factory.SubFactory(UserFactory, editor=True)
+    excerpt = factory.Faker("sentence", nb_words=14)
+    body = factory.LazyFunction(lambda: "<p>Body text of the article.</p>")
+    status = "published"
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+
+    class Params:
+        draft = factory.Trait(status="draft", published_at=None)
+        scheduled = factory.Trait(
+            published_at=factory.LazyFunction(lambda: timezone.now() + timedelta(days=2))
+        )
+
+    @factory.post_generation
+    def categories(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.categories.set(extracted)
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.set(extracted)

@@ -1,0 +1,294 @@
+"""RSS 2.0 and Atom feeds of the latest posts, whole and per category.
+
+Each item carries the full sanitised body (``content:encoded`` in RSS,
+``<content>`` in Atom), the excerpt as its summary, the featured image as an
+enclosure and at the top of the content, the author and the categories. The
+feeds answer conditional GETs, so feed readers polling every few minutes cost
+one or two small queries until something changes.
+"""
+
+import copy
+import hashlib
+import mimetypes
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.core.files.storage import default_storage
+from django.http import Http404
+from django.urls import reverse
+from django.utils import feedgenerator, timezone
+from django.utils.html import format_html, strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.views.decorators.http import condition
+
+from blog.models import Category, Image, Post, PostQuerySet
+from blog.selectors import category_get, post_list_last_modified, post_list_published
+
+FEED_LENGTH = 20
+CONTENT_NAMESPACE = "http://purl.org/rss/1.0/modules/content/"
+
+
+# --- Generators --------------------------------------------------------------
+
+
+class ContentEncodedRssFeed(feedgenerator.Rss201rev2Feed):
+    """RSS 2.0 with each item's full HTML in ``content:encoded``."""
+
+    def rss_attributes(self):
+        attrs = super().rss_attributes()
+        attrs["xmlns:content"] = CONTENT_NAMESPACE
+        return attrs
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content:encoded", item["content"])
+
+
+class ContentAtomFeed(feedgenerator.Atom1Feed):
+    """Atom 1.0 with each item's full HTML in ``<content type="html">``."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+# --- Conditional GET ---------------------------------------------------------
+
+
+class ConditionalFeedMixin:
+    """Answer If-Modified-Since and If-None-Match with 304 before building the feed.
+
+    Feed instances are shared by every request (they sit in the URLconf), so
+    each request works on a shallow copy that knows its request; item methods
+    need it to make the image URLs absolute.
+    """
+
+    request = None
+    _last_modified: datetime | None = None
+
+    def __call__(self, request, *args, **kwargs):
+        feed = copy.copy(self)
+        feed.request = request
+        view = condition(etag_func=feed.etag, last_modified_func=feed.last_modified)(feed.render)
+        return view(request, *args, **kwargs)
+
+    def render(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # The syndication view dates the response by the newest item shown;
+        # condition() must set the header from the same value it compares.
+        del response.headers["Last-Modified"]
+        return response
+
+    def changes(self, *args, **kwargs) -> PostQuerySet | None:
+        """The posts whose edits, publication or withdrawal change this feed."""
+        raise NotImplementedError
+
+    def last_modified(self, request, *args, **kwargs) -> datetime | None:
+        # Asked twice per request (for the header and the ETag); the copy remembers.
+        if self._last_modified is None:
+            posts = self.changes(*args, **kwargs)
+            self._last_modified = None if posts is None else post_list_last_modified(posts)
+        return self._last_modified
+
+    def etag(self, request, *args, **kwargs) -> str | None:
+        # Last-Modified alone misses a deleted post; the ids shown catch that.
+        last_modified = self.last_modified(request, *args, **kwargs)
+        if last_modified is None:
+            return None
+        posts = self.posts(*args, **kwargs)
+        shown = ",".join(str(pk) for pk in posts.values_list("pk", flat=True)[:FEED_LENGTH])
+        digest = hashlib.sha256(f"{last_modified.isoformat()}|{shown}".encode()).hexdigest()
+        return digest[:32]
+
+    def posts(self, *args, **kwargs) -> PostQuerySet:
+        raise NotImplementedError
+
+
+def _dated_posts(posts=None) -> PostQuerySet:
+    """Posts whose time has come, whatever their status now.
+
+    A withdrawn post keeps its publication time and its ``updated_at`` moves,
+    so withdrawing one changes the feed's Last-Modified as publishing does.
+    """
+    posts = Post.objects.all() if posts is None else posts
+    return posts.filter(published_at__lte=timezone.now())
+
+
+# --- Feeds -------------------------------------------------------------------
+
+
+class LatestPostsFeed(ConditionalFeedMixin, Feed):
+    """The latest published posts, as RSS 2.0 with full content."""
+
+    feed_type = ContentEncodedRssFeed
+    item_guid_is_permalink = True
+
+    # Feed level
+
+    def title(self) -> str:
+        return settings.SITE_NAME
+
+    def description(self) -> str:
+        return _("The latest articles from %(site)s.") % {"site": settings.SITE_NAME}
+
+    def link(self) -> str:
+        return reverse("blog:home")
+
+    def feed_url(self) -> str:
+        return reverse("blog:feed")
+
+    def posts(self) -> PostQuerySet:
+        return post_list_published()
+
+    def changes(self) -> PostQuerySet:
+        return _dated_posts()
+
+    def items(self) -> list[Post]:
+        return list(self.posts()[:FEED_LENGTH])
+
+    # Item level
+
+    def item_title(self, post: Post) -> str:
+        return post.title
+
+    def item_description(self, post: Post) -> str:
+        if post.excerpt:
+            return post.excerpt
+        return Truncator(strip_tags(post.body)).words(50)
+
+    def item_author_name(self, post: Post) -> str:
+        return post.author.public_name
+
+    def item_author_link(self, post: Post) -> str:
+        return self._absolute(reverse("blog:author", kwargs={"username": post.author.username}))
+
+    def item_pubdate(self, post: Post) -> datetime:
+        return post.published_at
+
+    def item_updateddate(self, post: Post) -> datetime:
+        # An edit made before a scheduled post went out predates its publication.
+        return max(post.updated_at, post.published_at)
+
+    def item_categories(self, post: Post) -> list[str]:
+        return [category.name for category in post.categories.all()]
+
+    def item_enclosures(self, post: Post) -> list[feedgenerator.Enclosure]:
+        picture = _feed_picture(post.featured_image)
+        if picture is None:
+            return []
+        name, mime_type, _width = picture
+        return [
+            feedgenerator.Enclosure(
+                url=self._absolute(default_storage.url(name)),
+                length=str(_stored_size(name)),
+                mime_type=mime_type,
+            )
+        ]
+
+    def item_extra_kwargs(self, post: Post) -> dict:
+        return {"content": self._content(post)}
+
+    # Helpers
+
+    def _content(self, post: Post) -> str:
+        picture = _feed_picture(post.featured_image)
+        if picture is None:
+            return post.body
+        name, _mime_type, width = picture
+        image = post.featured_image
+        height = round(image.height * width / image.width) if image.width else None
+        # The body was sanitised when it was stored; the image tag is built escaped.
+        figure = format_html(
+            '<p><img src="{}" alt="{}" width="{}" height="{}"></p>',
+            self._absolute(default_storage.url(name)),
+            image.alt_text,
+            width,
+            height or "",
+        )
+        return f"{figure}{post.body}"
+
+    def _absolute(self, url: str) -> str:
+        if self.request is None:
+            return url
+        return self.request.build_absolute_uri(url)
+
+
+class LatestPostsAtomFeed(LatestPostsFeed):
+    """The same posts as Atom 1.0: summary is the excerpt, content the full body."""
+
+    feed_type = ContentAtomFeed
+
+    def subtitle(self) -> str:
+        return self.description()
+
+    def feed_url(self) -> str:
+        return reverse("blog:feed_atom")
+
+
+class CategoryPostsFeed(LatestPostsFeed):
+    """The latest published posts of one category, as RSS 2.0; 404 for an unknown slug."""
+
+    def get_object(self, request, slug: str) -> Category:
+        category = category_get(slug=slug)
+        if category is None:
+            raise Http404(_("No category here."))
+        return category
+
+    def title(self, category: Category) -> str:
+        return f"{settings.SITE_NAME}: {category.name}"
+
+    def description(self, category: Category) -> str:
+        return category.description or _("The latest articles in %(category)s.") % {
+            "category": category.name
+        }
+
+    def link(self, category: Category) -> str:
+        return category.get_absolute_url()
+
+    def feed_url(self, category: Category) -> str:
+        return reverse("blog:category_feed", kwargs={"slug": category.slug})
+
+    def posts(self, slug: str) -> PostQuerySet:
+        return post_list_published().filter(categories__slug=slug)
+
+    def changes(self, slug: str) -> PostQuerySet | None:
+        if category_get(slug=slug) is None:
+            return None
+        return _dated_posts(Post.objects.filter(categories__slug=slug))
+
+    def items(self, category: Category) -> list[Post]:
+        return list(self.posts(category.slug)[:FEED_LENGTH])
+
+
+# --- Pictures ----------------------------------------------------------------
+
+
+def _feed_picture(image: Image | None) -> tuple[str, str, int] | None:
+    """(storage name, MIME type, width) of the widest rendition every reader can show.
+
+    WebP is skipped: many feed readers still show only JPEG, PNG and GIF.
+    """
+    if image is None:
+        return None
+    renditions = [r for r in image.renditions if r.get("format") != "webp"]
+    if renditions:
+        widest = max(renditions, key=lambda r: r["width"])
+        name, width = widest["name"], widest["width"]
+    elif image.file:
+        name, width = image.file.name, image.width
+    else:
+        return None
+    mime_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return name, mime_type, width
+
+
+def _stored_size(name: str) -> int:
+    # A stat on the file system; RSS allows 0 when the length is not known.
+    try:
+        return default_storage.size(name)
+    except OSError:
+        return 0

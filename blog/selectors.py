@@ -1,0 +1,160 @@
+"""Every read the blog's pages need, relations preloaded."""
+
+import re
+from datetime import date, datetime, timedelta
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, Max, Prefetch, Q
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+from accounts.models import User
+from blog.models import SEARCH_CONFIG, Category, Post, PostQuerySet, Tag, post_search_vector
+
+MAX_QUERY_LENGTH = 200
+
+
+def post_list_published() -> PostQuerySet:
+    """Published posts, newest first, with author, image and categories preloaded."""
+    return (
+        Post.objects.published()
+        .select_related("author", "featured_image")
+        .prefetch_related(Prefetch("categories", queryset=Category.objects.order_by("name")))
+        .newest_first()
+    )
+
+
+def post_list_home() -> PostQuerySet:
+    """The front page: sticky posts first, then the newest."""
+    return post_list_published().order_by("-is_sticky", "-published_at", "-pk")
+
+
+def post_list_for_day_range(*, start: date, end: date) -> PostQuerySet:
+    """Published posts whose local publication day lies in [start, end)."""
+    return post_list_published().filter(
+        published_at__gte=_start_of(start), published_at__lt=_start_of(end)
+    )
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+
+def post_get_published(*, year: int, month: int, day: int, slug: str) -> Post | None:
+    """The published post at /year/month/day/slug/, or None."""
+    try:
+        start = date(year, month, day)
+    except ValueError:
+        return None
+    return (
+        post_list_for_day_range(start=start, end=start + timedelta(days=1))
+        .prefetch_related("tags")
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def post_get_for_preview(*, pk: int) -> Post | None:
+    """Any post, whatever its status, for staff to preview."""
+    return (
+        Post.objects.select_related("author", "featured_image")
+        .prefetch_related("categories", "tags")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def post_adjacent(*, post: Post) -> tuple[Post | None, Post | None]:
+    """The published posts just before and just after ``post``."""
+    if post.published_at is None:
+        return None, None
+    published = Post.objects.published().only("title", "slug", "published_at")
+    before = Q(published_at__lt=post.published_at) | Q(
+        published_at=post.published_at, pk__lt=post.pk
+    )
+    after = Q(published_at__gt=post.published_at) | Q(
+        published_at=post.published_at, pk__gt=post.pk
+    )
+    previous = published.filter(before).order_by("-published_at", "-pk").first()
+    following = published.filter(after).order_by("published_at", "pk").first()
+    return previous, following
+
+
+def category_get(*, slug: str) -> Category | None:
+    return Category.objects.filter(slug=slug).first()
+
+
+def tag_get(*, slug: str) -> Tag | None:
+    return Tag.objects.filter(slug=slug).first()
+
+
+def author_get(*, username: str) -> User | None:
+    """A staff author with at least one published post; members have no public page."""
+    return (
+        User.objects.filter(username=username, is_active=True, is_staff=True)
+        .filter(posts__in=Post.objects.published())
+        .distinct()
+        .first()
+    )
+
+
+def post_list_last_modified(posts: PostQuerySet) -> datetime | None:
+    """When the newest change to these posts became visible: edits or publication."""
+    return posts.order_by().aggregate(
+        last=Max(Greatest(F("updated_at"), F("published_at")))
+    )["last"]
+
+
+# --- Search ----------------------------------------------------------------
+
+
+def post_search(*, query: str) -> PostQuerySet:
+    """Published posts matching ``query``, best first.
+
+    PostgreSQL ranks with full-text search over the GIN-indexed vector; other
+    databases match title, excerpt and body case-insensitively, newest first.
+    """
+    published = post_list_published()
+    if connection.vendor == "postgresql":
+        search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        vector = post_search_vector()
+        return (
+            published.annotate(rank=SearchRank(vector, search))
+            .alias(document=vector)
+            .filter(document=search)
+            .order_by("-rank", "-published_at", "-pk")
+        )
+    match = Q()
+    for word in search_terms(query):
+        match &= Q(title__icontains=word) | Q(excerpt__icontains=word) | Q(body__icontains=word)
+    return published.filter(match)
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a query, without quotes and search operators, at most ten."""
+    words = re.findall(r"[\w'’-]+", query)
+    return [w.strip("'’-") for w in words if w.strip("'’-") and w.lower() != "or"][:10]
+
+
+def search_snippet(*, post: Post, query: str, width: int = 160) -> SafeString:
+    """A passage of the post around the first match, escaped, matches in <mark>."""
+    text = " ".join(strip_tags(f"{post.excerpt} {post.body}").split())
+    terms = search_terms(query)
+    if not terms:
+        return mark_safe(escape(text[:width]))  # noqa: S308
+    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+    found = pattern.search(text)
+    start = max(0, found.start() - width // 3) if found else 0
+    passage = text[start : start + width]
+    pieces, last = [], 0
+    for hit in pattern.finditer(passage):
+        pieces.append(escape(passage[last : hit.start()]))
+        pieces.append(f"<mark>{escape(hit.group())}</mark>")
+        last = hit.end()
+    pieces.append(escape(passage[last:]))
+    prefix = "… " if start else ""
+    suffix = " …" if start + width < len(text) else ""
+    return mark_safe(prefix + "".join(pieces) + suffix)  # noqa: S308

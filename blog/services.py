@@ -1,0 +1,111 @@
+"""Every change to posts and images happens here."""
+
+import uuid
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from blog.images import check_image_upload, clean_original, make_renditions
+from blog.models import Image, Post
+from blog.sanitize import sanitize_post_html
+
+
+def image_create(
+    *, file, alt_text: str, caption: str = "", credit: str = "", uploaded_by: User | None = None
+) -> Image:
+    """Store a checked, metadata-free picture and its renditions.
+
+    Refuses (ValidationError) files that are not JPEG, PNG, WebP or GIF, over 20 MB
+    or over 40 megapixels, and a blank alt text.
+    """
+    if not alt_text or not alt_text.strip():
+        raise ValidationError({"alt_text": _("Describe the picture for people who cannot see it.")})
+    checked = check_image_upload(file)
+    original = clean_original(file, checked)
+    stem = uuid.uuid4().hex
+    saved_names: list[str] = []
+    try:
+        with transaction.atomic():
+            image = Image(
+                alt_text=alt_text.strip(),
+                caption=caption.strip(),
+                credit=credit.strip(),
+                uploaded_by=uploaded_by,
+            )
+            image.file.save(original.name, original, save=False)
+            saved_names.append(image.file.name)
+            renditions = []
+            for description, data in make_renditions(image.file, checked, stem):
+                description["name"] = default_storage.save(description["name"], ContentFile(data))
+                saved_names.append(description["name"])
+                renditions.append(description)
+            image.renditions = renditions
+            image.save()
+    except Exception:
+        for name in saved_names:
+            default_storage.delete(name)
+        raise
+    return image
+
+
+def image_update(*, image: Image, alt_text: str, caption: str, credit: str) -> Image:
+    """Change an image's words; the picture itself is replaced by uploading a new one."""
+    if not alt_text or not alt_text.strip():
+        raise ValidationError({"alt_text": _("Describe the picture for people who cannot see it.")})
+    image.alt_text, image.caption, image.credit = alt_text.strip(), caption.strip(), credit.strip()
+    image.save(update_fields=["alt_text", "caption", "credit"])
+    return image
+
+
+def post_check_slug_free(*, post: Post) -> None:
+    """Refuse a slug that another post already uses on the same publication day."""
+    if post.published_at is None:
+        return
+    day = timezone.localdate(post.published_at)
+    start = timezone.make_aware(datetime.combine(day, datetime.min.time()))
+    clash = Post.objects.filter(
+        slug=post.slug, published_at__gte=start, published_at__lt=start + timezone.timedelta(days=1)
+    ).exclude(pk=post.pk)
+    if clash.exists():
+        raise ValidationError(
+            {"slug": _("Another post on %(day)s already uses this slug.") % {"day": day}}
+        )
+
+
+@transaction.atomic
+def post_save(*, post: Post) -> Post:
+    """Sanitise the body and save the post, refusing a slug taken on the same day."""
+    post.body = sanitize_post_html(post.body or "")
+    if post.status == Post.Status.PUBLISHED and post.published_at is None:
+        post.published_at = timezone.now()
+    post_check_slug_free(post=post)
+    post.save()
+    return post
+
+
+@transaction.atomic
+def post_publish(*, post: Post, at: datetime | None = None) -> Post:
+    """Publish now, or schedule for ``at`` when it lies in the future.
+
+    A post already live keeps its publication time unless ``at`` is given.
+    """
+    if at is not None:
+        post.published_at = at
+    elif not post.is_published:
+        post.published_at = timezone.now()
+    post.status = Post.Status.PUBLISHED
+    return post_save(post=post)
+
+
+@transaction.atomic
+def post_unpublish(*, post: Post) -> Post:
+    """Take a post off the site; it becomes a draft again and keeps its date."""
+    post.status = Post.Status.DRAFT
+    post.save(update_fields=["status", "updated_at"])
+    return post

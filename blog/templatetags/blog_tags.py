@@ -1,0 +1,46 @@
+"""Formatting helpers for blog templates. No queries here."""
+
+from django import template
+from django.core.files.storage import default_storage
+
+from blog.models import Image
+
+register = template.Library()
+
+MIME_TYPES = {"webp": "image/webp", "jpg": "image/jpeg", "png": "image/png", "gif": "image/gif"}
+
+
+@register.inclusion_tag("includes/picture.html")
+def picture(image: Image | None, sizes: str = "100vw", loading: str = "lazy", css: str = "") -> dict:
+    """A responsive <picture>: WebP renditions first, the original format as fallback."""
+    if image is None:
+        return {"image": None}
+    fallback = next((r["format"] for r in image.renditions if r["format"] != "webp"), "webp")
+    fallback_set = image.rendition_urls(fallback)
+    largest = fallback_set[-1][0] if fallback_set else image.file.url
+    return {
+        "image": image,
+        "sizes": sizes,
+        "loading": loading,
+        "css": css,
+        "webp_srcset": _srcset(image.rendition_urls("webp")) if fallback != "webp" else "",
+        "fallback_srcset": _srcset(fallback_set),
+        "fallback_type": MIME_TYPES.get(fallback, ""),
+        "src": largest,
+    }
+
+
+def _srcset(urls: list[tuple[str, int]]) -> str:
+    return ", ".join(f"{url} {width}w" for url, width in urls)
+
+
+@register.simple_tag(takes_context=True)
+def share_image_url(context, image: Image | None) -> str:
+    """The absolute URL of the largest fallback rendition, for link previews."""
+    if image is None:
+        return ""
+    ordered = sorted(
+        (r for r in image.renditions if r["format"] != "webp"), key=lambda r: r["width"]
+    )
+    url = default_storage.url(ordered[-1]["name"]) if ordered else image.file.url
+    return context["request"].build_absolute_uri(url)

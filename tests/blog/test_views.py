@@ -1,0 +1,328 @@
+"""The reader's pages through HTTP: content, visibility, 404s and query budgets."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import (
+    CategoryFactory,
+    ImageFactory,
+    PostFactory,
+    TagFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _day_url(post) -> str:
+    local = timezone.localtime(post.published_at)
+    return f"/{local:%Y/%m/%d}/"
+
+
+# --- Home ------------------------------------------------------------------
+
+
+def test_home_lists_published_posts_sticky_first_then_newest(client):
+    old = PostFactory(title="Old", published_at=timezone.now() - timedelta(days=3))
+    new = PostFactory(title="New", published_at=timezone.now() - timedelta(hours=1))
+    sticky = PostFactory(
+        title="Sticky", is_sticky=True, published_at=timezone.now() - timedelta(days=9)
+    )
+    PostFactory(title="Secret draft", draft=True)
+    PostFactory(title="Coming soon", scheduled=True)
+
+    response = client.get("/")
+
+    assert [p.title for p in response.context["page_obj"]] == [sticky.title, new.title, old.title]
+    assert "Secret draft" not in response.text
+    assert "Coming soon" not in response.text
+    assert "Featured" in response.text
+
+
+def test_home_card_shows_image_excerpt_author_date_category_and_discussion_link(client):
+    category = CategoryFactory(name="Analysis", slug="analysis")
+    image = ImageFactory(alt_text="A river at dawn")
+    post = PostFactory(
+        excerpt="What the water tells us.",
+        featured_image=image,
+        categories=[category],
+        author=UserFactory(editor=True, display_name="Jane Doe"),
+    )
+
+    html = client.get("/").text
+
+    assert 'alt="A river at dawn"' in html
+    assert 'type="image/webp"' in html
+    assert f'width="{image.width}"' in html
+    assert "What the water tells us." in html
+    assert "Jane Doe" in html
+    assert f'datetime="{post.published_at.isoformat()}"' in html
+    assert 'href="/category/analysis/"' in html
+    assert f'href="{post.get_absolute_url()}#comments"' in html
+
+
+def test_home_is_paginated_and_a_missing_page_is_404(client):
+    for _ in range(12):
+        PostFactory()
+
+    first = client.get("/")
+    second = client.get("/?page=2")
+
+    assert len(first.context["page_obj"]) == 10
+    assert len(second.context["page_obj"]) == 2
+    assert 'rel="next"' in first.text
+    assert client.get("/?page=3").status_code == 404
+    assert client.get("/?page=abc").status_code == 404
+
+
+# --- Post page -------------------------------------------------------------
+
+
+def test_post_page_shows_byline_date_image_caption_credit_body_and_terms(client):
+    author = UserFactory(editor=True, display_name="Jane Doe", byline_title="Senior Researcher")
+    image = ImageFactory(alt_text="Volunteers", caption="On the bank.", credit="Sam Lee")
+    post = PostFactory(
+        author=author,
+        featured_image=image,
+        body="<h2>Findings</h2><p>The <strong>river</strong> is cleaner.</p>",
+        categories=[CategoryFactory(name="News", slug="news")],
+        tags=[TagFactory(name="Rivers", slug="rivers")],
+    )
+
+    response = client.get(post.get_absolute_url())
+
+    assert response.status_code == 200
+    html = response.text
+    assert f"<h1 id=\"post-title\" class=\"display-6\">{post.title}</h1>" in html
+    assert "Jane Doe</a>, Senior Researcher" in html
+    assert f'<time datetime="{post.published_at.isoformat()}">' in html
+    assert "On the bank." in html
+    assert "Photo credit: Sam Lee" in html
+    assert "<h2>Findings</h2><p>The <strong>river</strong> is cleaner.</p>" in html
+    assert 'href="/category/news/"' in html
+    assert 'href="/tag/rivers/"' in html
+
+
+def test_post_page_has_share_friendly_meta(client):
+    image = ImageFactory(alt_text="Volunteers")
+    post = PostFactory(excerpt="A short summary.", featured_image=image)
+
+    html = client.get(post.get_absolute_url()).text
+
+    canonical = f"http://testserver{post.get_absolute_url()}"
+    assert f'<link rel="canonical" href="{canonical}">' in html
+    assert '<meta name="description" content="A short summary.">' in html
+    assert f'<meta property="og:title" content="{post.title}">' in html
+    assert f'<meta property="og:url" content="{canonical}">' in html
+    assert '<meta property="og:image" content="http://testserver/media/renditions/' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+
+
+def test_post_page_links_only_published_neighbours(client):
+    now = timezone.now()
+    before = PostFactory(title="Before", published_at=now - timedelta(days=3))
+    PostFactory(title="Hidden draft", draft=True)
+    post = PostFactory(title="Middle", published_at=now - timedelta(days=2))
+    PostFactory(title="Unpublished later", status="draft", published_at=now - timedelta(days=1))
+    PostFactory(title="Scheduled", scheduled=True)
+    after = PostFactory(title="After", published_at=now - timedelta(hours=2))
+
+    response = client.get(post.get_absolute_url())
+
+    assert response.context["previous_post"] == before
+    assert response.context["next_post"] == after
+
+
+@pytest.mark.parametrize("state", [{"draft": True}, {"scheduled": True}])
+def test_unpublished_posts_are_404_for_readers(client, state):
+    post = PostFactory(**state)
+    post.published_at = post.published_at or timezone.now()
+
+    assert client.get(post.get_absolute_url()).status_code == 404
+
+
+def test_post_at_the_wrong_date_or_an_impossible_date_is_404(client):
+    post = PostFactory(slug="river")
+
+    assert client.get(f"/1999/01/01/{post.slug}/").status_code == 404
+    assert client.get("/2026/02/30/river/").status_code == 404
+
+
+# --- Archives --------------------------------------------------------------
+
+
+def test_category_archive_lists_only_its_published_posts_with_a_heading(client):
+    analysis = CategoryFactory(name="Analysis", slug="analysis", description="Long reads.")
+    mine = PostFactory(title="In analysis", categories=[analysis])
+    PostFactory(title="Elsewhere")
+    PostFactory(title="Draft in analysis", draft=True, categories=[analysis])
+
+    response = client.get("/category/analysis/")
+
+    assert [p.title for p in response.context["page_obj"]] == [mine.title]
+    assert "Articles in Analysis" in response.text
+    assert "Long reads." in response.text
+    assert 'href="/category/analysis/feed/"' in response.text
+
+
+def test_tag_and_author_archives_have_headings(client):
+    tag = TagFactory(name="Rivers", slug="rivers")
+    author = UserFactory(username="jane", editor=True, display_name="Jane Doe")
+    PostFactory(tags=[tag], author=author)
+
+    assert "Articles tagged “Rivers”" in client.get("/tag/rivers/").text
+    assert "Articles by Jane Doe" in client.get("/author/jane/").text
+
+
+def test_members_without_posts_have_no_public_author_page(client):
+    UserFactory(username="reader")
+
+    assert client.get("/author/reader/").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/category/nope/", "/tag/nope/", "/author/nobody/"])
+def test_unknown_archive_is_404(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_date_archives_list_the_period_and_empty_dates_are_404(client):
+    post = PostFactory(published_at=timezone.make_aware(timezone.datetime(2026, 3, 14, 9, 30)))
+
+    assert post in client.get("/2026/").context["page_obj"]
+    month = client.get("/2026/03/")
+    assert post in month.context["page_obj"]
+    assert "Articles from March 2026" in month.text
+    assert "Articles from 14 March 2026" in client.get("/2026/03/14/").text
+    assert client.get("/2026/03/15/").status_code == 404
+    assert client.get("/2025/").status_code == 404
+    assert client.get("/2026/13/").status_code == 404
+    assert client.get("/2026/02/30/").status_code == 404
+    assert client.get("/0000/").status_code == 404
+
+
+def test_archive_answers_conditional_get_until_something_changes(client):
+    category = CategoryFactory(slug="news")
+    PostFactory(categories=[category], published_at=timezone.now() - timedelta(days=1))
+
+    first = client.get("/category/news/")
+    etag = first.headers["ETag"]
+    again = client.get("/category/news/", HTTP_IF_NONE_MATCH=etag)
+    PostFactory(categories=[category], published_at=timezone.now() - timedelta(minutes=1))
+    changed = client.get("/category/news/", HTTP_IF_NONE_MATCH=etag)
+
+    assert again.status_code == 304
+    assert changed.status_code == 200
+
+
+def test_archive_etag_differs_for_a_signed_in_reader(client):
+    PostFactory(categories=[CategoryFactory(slug="news")])
+    anonymous = client.get("/category/news/").headers["ETag"]
+    client.force_login(UserFactory())
+
+    assert client.get("/category/news/", HTTP_IF_NONE_MATCH=anonymous).status_code == 200
+
+
+# --- Search ----------------------------------------------------------------
+
+
+def test_search_finds_published_posts_by_title_excerpt_and_body(client):
+    by_title = PostFactory(title="Floodplain meadows return")
+    by_body = PostFactory(body="<p>New data on the floodplain shows more birds.</p>")
+    PostFactory(title="Floodplain draft", draft=True)
+    PostFactory(title="Unrelated", body="<p>Buses.</p>")
+
+    response = client.get("/search/", {"q": "floodplain"})
+
+    found = {post for post, _snippet in response.context["results"]}
+    assert found == {by_title, by_body}
+    assert "2 articles match “floodplain”" in response.text
+    assert "<mark>floodplain</mark>" in response.text.lower()
+
+
+def test_search_query_is_escaped_in_the_page(client):
+    response = client.get("/search/", {"q": "<script>alert(1)</script>"})
+
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.text
+    assert "&lt;script&gt;" in response.text
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", "Type a word or two"),
+        ("   ", "Type a word or two"),
+        ("x" * 500, "That search is too long"),
+        ("!!! ??? ***", "Please search with letters or numbers"),
+        ("\x00", "Type a word or two"),
+    ],
+)
+def test_empty_or_absurd_search_gets_a_helpful_page(client, query, message):
+    response = client.get("/search/", {"q": query})
+
+    assert response.status_code == 200
+    assert message in response.text
+
+
+def test_search_with_no_results_says_so(client):
+    PostFactory(title="Buses")
+
+    response = client.get("/search/", {"q": "zeppelin"})
+
+    assert "No articles match “zeppelin”" in response.text
+
+
+# --- Query budgets ---------------------------------------------------------
+
+
+def _dataset(size: int) -> None:
+    categories = [CategoryFactory() for _ in range(max(2, size // 5))]
+    tags = [TagFactory() for _ in range(max(2, size // 4))]
+    author = UserFactory(editor=True)
+    image = ImageFactory()
+    for i in range(size):
+        PostFactory(
+            author=author,
+            featured_image=image if i % 2 else None,
+            categories=categories[: 1 + i % len(categories)],
+            tags=tags[: 1 + i % len(tags)],
+            published_at=timezone.now() - timedelta(hours=i + 1),
+        )
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_home_runs_a_bounded_number_of_queries(client, django_assert_max_num_queries, size):
+    _dataset(size)
+
+    with django_assert_max_num_queries(4):
+        assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_archive_runs_a_bounded_number_of_queries(client, django_assert_max_num_queries, size):
+    _dataset(size)
+    category = CategoryFactory(slug="all")
+    for post in PostFactory._meta.model.objects.all():
+        post.categories.add(category)
+
+    with django_assert_max_num_queries(6):
+        assert client.get("/category/all/").status_code == 200
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_post_page_runs_a_bounded_number_of_queries(client, django_assert_max_num_queries, size):
+    _dataset(size)
+    post = PostFactory._meta.model.objects.published().order_by("published_at")[size // 2]
+
+    with django_assert_max_num_queries(6):
+        assert client.get(post.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_search_runs_a_bounded_number_of_queries(client, django_assert_max_num_queries, size):
+    _dataset(size)
+
+    with django_assert_max_num_queries(4):
+        assert client.get("/search/", {"q": "article"}).status_code == 200
