@@ -1,5 +1,6 @@
 """Every read the blog's pages need, relations preloaded."""
 
+import html
 import re
 from datetime import date, datetime, timedelta
 
@@ -103,9 +104,9 @@ def author_get(*, username: str) -> User | None:
 
 def post_list_last_modified(posts: PostQuerySet) -> datetime | None:
     """When the newest change to these posts became visible: edits or publication."""
-    return posts.order_by().aggregate(
-        last=Max(Greatest(F("updated_at"), F("published_at")))
-    )["last"]
+    return posts.order_by().aggregate(last=Max(Greatest(F("updated_at"), F("published_at"))))[
+        "last"
+    ]
 
 
 # --- Search ----------------------------------------------------------------
@@ -141,7 +142,7 @@ def search_terms(query: str) -> list[str]:
 
 def search_snippet(*, post: Post, query: str, width: int = 160) -> SafeString:
     """A passage of the post around the first match, escaped, matches in <mark>."""
-    text = " ".join(strip_tags(f"{post.excerpt} {post.body}").split())
+    text = " ".join(html.unescape(strip_tags(f"{post.excerpt} {post.body}")).split())
     terms = search_terms(query)
     if not terms:
         return mark_safe(escape(text[:width]))  # noqa: S308

@@ -11,7 +11,9 @@ MIME_TYPES = {"webp": "image/webp", "jpg": "image/jpeg", "png": "image/png", "gi
 
 
 @register.inclusion_tag("includes/picture.html")
-def picture(image: Image | None, sizes: str = "100vw", loading: str = "lazy", css: str = "") -> dict:
+def picture(
+    image: Image | None, sizes: str = "100vw", loading: str = "lazy", css: str = ""
+) -> dict:
     """A responsive <picture>: WebP renditions first, the original format as fallback."""
     if image is None:
         return {"image": None}
