@@ -232,8 +232,10 @@ class LatestPostsAtomFeed(LatestPostsFeed):
 class CategoryPostsFeed(LatestPostsFeed):
     """The latest published posts of one category, as RSS 2.0; 404 for an unknown slug."""
 
+    _category: Category | None = None
+
     def get_object(self, request, slug: str) -> Category:
-        category = category_get(slug=slug)
+        category = self._category_for(slug)
         if category is None:
             raise Http404(_("No category here."))
         return category
@@ -256,12 +258,19 @@ class CategoryPostsFeed(LatestPostsFeed):
         return post_list_published().filter(categories__slug=slug)
 
     def changes(self, slug: str) -> PostQuerySet | None:
-        if category_get(slug=slug) is None:
+        category = self._category_for(slug)
+        if category is None:
             return None
-        return _dated_posts(Post.objects.filter(categories__slug=slug))
+        return _dated_posts(Post.objects.filter(categories=category))
 
     def items(self, category: Category) -> list[Post]:
         return list(self.posts(category.slug)[:FEED_LENGTH])
+
+    def _category_for(self, slug: str) -> Category | None:
+        # Looked up once per request: by the conditional check, then by the feed.
+        if self._category is None:
+            self._category = category_get(slug=slug)
+        return self._category
 
 
 # --- Pictures ----------------------------------------------------------------

@@ -1,0 +1,153 @@
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from blog.services import post_unpublish
+from tests.factories import CategoryFactory, PostFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+
+NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def _sitemap(client) -> dict[str, str | None]:
+    """{location: lastmod} of every URL in /sitemap.xml."""
+    response = client.get(reverse("sitemap"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    root = ET.fromstring(response.content)  # noqa: S314 - our own response
+    assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
+    return {
+        url.findtext("sm:loc", namespaces=NS): url.findtext("sm:lastmod", namespaces=NS)
+        for url in root.findall("sm:url", NS)
+    }
+
+
+def _absolute(path: str) -> str:
+    return f"http://testserver{path}"
+
+
+# --- Sitemap -----------------------------------------------------------------
+
+
+def test_sitemap_lists_published_posts_with_their_last_change(client):
+    post = PostFactory(published_at=timezone.now() - timedelta(days=40))
+
+    urls = _sitemap(client)
+
+    post.refresh_from_db()
+    assert (
+        urls[_absolute(post.get_absolute_url())] == timezone.localdate(post.updated_at).isoformat()
+    )
+
+
+def test_sitemap_leaves_out_drafts_scheduled_and_withdrawn_posts(client):
+    live = PostFactory()
+    draft = PostFactory(draft=True)
+    scheduled = PostFactory(scheduled=True)
+    withdrawn = PostFactory()
+    post_unpublish(post=withdrawn)
+
+    urls = _sitemap(client)
+
+    assert _absolute(live.get_absolute_url()) in urls
+    for hidden in (draft, scheduled, withdrawn):
+        assert _absolute(hidden.get_absolute_url()) not in urls
+
+
+def test_sitemap_lists_categories_and_tags_that_have_published_posts(client):
+    housing, empty_category, draft_category = CategoryFactory.create_batch(3)
+    rents, empty_tag, draft_tag = TagFactory.create_batch(3)
+    PostFactory(categories=[housing], tags=[rents])
+    PostFactory(categories=[housing], tags=[rents])
+    PostFactory(draft=True, categories=[draft_category], tags=[draft_tag])
+    PostFactory(scheduled=True, categories=[draft_category], tags=[draft_tag])
+
+    urls = _sitemap(client)
+
+    assert _absolute(housing.get_absolute_url()) in urls
+    assert _absolute(rents.get_absolute_url()) in urls
+    for hidden in (empty_category, draft_category, empty_tag, draft_tag):
+        assert _absolute(hidden.get_absolute_url()) not in urls
+
+
+def test_category_lastmod_ignores_its_unpublished_posts(client):
+    housing = CategoryFactory()
+    PostFactory(categories=[housing], published_at=timezone.now() - timedelta(days=10))
+    with _frozen_now(timezone.now() + timedelta(days=3)):
+        PostFactory(categories=[housing], draft=True)
+
+    urls = _sitemap(client)
+
+    assert urls[_absolute(housing.get_absolute_url())] == timezone.localdate().isoformat()
+
+
+def test_sitemap_lists_the_home_page_and_not_search(client):
+    PostFactory()
+
+    urls = _sitemap(client)
+
+    assert _absolute(reverse("blog:home")) in urls
+    assert not any("/search/" in url for url in urls)
+
+
+def test_sitemap_of_an_empty_site_lists_the_home_page_only(client):
+    assert list(_sitemap(client)) == [_absolute(reverse("blog:home"))]
+
+
+def test_sitemap_uses_the_requests_scheme(client):
+    post = PostFactory()
+
+    response = client.get(reverse("sitemap"), secure=True)
+
+    assert f"https://testserver{post.get_absolute_url()}".encode() in response.content
+
+
+@pytest.mark.parametrize("count", [3, 25])
+def test_sitemap_runs_a_bounded_number_of_queries(client, django_assert_max_num_queries, count):
+    for _ in range(count):
+        PostFactory(
+            categories=[CategoryFactory(), CategoryFactory()], tags=[TagFactory(), TagFactory()]
+        )
+
+    # Home's date, then a count and a page for posts, categories and tags.
+    with django_assert_max_num_queries(7):
+        urls = _sitemap(client)
+
+    assert len(urls) == 1 + count * 5
+
+
+# --- robots.txt --------------------------------------------------------------
+
+
+def test_robots_txt_disallows_admin_and_search_and_names_the_sitemap(client):
+    response = client.get("/robots.txt")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "User-agent: *" in lines
+    assert "Disallow: /admin/" in lines
+    assert "Disallow: /search/" in lines
+    assert "Disallow: /" not in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_robots_txt_sitemap_line_follows_the_request(client, settings):
+    settings.ALLOWED_HOSTS = ["news.example.org"]
+
+    response = client.get("/robots.txt", secure=True, headers={"host": "news.example.org"})
+
+    assert "Sitemap: https://news.example.org/sitemap.xml" in response.content.decode()
+
+
+# --- Helpers -----------------------------------------------------------------
+
+
+def _frozen_now(moment):
+    from unittest import mock
+
+    return mock.patch("django.utils.timezone.now", return_value=moment)
