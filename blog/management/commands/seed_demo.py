@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import seed_demo_users
+from blog.demo import seed_demo_posts
 
 
 class Command(BaseCommand):
@@ -21,7 +22,9 @@ class Command(BaseCommand):
                 "with DJANGO_DEBUG=1. Pass --allow-without-debug if you really mean it."
             )
         logins = seed_demo_users()
+        posts = seed_demo_posts()
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
+        self.stdout.write(f"Demo articles: {posts.created} added, {posts.existing} already there.")
         self.stdout.write("Demo logins (development only):")
         for login in logins:
             self.stdout.write(f"  {login.role:<10} {login.username} / {login.password}")

@@ -1,0 +1,138 @@
+"""Demo articles for development: categories, tags, illustrations and seven posts.
+
+Posts, categories and tags are found again by slug and pictures by their alt
+text, so running this twice adds nothing twice. A post that already exists is
+left exactly as it is, whoever changed it since, and keeps its date.
+
+The package is split by what it holds: ``pictures`` draws the illustrations,
+``articles`` describes the posts (their bodies are HTML files in
+``articles/``), and this module seeds the categories, tags and posts.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from blog.demo.articles import ARTICLES, DemoArticle
+from blog.demo.pictures import DemoPicture, draw_picture
+from blog.models import Category, Image, Post, Tag
+from blog.services import image_create, post_publish, post_save
+
+__all__ = [
+    "ARTICLES",
+    "CATEGORIES",
+    "CREDIT",
+    "DEMO_AUTHOR",
+    "TAGS",
+    "DemoArticle",
+    "DemoPicture",
+    "DemoSummary",
+    "draw_picture",
+    "seed_demo_posts",
+]
+
+DEMO_AUTHOR = "editor"
+CREDIT = "Tribune illustration"
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What one run did: posts added, and demo posts that were already there."""
+
+    created: int
+    existing: int
+
+
+# --- Categories and tags -----------------------------------------------------
+
+CATEGORIES = {
+    "news": ("News", "What is happening in the city this week, reported and checked."),
+    "analysis": ("Analysis", "Longer pieces that look at the data and evidence behind a story."),
+    "community": ("Community", "The people, groups and neighbourhoods that keep the city going."),
+    "explainers": ("Explainers", "How things work, from grants and budgets to our own methods."),
+}
+
+TAGS = {
+    "energy": ("Energy", "Community energy, household bills and the move away from gas."),
+    "transport": ("Transport", "Buses, cycling, walking and the roads in between."),
+    "libraries": ("Libraries", "Opening hours, budgets and the people who use them."),
+    "rivers": ("Rivers", "The Wend and its tributaries: water quality, wildlife and litter."),
+    "volunteering": ("Volunteering", "Groups that rely on people giving their time."),
+    "open-data": ("Open data", "Stories built on public data, with our working published."),
+    "transparency": ("Transparency", "How we work, and how the institutions we cover work."),
+}
+
+
+# --- Seeding -----------------------------------------------------------------
+
+
+@transaction.atomic
+def seed_demo_posts() -> DemoSummary:
+    """Create the demo categories, tags, pictures and posts that are missing.
+
+    Categories and tags are refreshed by slug. A demo post that already exists
+    (found by slug) is left untouched, so its date never moves; a missing one is
+    made again, reusing its picture if that is still in the library. Needs the
+    demo editor from ``accounts.demo.seed_demo_users``.
+    """
+    author = User.objects.get(username=DEMO_AUTHOR)
+    categories = {
+        slug: Category.objects.update_or_create(
+            slug=slug, defaults={"name": name, "description": text}
+        )[0]
+        for slug, (name, text) in CATEGORIES.items()
+    }
+    tags = {
+        slug: Tag.objects.update_or_create(slug=slug, defaults={"name": name, "description": text})[
+            0
+        ]
+        for slug, (name, text) in TAGS.items()
+    }
+    existing = set(
+        Post.objects.filter(slug__in=[a.slug for a in ARTICLES]).values_list("slug", flat=True)
+    )
+    now = timezone.now()
+    for article in ARTICLES:
+        if article.slug in existing:
+            continue
+        post = post_save(
+            post=Post(
+                title=article.title,
+                slug=article.slug,
+                author=author,
+                excerpt=article.excerpt,
+                body=article.body,
+                featured_image=_demo_image(article, uploaded_by=author),
+                is_sticky=article.is_sticky,
+                comments_enabled=article.comments_enabled,
+            )
+        )
+        post.categories.set([categories[slug] for slug in article.categories])
+        post.tags.set([tags[slug] for slug in article.tags])
+        if article.day_offset is not None:
+            post_publish(post=post, at=_publication_time(article, now))
+    return DemoSummary(created=len(ARTICLES) - len(existing), existing=len(existing))
+
+
+def _demo_image(article: DemoArticle, *, uploaded_by: User) -> Image:
+    """The article's picture from the library, or a freshly drawn one."""
+    picture = article.picture
+    found = Image.objects.filter(alt_text=picture.alt_text, credit=CREDIT).order_by("pk").first()
+    if found is not None:
+        return found
+    return image_create(
+        file=ContentFile(draw_picture(picture, seed=article.slug), name=f"{article.slug}.jpg"),
+        alt_text=picture.alt_text,
+        caption=picture.caption,
+        credit=CREDIT,
+        uploaded_by=uploaded_by,
+    )
+
+
+def _publication_time(article: DemoArticle, now: datetime) -> datetime:
+    day = timezone.localdate(now) + timedelta(days=article.day_offset)
+    return timezone.make_aware(datetime.combine(day, article.at))
