@@ -15,5 +15,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Permissions exist only after every app has migrated, so the role
-        # groups get theirs here rather than in a data migration.
-        post_migrate.connect(_sync_roles, sender=self, dispatch_uid="accounts.sync_roles")
+        # groups get theirs here rather than in a data migration. No sender:
+        # each app's permissions are created in its own post_migrate, and apps
+        # listed after accounts (blog, comments) would otherwise be missed.
+        post_migrate.connect(_sync_roles, dispatch_uid="accounts.sync_roles")

@@ -7,6 +7,10 @@ from django.views.generic import TemplateView
 from blog.sitemaps import SITEMAPS
 from config import views
 
+admin.site.site_header = "Tribune administration"
+admin.site.site_title = "Tribune admin"
+admin.site.index_title = "Newsroom and moderation"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

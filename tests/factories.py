@@ -27,14 +27,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(DEFAULT_PASSWORD)
 
     class Params:
-        editor = factory.Trait(is_staff=True, byline_title="Staff Writer", roles=[EDITORS])
-        moderator = factory.Trait(is_staff=True, roles=[MODERATORS])
+        # A trait cannot set a post-generation's extracted value; it passes
+        # ``roles__names``, which reaches the hook below as a keyword.
+        editor = factory.Trait(is_staff=True, byline_title="Staff Writer", roles__names=[EDITORS])
+        moderator = factory.Trait(is_staff=True, roles__names=[MODERATORS])
 
     @factory.post_generation
-    def roles(self, create, extracted, **kwargs):
+    def roles(self, create, extracted, names=(), **kwargs):
         """Add the user to the named groups: ``UserFactory(roles=["Editors"])``."""
-        if create and extracted:
-            self.groups.add(*Group.objects.filter(name__in=extracted))
+        wanted = [*(extracted or []), *names]
+        if create and wanted:
+            self.groups.add(*Group.objects.filter(name__in=wanted))
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

@@ -44,3 +44,22 @@ def test_sync_recreates_a_deleted_role_group():
 
 def test_moderators_may_never_delete():
     assert all("delete" not in actions for actions in roles.ROLE_PERMISSIONS["Moderators"].values())
+
+
+def test_after_migrate_editors_may_do_everything_with_blog_content():
+    codenames = set(
+        Group.objects.get(name="Editors").permissions.values_list("codename", flat=True)
+    )
+
+    for model in ("post", "image", "category", "tag"):
+        assert {f"add_{model}", f"change_{model}", f"delete_{model}", f"view_{model}"} <= codenames
+    assert "publish_post" in codenames
+
+
+def test_after_migrate_moderators_may_only_read_posts():
+    codenames = set(
+        Group.objects.get(name="Moderators").permissions.values_list("codename", flat=True)
+    )
+
+    assert "view_post" in codenames
+    assert not {"add_post", "change_post", "delete_post", "publish_post"} & codenames

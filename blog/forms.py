@@ -1,0 +1,119 @@
+"""The forms editors fill in the admin: a post with its rich-text body, a library image.
+
+The forms only shape input and word the errors; saving goes through ``blog.services``.
+"""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorFormField
+from django_prose_editor.widgets import AdminProseEditorWidget
+
+from blog.images import check_image_upload
+from blog.models import Image, Post
+from blog.services import post_check_slug_free
+
+# What the body editor offers. Everything it can produce survives
+# ``blog.sanitize``; the editor's own sanitiser stays off because ``post_save``
+# cleans every body on the way in, whichever form or script sent it.
+POST_BODY_EXTENSIONS: dict[str, Any] = {
+    "Bold": True,
+    "Italic": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    # Pictures go in as figures: the dialog asks for the address, alt text and a caption.
+    "Figure": True,
+    "Image": True,
+    "Caption": True,
+    "History": True,
+}
+
+
+class PostAdminForm(forms.ModelForm):
+    """A post as editors write it; refuses a slug another post uses on the same day."""
+
+    body = ProseEditorFormField(
+        label=_("Body"),
+        required=False,
+        extensions=POST_BODY_EXTENSIONS,
+        # False keeps the editor's own clean-up to turning an empty paragraph into "".
+        sanitize=False,
+        widget=AdminProseEditorWidget,
+    )
+
+    class Meta:
+        model = Post
+        fields = (
+            "title",
+            "slug",
+            "author",
+            "excerpt",
+            "body",
+            "status",
+            "published_at",
+            "is_sticky",
+            "comments_enabled",
+            "featured_image",
+            "categories",
+            "tags",
+        )
+        help_texts = {
+            "published_at": _(
+                "Leave blank to use the moment you publish. A time in the future schedules "
+                "the post."
+            ),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned_data = super().clean()
+        names = ("slug", "status", "published_at")
+        if any(name in self.fields and name not in cleaned_data for name in names):
+            return cleaned_data  # One of them already has its own error.
+        candidate = Post(
+            pk=self.instance.pk,
+            **{name: self._submitted_or_stored(name) for name in names},
+        )
+        # ``post_save`` stamps a post published without a time with "now"; check
+        # the day it will really get, so the clash shows here and not as an error page.
+        if candidate.status == Post.Status.PUBLISHED and candidate.published_at is None:
+            candidate.published_at = timezone.now()
+        try:
+            post_check_slug_free(post=candidate)
+        except ValidationError as error:
+            self.add_error(None, error)
+        return cleaned_data
+
+    def _submitted_or_stored(self, name: str) -> Any:
+        # A field the user may not edit (shown read-only) keeps its stored value.
+        if name in self.fields:
+            return self.cleaned_data[name]
+        return getattr(self.instance, name)
+
+
+class ImageUploadForm(forms.ModelForm):
+    """A new picture for the library, with its words; the file cannot be changed later."""
+
+    # A plain FileField: Pillow is asked once, by ``check_image_upload``, whose
+    # messages say why a file is refused (ImageField's would not).
+    file = forms.FileField(
+        label=_("picture"),
+        help_text=_("A JPEG, PNG, WebP or GIF of at most 20 MB and 40 megapixels."),
+    )
+
+    class Meta:
+        model = Image
+        fields = ("file", "alt_text", "caption", "credit")
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        check_image_upload(upload)
+        return upload
