@@ -105,7 +105,7 @@ class ImageUploadForm(forms.ModelForm):
     # A plain FileField: Pillow is asked once, by ``check_image_upload``, whose
     # messages say why a file is refused (ImageField's would not).
     file = forms.FileField(
-        label=_("picture"),
+        label=_("Picture"),
         help_text=_("A JPEG, PNG, WebP or GIF of at most 20 MB and 40 megapixels."),
     )
 
