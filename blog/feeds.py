@@ -10,6 +10,7 @@ one or two small queries until something changes.
 import copy
 import hashlib
 import mimetypes
+from abc import ABC, abstractmethod
 from datetime import datetime
 
 from django.conf import settings
@@ -59,7 +60,7 @@ class ContentAtomFeed(feedgenerator.Atom1Feed):
 # --- Conditional GET ---------------------------------------------------------
 
 
-class ConditionalFeedMixin:
+class ConditionalFeedMixin(ABC):
     """Answer If-Modified-Since and If-None-Match with 304 before building the feed.
 
     Feed instances are shared by every request (they sit in the URLconf), so
@@ -83,9 +84,9 @@ class ConditionalFeedMixin:
         del response.headers["Last-Modified"]
         return response
 
+    @abstractmethod
     def changes(self, *args, **kwargs) -> PostQuerySet | None:
         """The posts whose edits, publication or withdrawal change this feed."""
-        raise NotImplementedError
 
     def last_modified(self, request, *args, **kwargs) -> datetime | None:
         # Asked twice per request (for the header and the ETag); the copy remembers.
@@ -104,8 +105,9 @@ class ConditionalFeedMixin:
         digest = hashlib.sha256(f"{last_modified.isoformat()}|{shown}".encode()).hexdigest()
         return digest[:32]
 
+    @abstractmethod
     def posts(self, *args, **kwargs) -> PostQuerySet:
-        raise NotImplementedError
+        """The posts this feed shows, newest first."""
 
 
 def _dated_posts(posts=None) -> PostQuerySet:
