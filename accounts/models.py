@@ -21,6 +21,10 @@ class User(AbstractUser):
         help_text=_("Shown after your name on articles, e.g. “Senior Researcher”."),
     )
     bio = models.TextField(_("short bio"), max_length=1000, blank=True)
+    avatar = models.ImageField(_("avatar"), upload_to="avatars/%Y/%m/", blank=True)
+    notify_on_post_comments = models.BooleanField(
+        _("e-mail me about comments on my articles"), default=True
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -161,6 +161,10 @@ class Post(models.Model):
         _("sticky"), default=False, help_text=_("Keep this post at the top of the home page.")
     )
     comments_enabled = models.BooleanField(_("comments enabled"), default=True)
+    # Kept by the comments services in the same transaction as the comment change:
+    # the count of published comments, and a version that keys the cached thread.
+    comment_count = models.PositiveIntegerField(_("comments"), default=0, editable=False)
+    comment_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = PostQuerySet.as_manager()
 

@@ -1,0 +1,156 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class DiscussionSettings(models.Model):
+    """The one row of site-wide discussion settings; read on every request, so a change applies at once."""
+
+    guests_allowed = models.BooleanField(
+        _("guests may comment"),
+        default=True,
+        help_text=_("Guests give a name and an e-mail address. Untick to require an account."),
+    )
+    close_after_days = models.PositiveIntegerField(
+        _("close comments after (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Leave empty to keep discussions open."),
+    )
+    max_depth = models.PositiveSmallIntegerField(
+        _("maximum thread depth"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("How many levels replies may nest, counting the top-level comment."),
+    )
+    comments_per_page = models.PositiveSmallIntegerField(
+        _("top-level comments per page"),
+        default=50,
+        validators=[MinValueValidator(5), MaxValueValidator(500)],
+    )
+    max_length = models.PositiveIntegerField(
+        _("maximum comment length (characters)"),
+        default=5000,
+        validators=[MinValueValidator(100), MaxValueValidator(50_000)],
+    )
+    flood_interval = models.PositiveIntegerField(
+        _("seconds between comments by the same person"), default=15
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("discussion settings")
+        verbose_name_plural = _("discussion settings")
+
+    def __str__(self) -> str:
+        return str(_("Discussion settings"))
+
+
+class CommentQuerySet(models.QuerySet):
+    def published(self) -> "CommentQuerySet":
+        return self.filter(status=Comment.Status.PUBLISHED)
+
+    def visible_roots(self) -> "CommentQuerySet":
+        """Top-level comments a reader sees: published ones, and hidden ones kept as placeholders
+        because a published reply hangs under them."""
+        published_reply = Comment.objects.filter(
+            thread_id=OuterRef("pk"), status=Comment.Status.PUBLISHED
+        ).exclude(pk=OuterRef("pk"))
+        return self.filter(parent__isnull=True).filter(
+            Q(status=Comment.Status.PUBLISHED)
+            | Q(Exists(published_reply), status=Comment.Status.HIDDEN)
+        )
+
+
+class Comment(models.Model):
+    """One comment under a post: a top-level comment (depth 0) or a reply in its thread."""
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        PENDING = "pending", _("Awaiting moderation")
+        HIDDEN = "hidden", _("Hidden")
+        SPAM = "spam", _("Spam")
+
+    post = models.ForeignKey(
+        "blog.Post", on_delete=models.CASCADE, related_name="comments", verbose_name=_("post")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("in reply to"),
+    )
+    # The top-level comment of the thread; a top-level comment points at itself.
+    thread = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    depth = models.PositiveSmallIntegerField(default=0)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("member"),
+    )
+    guest_name = models.CharField(_("name"), max_length=100, blank=True)
+    guest_email = models.EmailField(_("e-mail"), blank=True)
+    body = models.TextField(_("comment"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED
+    )
+    created_at = models.DateTimeField(_("posted"), db_index=True)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    notify_on_reply = models.BooleanField(_("e-mail me replies"), default=False)
+    ip_hash = models.CharField(max_length=64, blank=True, editable=False)
+    user_agent = models.CharField(max_length=255, blank=True, editable=False)
+    # The one-time key of the form that sent it: a second submit of the same form
+    # finds this comment instead of making another.
+    submission_key = models.CharField(max_length=64, unique=True, null=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [
+            models.Index(fields=["post", "parent", "status", "created_at"], name="comment_roots_idx"),
+            models.Index(fields=["thread", "status"], name="comment_thread_idx"),
+            models.Index(fields=["status", "created_at"], name="comment_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True, depth=0) | Q(parent__isnull=False, depth__gt=0),
+                name="comment_depth_matches_parent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Comment %(id)s by %(name)s") % {"id": self.pk, "name": self.author_name}
+
+    def get_absolute_url(self) -> str:
+        return reverse("comments:permalink", kwargs={"pk": self.pk})
+
+    @property
+    def anchor(self) -> str:
+        return f"comment-{self.pk}"
+
+    @property
+    def author_name(self) -> str:
+        if self.user_id is not None:
+            return self.user.public_name
+        return self.guest_name or str(_("Former member"))
+
+    @property
+    def author_email(self) -> str:
+        """Where notifications go; never shown on the site."""
+        if self.user_id is not None:
+            return self.user.email
+        return self.guest_email
