@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
 from blog import selectors
+from comments.discussion import discussion_context
 
 POSTS_PER_PAGE = 10
 
@@ -66,7 +67,12 @@ def post_detail(request: HttpRequest, year: str, month: str, day: str, slug: str
     return render(
         request,
         "blog/post_detail.html",
-        {"post": post, "previous_post": previous_post, "next_post": next_post},
+        {
+            "post": post,
+            "previous_post": previous_post,
+            "next_post": next_post,
+            **discussion_context(request, post),
+        },
     )
 
 

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DiscussionSettings(models.Model):
-    """The one row of site-wide discussion settings; read on every request, so a change applies at once."""
+    """The one row of site-wide discussion settings. Read on every request, so a change
+    applies at once on every app instance."""
 
     guests_allowed = models.BooleanField(
         _("guests may comment"),
@@ -111,8 +112,10 @@ class Comment(models.Model):
     ip_hash = models.CharField(max_length=64, blank=True, editable=False)
     user_agent = models.CharField(max_length=255, blank=True, editable=False)
     # The one-time key of the form that sent it: a second submit of the same form
-    # finds this comment instead of making another.
-    submission_key = models.CharField(max_length=64, unique=True, null=True, editable=False)
+    # finds this comment instead of making another. NULL, not "", so only real keys clash.
+    submission_key = models.CharField(  # noqa: DJ001
+        max_length=64, unique=True, null=True, editable=False
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -121,7 +124,9 @@ class Comment(models.Model):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         indexes = [
-            models.Index(fields=["post", "parent", "status", "created_at"], name="comment_roots_idx"),
+            models.Index(
+                fields=["post", "parent", "status", "created_at"], name="comment_roots_idx"
+            ),
             models.Index(fields=["thread", "status"], name="comment_thread_idx"),
             models.Index(fields=["status", "created_at"], name="comment_status_idx"),
         ]

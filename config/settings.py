@@ -61,6 +61,14 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 SITE_NAME = os.environ.get("DJANGO_SITE_NAME", "Tribune")
+# The public address, for links in e-mails sent outside a request.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Comment forms carry a signed timestamp: a form sent back sooner than this is
+# refused as a bot's, and one older than a day is asked to be sent again.
+COMMENT_FORM_MIN_SECONDS = env_int("DJANGO_COMMENT_FORM_MIN_SECONDS", 3)
+# A member may correct their own comment for this long after posting it.
+COMMENT_EDIT_MINUTES = 15
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -115,3 +115,38 @@ class PostFactory(factory.django.DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.set(extracted)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A comment stored directly (bypassing the service's rules), with its thread and depth
+    worked out from ``parent``. Call ``comments.services.post_comments_bump(post.pk)`` after
+    building a discussion so the post's count and version match."""
+
+    class Meta:
+        model = "comments.Comment"
+
+    post = factory.SubFactory(PostFactory)
+    parent = None
+    guest_name = factory.Faker("name")
+    guest_email = factory.Faker("email")
+    body = factory.Faker("paragraph")
+    created_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        member = factory.Trait(user=factory.SubFactory(UserFactory), guest_name="", guest_email="")
+        hidden = factory.Trait(status="hidden")
+        pending = factory.Trait(status="pending")
+        spam = factory.Trait(status="spam")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        parent = kwargs.get("parent")
+        if parent is not None:
+            kwargs["post"] = parent.post
+            kwargs["depth"] = parent.depth + 1
+            kwargs["thread_id"] = parent.thread_id
+        comment = super()._create(model_class, *args, **kwargs)
+        if parent is None:
+            model_class.objects.filter(pk=comment.pk).update(thread_id=comment.pk)
+            comment.thread_id = comment.pk
+        return comment

@@ -4,20 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_staff_groups'),
+        ("accounts", "0002_staff_groups"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='avatar',
-            field=models.ImageField(blank=True, upload_to='avatars/%Y/%m/', verbose_name='avatar'),
+            model_name="user",
+            name="avatar",
+            field=models.ImageField(blank=True, upload_to="avatars/%Y/%m/", verbose_name="avatar"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='notify_on_post_comments',
-            field=models.BooleanField(default=True, verbose_name='e-mail me about comments on my articles'),
+            model_name="user",
+            name="notify_on_post_comments",
+            field=models.BooleanField(
+                default=True, verbose_name="e-mail me about comments on my articles"
+            ),
         ),
     ]

@@ -1,0 +1,108 @@
+"""The discussion block under a post: the thread (cached and shared where it can be), and the
+form, which is always rendered per request because it carries the CSRF token."""
+
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.http import Http404, HttpRequest
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from blog.models import Post
+from comments import selectors
+from comments.forms import CommentForm
+from comments.models import DiscussionSettings
+
+SESSION_KEY = "comments.own"
+CACHE_SECONDS = 24 * 60 * 60
+
+
+def comment_page_from(request: HttpRequest) -> int:
+    """The ``?cpage=`` asked for: 1 when absent, a 404 when it is not a page number."""
+    raw = request.GET.get("cpage", "1")
+    if not raw.isdigit() or int(raw) < 1 or len(raw) > 6:
+        raise Http404(_("There is no such comment page."))
+    return int(raw)
+
+
+def own_comment_ids(request: HttpRequest) -> list[int]:
+    """Comments this browser posted that may not be public yet (kept in the session)."""
+    if SESSION_KEY not in request.session:
+        return []
+    return [pk for pk in request.session.get(SESSION_KEY, []) if isinstance(pk, int)]
+
+
+def remember_own_comment(request: HttpRequest, pk: int) -> None:
+    ids = own_comment_ids(request)
+    request.session[SESSION_KEY] = [*ids[-49:], pk]
+
+
+def thread_cache_key(*, post: Post, settings: DiscussionSettings, page: int, is_open: bool) -> str:
+    # The version moves in the same transaction as any change to the post's comments;
+    # the settings' timestamp covers depth and page size; open/closed changes Reply links.
+    return (
+        f"comments:thread:{post.pk}:v{post.comment_version}:p{page}"
+        f":s{settings.updated_at.timestamp() if settings.updated_at else 0}:o{int(is_open)}"
+    )
+
+
+def _render_thread(request, *, post, settings, page, is_open, personal) -> str:
+    thread_page = selectors.comment_thread_for_post(
+        post=post, settings=settings, page=page, own_ids=personal
+    )
+    if thread_page is None:
+        raise Http404(_("There is no such comment page."))
+    context = {
+        "post": post,
+        "thread_page": thread_page,
+        "is_open": is_open,
+        "max_depth": settings.max_depth,
+        "editable_ids": personal,
+    }
+    return render_to_string("comments/_thread.html", context)
+
+
+def discussion_context(
+    request: HttpRequest, post: Post, *, form: CommentForm | None = None
+) -> dict:
+    """Everything the post page needs to show its discussion."""
+    settings = selectors.discussion_settings_get()
+    page = comment_page_from(request)
+    is_open = selectors.post_discussion_is_open(post=post, settings=settings)
+    user = request.user if request.user.is_authenticated else None
+    personal = selectors.comment_ids_personal_to(
+        post=post,
+        user=user,
+        session_ids=own_comment_ids(request),
+        edit_minutes=django_settings.COMMENT_EDIT_MINUTES,
+    )
+    if personal:
+        # This viewer sees something nobody else does: never share or store it.
+        thread_html = _render_thread(
+            request, post=post, settings=settings, page=page, is_open=is_open, personal=personal
+        )
+    else:
+        key = thread_cache_key(post=post, settings=settings, page=page, is_open=is_open)
+        thread_html = cache.get(key)
+        if thread_html is None:
+            thread_html = _render_thread(
+                request, post=post, settings=settings, page=page, is_open=is_open, personal=()
+            )
+            cache.set(key, thread_html, CACHE_SECONDS)
+
+    reply_to = None
+    raw_reply = request.GET.get("replyto", "")
+    if is_open and raw_reply.isdigit() and len(raw_reply) < 19:
+        reply_to = selectors.comment_get_reply_target(post=post, pk=int(raw_reply))
+    if form is None and is_open and (user is not None or settings.guests_allowed):
+        form = CommentForm(
+            is_guest=user is None,
+            initial={"parent": reply_to.pk if reply_to else None},
+        )
+    return {
+        "thread_html": thread_html,
+        "comment_form": form,
+        "comments_open": is_open,
+        "guests_allowed": settings.guests_allowed,
+        "reply_to": reply_to,
+        "comment_page": page,
+    }

@@ -1,0 +1,119 @@
+"""The comment form: its fields, its bot traps and the messages people read."""
+
+import secrets
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+TOKEN_SALT = "comments.form"  # noqa: S105 (a namespace for signing, not a secret)
+TOKEN_MAX_AGE = 24 * 60 * 60
+
+
+def new_form_token() -> str:
+    """A signed token carrying when the form was shown and a one-time key for it."""
+    return signing.dumps({"t": time.time(), "k": secrets.token_hex(16)}, salt=TOKEN_SALT)
+
+
+class CommentForm(forms.Form):
+    """A comment or a reply. Guests also give a name and an e-mail address."""
+
+    body = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Please write a comment first.")},
+    )
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        error_messages={
+            "required": _("Please give a name to show with your comment."),
+            "max_length": _("Please keep your name under 100 characters."),
+        },
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        help_text=_("Never shown. Used only for the e-mails you ask for."),
+        error_messages={
+            "required": _("Please give your e-mail address; it is never shown."),
+            "invalid": _("Please check your e-mail address; it doesn’t look complete."),
+        },
+    )
+    notify_on_reply = forms.BooleanField(
+        label=_("E-mail me when someone replies to this comment"), required=False
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    token = forms.CharField(widget=forms.HiddenInput)
+    # A field people never see; bots fill it in.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, is_guest: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.is_guest = is_guest
+        if not is_guest:
+            del self.fields["name"]
+            del self.fields["email"]
+        if not self.is_bound:
+            self.initial.setdefault("token", new_form_token())
+
+    def clean_parent(self) -> int | None:
+        return self.cleaned_data.get("parent") or None
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("website"):
+            raise forms.ValidationError(
+                _(
+                    "We couldn’t accept this comment. If you are a person, please clear the "
+                    "field marked “Leave this field empty” and send it again."
+                ),
+                code="trap",
+            )
+        token = cleaned.get("token")
+        if token is None:
+            raise forms.ValidationError(
+                _("This form is incomplete. Please reload the page and send your comment again."),
+                code="token",
+            )
+        try:
+            payload = signing.loads(token, salt=TOKEN_SALT)
+            shown_at, key = float(payload["t"]), str(payload["k"])
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            raise forms.ValidationError(
+                _("This form is incomplete. Please reload the page and send your comment again."),
+                code="token",
+            ) from None
+        age = time.time() - shown_at
+        if age > TOKEN_MAX_AGE:
+            raise forms.ValidationError(
+                _("This form was opened more than a day ago. Please send your comment again."),
+                code="expired",
+            )
+        if age < settings.COMMENT_FORM_MIN_SECONDS:
+            raise forms.ValidationError(
+                _("That was quicker than anyone can type. Please wait a moment and send it again."),
+                code="too_fast",
+            )
+        cleaned["submission_key"] = key
+        return cleaned
+
+    def refresh_token(self) -> None:
+        """Give a form shown again with errors a new token, keeping what the person typed."""
+        data = self.data.copy()
+        data["token"] = new_form_token()
+        self.data = data
+
+
+class CommentEditForm(forms.Form):
+    body = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Please write a comment first.")},
+    )

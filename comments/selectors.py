@@ -1,0 +1,155 @@
+"""Every read the discussion pages need, in a fixed number of queries."""
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When, Window
+from django.utils import timezone
+
+from accounts.models import User
+from blog.models import Post
+from comments.models import Comment, DiscussionSettings
+from comments.threads import CommentNode, FlatItem, build_threads, flatten
+
+
+def discussion_settings_get() -> DiscussionSettings:
+    """The site's discussion settings (one query); defaults if the row is missing."""
+    return DiscussionSettings.objects.filter(pk=1).first() or DiscussionSettings(pk=1)
+
+
+def post_discussion_is_open(
+    *, post: Post, settings: DiscussionSettings, now: datetime | None = None
+) -> bool:
+    """Whether new comments are accepted: the post is published, its switch is on, and it is
+    not older than the automatic closing period."""
+    if not post.is_published or not post.comments_enabled:
+        return False
+    if settings.close_after_days:
+        now = now or timezone.now()
+        return now < post.published_at + timedelta(days=settings.close_after_days)
+    return True
+
+
+@dataclass
+class ThreadPage:
+    """One comment page: its numbered threads and where it sits among the pages."""
+
+    threads: list[CommentNode]
+    number: int
+    num_pages: int
+
+    @property
+    def items(self) -> list[FlatItem]:
+        return flatten(self.threads)
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    @property
+    def page_range(self) -> range:
+        return range(1, self.num_pages + 1)
+
+
+def _roots(post: Post, own_ids: frozenset[int]):
+    roots = Comment.objects.filter(post=post).visible_roots()
+    if own_ids:
+        roots = roots | Comment.objects.filter(post=post, parent__isnull=True, pk__in=own_ids)
+    return roots
+
+
+def comment_thread_for_post(
+    *, post: Post, settings: DiscussionSettings, page: int, own_ids: Iterable[int] = ()
+) -> ThreadPage | None:
+    """Comment page ``page`` (1-based) of ``post``: whole threads, oldest first, top-level
+    comments numbered across pages. None when the page does not exist (page 1 always does).
+
+    Two queries whatever the size of the discussion: the page's top-level comments with
+    their numbers and the total, then every comment of those threads.
+    """
+    own = frozenset(own_ids)
+    per_page = settings.comments_per_page
+    published = Case(
+        When(status=Comment.Status.PUBLISHED, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    order = ["created_at", "pk"]
+    offset = (page - 1) * per_page
+    rows = list(
+        _roots(post, own)
+        .annotate(
+            number=Window(Sum(published), order_by=[*order]),
+            total=Window(Count("pk")),
+        )
+        .order_by(*order)
+        .values_list("pk", "number", "total")[offset : offset + per_page]
+    )
+    if not rows:
+        return ThreadPage([], 1, 1) if page == 1 else None
+    total = rows[0][2]
+    comments = (
+        Comment.objects.filter(thread_id__in=[pk for pk, _, _ in rows])
+        .select_related("user")
+        .order_by(*order)
+    )
+    threads = build_threads(comments, root_numbers={pk: n for pk, n, _ in rows}, own_ids=own)
+    return ThreadPage(threads, page, max(1, math.ceil(total / per_page)))
+
+
+def comment_page_number(*, comment: Comment, settings: DiscussionSettings) -> int:
+    """The comment page on which ``comment``'s thread is shown (one query)."""
+    root = comment.thread or comment
+    before = (
+        _roots(comment.post, frozenset())
+        .filter(Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk))
+        .count()
+    )
+    return before // settings.comments_per_page + 1
+
+
+def comment_get_shown(*, pk: int) -> Comment | None:
+    """A comment a reader can see on its post page (published, or a hidden one with published
+    replies), with its post and thread root, or None."""
+    comment = Comment.objects.select_related("post", "thread").filter(pk=pk).first()
+    if comment is None or not comment.post.is_published:
+        return None
+    if comment.status == Comment.Status.PUBLISHED:
+        return comment
+    if comment.status == Comment.Status.HIDDEN:
+        has_reply = Comment.objects.filter(parent=comment, status=Comment.Status.PUBLISHED)
+        return comment if has_reply.exists() else None
+    return None
+
+
+def comment_get_reply_target(*, post: Post, pk: int) -> Comment | None:
+    """The published comment of ``post`` a reader asked to answer, or None."""
+    return Comment.objects.published().select_related("user").filter(post=post, pk=pk).first()
+
+
+def comment_ids_personal_to(
+    *, post: Post, user: User | None, session_ids: Iterable[int], edit_minutes: int
+) -> frozenset[int]:
+    """Comments of ``post`` this viewer sees differently from everybody else: their own
+    pending comments and, for members, those they may still edit. One query at most."""
+    session_ids = [pk for pk in session_ids if isinstance(pk, int)]
+    mine = Q(pk__in=session_ids) if session_ids else Q()
+    if user is not None and user.is_authenticated:
+        mine = mine | Q(user=user) if session_ids else Q(user=user)
+    elif not session_ids:
+        return frozenset()
+    recent = timezone.now() - timedelta(minutes=edit_minutes)
+    personal = Q(status=Comment.Status.PENDING) | Q(
+        user__isnull=False, status=Comment.Status.PUBLISHED, created_at__gte=recent
+    )
+    return frozenset(Comment.objects.filter(mine, personal, post=post).values_list("pk", flat=True))
+
+
+def comment_list_latest(*, post: Post | None = None, limit: int = 30) -> list[Comment]:
+    """The newest published comments, site-wide or on one published post, for feeds."""
+    comments = Comment.objects.published().filter(post__in=Post.objects.published())
+    if post is not None:
+        comments = comments.filter(post=post)
+    return list(comments.select_related("user", "post").order_by("-created_at", "-pk")[:limit])

@@ -1,0 +1,273 @@
+"""Every change to comments happens here, each in one transaction that also bumps the
+post's comment version, so a cached thread is never served stale."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings as django_settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from blog.models import Post
+from comments.models import Comment, DiscussionSettings
+from comments.selectors import discussion_settings_get, post_discussion_is_open
+from comments.tasks import send_comment_notifications
+
+USER_AGENT_MAX = 255
+
+
+class CommentRefused(Exception):
+    """A comment the rules do not accept. ``code`` tells the view how to answer;
+    ``field`` names the form field the message belongs to, if any."""
+
+    def __init__(self, message: str, *, code: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field = field
+
+
+def ip_hash(ip: str) -> str:
+    """A keyed hash of an IP address: enough to spot one sender, useless to anyone without
+    the secret key."""
+    if not ip:
+        return ""
+    return salted_hmac("comments.ip", ip, algorithm="sha256").hexdigest()
+
+
+def _clean_body(body: str, *, max_length: int) -> str:
+    body = body.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if "\x00" in body:
+        raise CommentRefused(
+            _("Your comment contains a character we can’t store (a null byte). Please remove it."),
+            code="invalid",
+            field="body",
+        )
+    if not body:
+        raise CommentRefused(_("Please write a comment first."), code="invalid", field="body")
+    if len(body) > max_length:
+        raise CommentRefused(
+            _("Please keep your comment under %(max)s characters; it has %(n)s.")
+            % {"max": f"{max_length:,}", "n": f"{len(body):,}"},
+            code="invalid",
+            field="body",
+        )
+    return body
+
+
+def post_comments_bump(post_id: int) -> None:
+    """Recount the post's published comments and move its comment version on, so cached
+    threads are replaced. Every comment change calls it inside its own transaction."""
+    published = (
+        Comment.objects.filter(post_id=OuterRef("pk"), status=Comment.Status.PUBLISHED)
+        .order_by()
+        .values("post_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    Post.objects.filter(pk=post_id).update(
+        comment_version=F("comment_version") + 1,
+        comment_count=Coalesce(Subquery(published), 0),
+    )
+
+
+def _reply_parent(
+    *, post: Post, parent_id: int | None, settings: DiscussionSettings
+) -> Comment | None:
+    if parent_id is None:
+        return None
+    parent = Comment.objects.filter(pk=parent_id, post=post).first()
+    if parent is None:
+        raise CommentRefused(
+            _("The comment you’re replying to isn’t part of this discussion."),
+            code="invalid",
+            field="parent",
+        )
+    if parent.status != Comment.Status.PUBLISHED:
+        raise CommentRefused(
+            _("The comment you’re replying to has been removed, so it can’t take replies."),
+            code="invalid",
+            field="parent",
+        )
+    # Past the maximum depth a reply joins its parent's level, as WordPress does.
+    while parent.depth >= settings.max_depth - 1 and parent.parent_id is not None:
+        parent = parent.parent
+    return parent
+
+
+def _same_sender(*, user: User | None, guest_email: str, hashed_ip: str) -> Q:
+    if user is not None:
+        return Q(user=user)
+    sender = Q(user__isnull=True, guest_email__iexact=guest_email)
+    if hashed_ip:
+        sender |= Q(ip_hash=hashed_ip)
+    return sender
+
+
+def _check_not_repeated(
+    *, post: Post, sender: Q, body: str, now: datetime, settings: DiscussionSettings
+) -> None:
+    if (
+        Comment.objects.filter(sender, post=post, body=body)
+        .exclude(status=Comment.Status.SPAM)
+        .exists()
+    ):
+        raise CommentRefused(
+            _("You’ve already posted this comment here."), code="duplicate", field="body"
+        )
+    if settings.flood_interval:
+        since = now - timedelta(seconds=settings.flood_interval)
+        if Comment.objects.filter(sender, created_at__gt=since).exists():
+            raise CommentRefused(
+                _(
+                    "You’re commenting faster than we allow. Please wait %(n)s seconds "
+                    "and send it again."
+                )
+                % {"n": settings.flood_interval},
+                code="flood",
+            )
+
+
+def _check_commenter(
+    *, user: User | None, guest_name: str, guest_email: str, settings: DiscussionSettings
+) -> tuple[str, str]:
+    if user is not None:
+        if not user.is_active:
+            raise CommentRefused(_("This account can’t comment."), code="forbidden")
+        return "", ""
+    if not settings.guests_allowed:
+        raise CommentRefused(_("Please sign in to comment."), code="forbidden")
+    guest_name = guest_name.strip()
+    if not guest_name or "\x00" in guest_name or not guest_name.isprintable():
+        raise CommentRefused(
+            _("Please give a name to show with your comment."), code="invalid", field="name"
+        )
+    if not guest_email or "\x00" in guest_email:
+        raise CommentRefused(
+            _("Please give your e-mail address; it is never shown."), code="invalid", field="email"
+        )
+    return guest_name, guest_email.strip()
+
+
+def comment_create(
+    *,
+    post: Post,
+    body: str,
+    user: User | None = None,
+    guest_name: str = "",
+    guest_email: str = "",
+    parent_id: int | None = None,
+    notify_on_reply: bool = False,
+    submission_key: str | None = None,
+    ip: str = "",
+    user_agent: str = "",
+) -> Comment:
+    """Post a comment on ``post`` as ``user`` or as a guest, and return it.
+
+    Refuses (``CommentRefused``, nothing stored) a post that is not published or closed, a
+    guest where accounts are required, an empty, over-long or NUL-carrying body, a missing
+    name or e-mail, a parent that is not a published comment of the same post, the same body
+    twice from one person, and a second comment within the flood interval. A second submit
+    of the same form (same ``submission_key``) returns the first comment instead.
+    Notifications are queued once the transaction commits.
+    """
+    settings = discussion_settings_get()
+    if submission_key:
+        earlier = Comment.objects.filter(submission_key=submission_key, post=post).first()
+        if earlier is not None:
+            return earlier
+    if not post_discussion_is_open(post=post, settings=settings):
+        raise CommentRefused(_("Comments are closed on this article."), code="closed")
+    guest_name, guest_email = _check_commenter(
+        user=user, guest_name=guest_name, guest_email=guest_email, settings=settings
+    )
+    body = _clean_body(body, max_length=settings.max_length)
+    parent = _reply_parent(post=post, parent_id=parent_id, settings=settings)
+    now = timezone.now()
+    hashed_ip = ip_hash(ip)
+    _check_not_repeated(
+        post=post,
+        sender=_same_sender(user=user, guest_email=guest_email, hashed_ip=hashed_ip),
+        body=body,
+        now=now,
+        settings=settings,
+    )
+    comment = Comment(
+        post=post,
+        parent=parent,
+        thread=parent.thread if parent else None,
+        depth=parent.depth + 1 if parent else 0,
+        user=user,
+        guest_name=guest_name,
+        guest_email=guest_email,
+        body=body,
+        created_at=now,
+        notify_on_reply=notify_on_reply,
+        ip_hash=hashed_ip,
+        user_agent=user_agent[:USER_AGENT_MAX],
+        submission_key=submission_key or None,
+    )
+    try:
+        with transaction.atomic():
+            comment.save()
+            if parent is None:
+                Comment.objects.filter(pk=comment.pk).update(thread_id=comment.pk)
+                comment.thread_id = comment.pk
+            post_comments_bump(post.pk)
+            transaction.on_commit(lambda: _queue_notifications(comment.pk))
+    except IntegrityError:
+        # The same form raced in twice; the first one won.
+        earlier = Comment.objects.filter(submission_key=submission_key, post=post).first()
+        if earlier is None:
+            raise
+        return earlier
+    return comment
+
+
+def comment_can_edit(*, comment: Comment, user: User | None, now: datetime | None = None) -> bool:
+    """Whether ``user`` may still change ``comment``'s text: only its member author, only
+    while it is published or pending, and only for the first few minutes."""
+    if user is None or not user.is_authenticated or comment.user_id != user.pk:
+        return False
+    if comment.status not in (Comment.Status.PUBLISHED, Comment.Status.PENDING):
+        return False
+    now = now or timezone.now()
+    window = timedelta(minutes=django_settings.COMMENT_EDIT_MINUTES)
+    return now <= comment.created_at + window
+
+
+def comment_edit(*, comment: Comment, user: User, body: str) -> Comment:
+    """Replace the text of ``user``'s own recent comment and mark it edited.
+    Refuses anyone else, a comment past the edit window, and a body the rules refuse."""
+    if not comment_can_edit(comment=comment, user=user):
+        raise CommentRefused(
+            _("You can only edit your own comment, within %(n)s minutes of posting it.")
+            % {"n": django_settings.COMMENT_EDIT_MINUTES},
+            code="forbidden",
+        )
+    settings = discussion_settings_get()
+    body = _clean_body(body, max_length=settings.max_length)
+    if body == comment.body:
+        return comment
+    with transaction.atomic():
+        comment.body = body
+        comment.edited_at = timezone.now()
+        comment.save(update_fields=["body", "edited_at"])
+        post_comments_bump(comment.post_id)
+    return comment
+
+
+def comment_unsubscribe(*, comment: Comment) -> Comment:
+    """Stop reply notifications for ``comment``. Safe to repeat."""
+    if comment.notify_on_reply:
+        comment.notify_on_reply = False
+        comment.save(update_fields=["notify_on_reply"])
+    return comment
+
+
+def _queue_notifications(comment_id: int) -> None:
+    send_comment_notifications.enqueue(comment_id=comment_id)

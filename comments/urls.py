@@ -1,0 +1,11 @@
+from django.urls import path
+
+from comments import views
+
+app_name = "comments"
+
+urlpatterns = [
+    path("post/<int:post_id>/", views.comment_post, name="post"),
+    path("<int:pk>/", views.comment_permalink, name="permalink"),
+    path("<int:pk>/edit/", views.comment_edit, name="edit"),
+]

@@ -1,0 +1,102 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from blog.models import Post
+from comments import discussion, selectors, services
+from comments.forms import CommentEditForm, CommentForm
+from comments.models import Comment
+
+
+def _comment_url(comment: Comment) -> str:
+    settings = selectors.discussion_settings_get()
+    page = selectors.comment_page_number(comment=comment, settings=settings)
+    query = f"?cpage={page}" if page > 1 else ""
+    return f"{comment.post.get_absolute_url()}{query}#{comment.anchor}"
+
+
+def _client_ip(request: HttpRequest) -> str:
+    # Behind a proxy, the deployment sets REMOTE_ADDR from the trusted header.
+    return request.META.get("REMOTE_ADDR", "")
+
+
+@require_POST
+def comment_post(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Post a comment or a reply; on success go to it, otherwise show the form with errors."""
+    post = get_object_or_404(Post.objects.published(), pk=post_id)
+    user = request.user if request.user.is_authenticated else None
+    form = CommentForm(request.POST, is_guest=user is None)
+    if not form.is_valid():
+        return _form_again(request, post, form)
+    data = form.cleaned_data
+    try:
+        comment = services.comment_create(
+            post=post,
+            body=data["body"],
+            user=user,
+            guest_name=data.get("name", ""),
+            guest_email=data.get("email", ""),
+            parent_id=data["parent"],
+            notify_on_reply=data["notify_on_reply"],
+            submission_key=data["submission_key"],
+            ip=_client_ip(request),
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+    except services.CommentRefused as refused:
+        if refused.code in ("closed", "forbidden"):
+            raise PermissionDenied(refused.message) from None
+        form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+        return _form_again(request, post, form)
+    if comment.status != Comment.Status.PUBLISHED:
+        discussion.remember_own_comment(request, comment.pk)
+    return HttpResponseRedirect(_comment_url(comment))
+
+
+def _form_again(request: HttpRequest, post: Post, form: CommentForm) -> HttpResponse:
+    form.refresh_token()
+    parent_id = form.cleaned_data.get("parent") if hasattr(form, "cleaned_data") else None
+    reply_to = selectors.comment_get_reply_target(post=post, pk=parent_id) if parent_id else None
+    return render(
+        request,
+        "comments/comment_form.html",
+        {"post": post, "comment_form": form, "reply_to": reply_to},
+        status=400,
+    )
+
+
+def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a comment's permanent link to the page and anchor where it is shown."""
+    comment = selectors.comment_get_shown(pk=pk)
+    if comment is None:
+        raise Http404(_("That comment isn’t available."))
+    return HttpResponseRedirect(_comment_url(comment))
+
+
+@login_required
+def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member corrects their own comment during the first minutes after posting it."""
+    comment = get_object_or_404(Comment.objects.select_related("post", "user"), pk=pk)
+    if not services.comment_can_edit(comment=comment, user=request.user):
+        raise PermissionDenied(
+            _("You can only edit your own comment, within %(n)s minutes of posting it.")
+            % {"n": services.django_settings.COMMENT_EDIT_MINUTES}
+        )
+    form = CommentEditForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_edit(
+                comment=comment, user=request.user, body=form.cleaned_data["body"]
+            )
+        except services.CommentRefused as refused:
+            form.add_error("body" if refused.field == "body" else None, refused.message)
+        else:
+            messages.success(request, _("Your comment has been updated."))
+            return HttpResponseRedirect(_comment_url(comment))
+    status = 400 if form.is_bound else 200
+    return render(
+        request, "comments/comment_edit.html", {"comment": comment, "form": form}, status=status
+    )
