@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Max, Prefetch, Q
+from django.db.models import F, Max, Prefetch, Q, Sum
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
@@ -107,6 +107,17 @@ def post_list_last_modified(posts: PostQuerySet) -> datetime | None:
     return posts.order_by().aggregate(last=Max(Greatest(F("updated_at"), F("published_at"))))[
         "last"
     ]
+
+
+def post_list_fingerprint(posts: PostQuerySet) -> str:
+    """A short string that changes when any of these posts changes, including its
+    discussion (comment counts show on cards). One query."""
+    found = posts.order_by().aggregate(
+        last=Max(Greatest(F("updated_at"), F("published_at"))),
+        discussions=Sum("comment_version"),
+    )
+    stamp = found["last"].timestamp() if found["last"] else 0
+    return f"{stamp}-{found['discussions'] or 0}"
 
 
 # --- Search ----------------------------------------------------------------

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from blog import feeds, views
+from comments.feeds import PostCommentsFeed
 
 app_name = "blog"
 
@@ -21,4 +22,9 @@ urlpatterns = [
     re_path(rf"^{YEAR}/{MONTH}/$", views.month_archive, name="month"),
     re_path(rf"^{YEAR}/{MONTH}/{DAY}/$", views.day_archive, name="day"),
     re_path(rf"^{YEAR}/{MONTH}/{DAY}/(?P<slug>[-\w]+)/$", views.post_detail, name="post_detail"),
+    re_path(
+        rf"^{YEAR}/{MONTH}/{DAY}/(?P<slug>[-\w]+)/feed/$",
+        PostCommentsFeed(),
+        name="post_comments_feed",
+    ),
 ]

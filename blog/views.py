@@ -40,8 +40,7 @@ def _page_etag(posts_for: Callable[..., QuerySet | None]) -> Callable:
         posts = posts_for(**kwargs)
         if posts is None:
             return None
-        last = selectors.post_list_last_modified(posts)
-        stamp = last.timestamp() if last else 0
+        stamp = selectors.post_list_fingerprint(posts)
         return f'"{stamp}-{request.user.pk or 0}-{request.GET.urlencode()}"'
 
     return condition(etag_func=etag)

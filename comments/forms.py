@@ -45,7 +45,15 @@ class CommentForm(forms.Form):
     notify_on_reply = forms.BooleanField(
         label=_("E-mail me when someone replies to this comment"), required=False
     )
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    parent = forms.IntegerField(
+        required=False,
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "invalid": _("The comment you’re replying to isn’t part of this discussion."),
+            "min_value": _("The comment you’re replying to isn’t part of this discussion."),
+        },
+    )
     token = forms.CharField(widget=forms.HiddenInput)
     # A field people never see; bots fill it in.
     website = forms.CharField(

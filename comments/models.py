@@ -79,9 +79,10 @@ class Comment(models.Model):
     post = models.ForeignKey(
         "blog.Post", on_delete=models.CASCADE, related_name="comments", verbose_name=_("post")
     )
+    # Moderation never deletes a comment; rows go only when their post is deleted.
     parent = models.ForeignKey(
         "self",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="replies",
@@ -89,7 +90,7 @@ class Comment(models.Model):
     )
     # The top-level comment of the thread; a top-level comment points at itself.
     thread = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     depth = models.PositiveSmallIntegerField(default=0)
     user = models.ForeignKey(

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When, Window
 from django.utils import timezone
 
@@ -13,10 +14,17 @@ from blog.models import Post
 from comments.models import Comment, DiscussionSettings
 from comments.threads import CommentNode, FlatItem, build_threads, flatten
 
+SETTINGS_CACHE_KEY = "comments:discussion-settings"
+
 
 def discussion_settings_get() -> DiscussionSettings:
-    """The site's discussion settings (one query); defaults if the row is missing."""
-    return DiscussionSettings.objects.filter(pk=1).first() or DiscussionSettings(pk=1)
+    """The site's discussion settings: from the shared cache, else the database (defaults if
+    the row is missing). ``discussion_settings_save`` replaces the cached copy."""
+    settings = cache.get(SETTINGS_CACHE_KEY)
+    if settings is None:
+        settings = DiscussionSettings.objects.filter(pk=1).first() or DiscussionSettings(pk=1)
+        cache.set(SETTINGS_CACHE_KEY, settings, None)
+    return settings
 
 
 def post_discussion_is_open(
@@ -49,8 +57,16 @@ class ThreadPage:
         return self.num_pages > 1
 
     @property
-    def page_range(self) -> range:
-        return range(1, self.num_pages + 1)
+    def page_range(self) -> list[int | None]:
+        """Page numbers for the navigation: the first, the last and two either side of this
+        one; None marks a gap."""
+        wanted = {1, self.num_pages, *range(self.number - 2, self.number + 3)}
+        pages: list[int | None] = []
+        for n in sorted(p for p in wanted if 1 <= p <= self.num_pages):
+            if pages and n - pages[-1] > 1:
+                pages.append(None)
+            pages.append(n)
+        return pages
 
 
 def _roots(post: Post, own_ids: frozenset[int]):

@@ -4,6 +4,7 @@ post's comment version, so a cached thread is never served stale."""
 from datetime import datetime, timedelta
 
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -14,7 +15,11 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from blog.models import Post
 from comments.models import Comment, DiscussionSettings
-from comments.selectors import discussion_settings_get, post_discussion_is_open
+from comments.selectors import (
+    SETTINGS_CACHE_KEY,
+    discussion_settings_get,
+    post_discussion_is_open,
+)
 from comments.tasks import send_comment_notifications
 
 USER_AGENT_MAX = 255
@@ -226,6 +231,17 @@ def comment_create(
             raise
         return earlier
     return comment
+
+
+def discussion_settings_save(*, settings: DiscussionSettings) -> DiscussionSettings:
+    """Store the discussion settings and replace the cached copy, so every app instance
+    applies them from the next request."""
+    settings.full_clean()
+    with transaction.atomic():
+        settings.save()
+        transaction.on_commit(lambda: cache.delete(SETTINGS_CACHE_KEY))
+    cache.delete(SETTINGS_CACHE_KEY)
+    return settings
 
 
 def comment_can_edit(*, comment: Comment, user: User | None, now: datetime | None = None) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comments import views
+from comments import feeds, views
 
 app_name = "comments"
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("post/<int:post_id>/", views.comment_post, name="post"),
     path("<int:pk>/", views.comment_permalink, name="permalink"),
     path("<int:pk>/edit/", views.comment_edit, name="edit"),
+    path("feed/", feeds.LatestCommentsFeed(), name="feed"),
+    path("unsubscribe/<str:token>/", views.comment_unsubscribe_page, name="unsubscribe"),
 ]

@@ -49,7 +49,9 @@ def comment_post(request: HttpRequest, post_id: int) -> HttpResponse:
     except services.CommentRefused as refused:
         if refused.code in ("closed", "forbidden"):
             raise PermissionDenied(refused.message) from None
-        form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+        # A hidden field's error would not show, so the parent's goes at the top.
+        visible = refused.field in form.fields and refused.field != "parent"
+        form.add_error(refused.field if visible else None, refused.message)
         return _form_again(request, post, form)
     if comment.status != Comment.Status.PUBLISHED:
         discussion.remember_own_comment(request, comment.pk)
@@ -100,3 +102,24 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "comments/comment_edit.html", {"comment": comment, "form": form}, status=status
     )
+
+
+def comment_unsubscribe_page(request: HttpRequest, token: str) -> HttpResponse:
+    """Stop the e-mails a signed link from a notification names, without signing in: GET
+    says what will stop, POST stops it. A link we did not sign gets a 400 page saying so."""
+    # Imported here so this view stays a self-contained addition to the module.
+    from django.http import HttpResponseNotAllowed
+
+    from comments import notifications
+
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    template = "comments/unsubscribe.html"
+    try:
+        subscription = notifications.subscription_from_token(token=token)
+    except notifications.UnsubscribeLinkInvalid as invalid:
+        return render(request, template, {"invalid_message": invalid.message}, status=400)
+    stopped = request.method == "POST"
+    if stopped:
+        notifications.subscription_stop(subscription=subscription)
+    return render(request, template, {"subscription": subscription, "stopped": stopped})

@@ -25,9 +25,9 @@ def comment_body(text: str) -> SafeString:
 @register.filter
 def initials(name: str) -> str:
     """Up to two letters for a generated avatar: "Jane Doe" → "JD"."""
-    words = [w for w in str(name).split() if w[:1].isalnum()]
-    letters = "".join(w[0] for w in words[:2]) or str(name)[:1] or "?"
-    return letters.upper()
+    firsts = [next((ch for ch in word if ch.isalnum()), "") for word in str(name).split()]
+    letters = "".join(ch for ch in firsts if ch)[:2]
+    return (letters or str(name).strip()[:1] or "?").upper()
 
 
 @register.filter

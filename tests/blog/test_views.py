@@ -316,7 +316,8 @@ def test_post_page_runs_a_bounded_number_of_queries(client, django_assert_max_nu
     _dataset(size)
     post = PostFactory._meta.model.objects.published().order_by("published_at")[size // 2]
 
-    with django_assert_max_num_queries(6):
+    # Post, categories, tags, two neighbours, then the discussion: settings and threads.
+    with django_assert_max_num_queries(7):
         assert client.get(post.get_absolute_url()).status_code == 200
 
 
@@ -326,3 +327,85 @@ def test_search_runs_a_bounded_number_of_queries(client, django_assert_max_num_q
 
     with django_assert_max_num_queries(4):
         assert client.get("/search/", {"q": "article"}).status_code == 200
+
+
+# --- Comment counts on cards -------------------------------------------------
+
+
+def _card_discussion_link(html: str, post) -> str | None:
+    """The text of the card's link to ``post``'s discussion, whitespace collapsed."""
+    import re
+
+    link = rf'<a href="{re.escape(post.get_absolute_url())}#comments">(.*?)</a>'
+    match = re.search(link, html, re.S)
+    if match is None:
+        return None
+    return " ".join(re.sub(r"<[^>]+>", " ", match.group(1)).split())
+
+
+def _with_comments(post, published: int, **others: int):
+    from comments.services import post_comments_bump
+    from tests.factories import CommentFactory
+
+    for _ in range(published):
+        CommentFactory(post=post)
+    for trait, count in others.items():
+        for _ in range(count):
+            CommentFactory(post=post, **{trait: True})
+    post_comments_bump(post.pk)
+    return post
+
+
+def test_home_cards_count_published_comments(client):
+    none = PostFactory(title="Quiet")
+    one = _with_comments(PostFactory(title="Single"), 1, hidden=1, pending=1)
+    many = _with_comments(PostFactory(title="Busy"), 3, spam=2)
+
+    html = client.get("/").text
+
+    assert _card_discussion_link(html, none) == "No comments yet on “Quiet”"
+    assert _card_discussion_link(html, one) == "1 comment on “Single”"
+    assert _card_discussion_link(html, many) == "3 comments on “Busy”"
+
+
+def test_card_count_names_the_post_only_for_screen_readers(client):
+    _with_comments(PostFactory(title="Busy"), 2)
+
+    html = client.get("/").text
+
+    assert '<span class="visually-hidden">on “Busy”</span>' in html
+
+
+def test_card_hides_the_count_when_comments_are_off_and_there_are_none(client):
+    closed_empty = PostFactory(title="Closed", comments_enabled=False)
+    closed_busy = _with_comments(PostFactory(title="Was busy", comments_enabled=False), 2)
+
+    html = client.get("/").text
+
+    assert _card_discussion_link(html, closed_empty) is None
+    assert f"{closed_empty.get_absolute_url()}#comments" not in html
+    assert _card_discussion_link(html, closed_busy) == "2 comments on “Was busy”"
+
+
+def test_archive_cards_count_comments_too(client):
+    category = CategoryFactory(slug="news")
+    post = _with_comments(PostFactory(title="Counted", categories=[category]), 4)
+
+    html = client.get("/category/news/").text
+
+    assert _card_discussion_link(html, post) == "4 comments on “Counted”"
+
+
+def test_archive_etag_changes_when_a_post_gets_a_comment(client):
+    from comments.services import post_comments_bump
+    from tests.factories import CommentFactory
+
+    category = CategoryFactory(slug="news")
+    post = PostFactory(categories=[category])
+    etag = client.get("/category/news/")["ETag"]
+    assert client.get("/category/news/", headers={"if-none-match": etag}).status_code == 304
+    CommentFactory(post=post)
+    post_comments_bump(post.pk)
+    response = client.get("/category/news/", headers={"if-none-match": etag})
+    assert response.status_code == 200
+    assert "1 comment" in response.content.decode()

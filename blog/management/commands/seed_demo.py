@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import seed_demo_users
 from blog.demo import seed_demo_posts
+from comments.demo import seed_demo_discussions
 
 
 class Command(BaseCommand):
@@ -23,8 +24,16 @@ class Command(BaseCommand):
             )
         logins = seed_demo_users()
         posts = seed_demo_posts()
+        discussions = seed_demo_discussions()
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
         self.stdout.write(f"Demo articles: {posts.created} added, {posts.existing} already there.")
+        if discussions.added:
+            noun = "post" if discussions.posts == 1 else "posts"
+            self.stdout.write(
+                f"Demo comments: {discussions.added} added on {discussions.posts} {noun}."
+            )
+        else:
+            self.stdout.write("Demo comments: 0 added.")
         self.stdout.write("Demo logins (development only):")
         for login in logins:
             self.stdout.write(f"  {login.role:<10} {login.username} / {login.password}")

@@ -1,0 +1,250 @@
+"""E-mails about new comments, and the signed links in them that stop those e-mails.
+
+Two kinds of e-mail go out when a comment is published: to the author of the comment it
+replies to, if they asked for replies, and to the article's author, unless they turned that
+off. Each carries a link that stops that kind of e-mail without signing in: a signed token
+naming the comment (reply e-mails) or the member (article e-mails).
+"""
+
+import email.message
+import email.policy
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from comments.models import Comment
+from comments.services import comment_unsubscribe
+
+UNSUBSCRIBE_SALT = "comments.notifications.unsubscribe"
+EXCERPT_CHARS = 300
+
+
+class Kind(StrEnum):
+    """What an unsubscribe link stops."""
+
+    REPLIES = "reply"  # replies to one comment
+    POST_COMMENTS = "post"  # comments on a member's articles
+
+
+class UnsubscribeLinkInvalid(Exception):
+    """An unsubscribe token that is tampered with, malformed, or names nothing any more."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """What an unsubscribe link names: replies to ``comment``, or comments on ``user``'s
+    articles."""
+
+    kind: Kind
+    comment: Comment | None = None
+    user: User | None = None
+
+    @property
+    def is_active(self) -> bool:
+        if self.kind is Kind.REPLIES:
+            return self.comment is not None and self.comment.notify_on_reply
+        return self.user is not None and self.user.notify_on_post_comments
+
+
+# --- Tokens -------------------------------------------------------------------
+
+
+def unsubscribe_token(*, kind: Kind, pk: int) -> str:
+    """A signed, URL-safe token naming what to stop. It does not expire."""
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign_object({"k": str(kind), "pk": pk})
+
+
+def unsubscribe_url(*, kind: Kind, pk: int) -> str:
+    """The absolute address of the page that stops what the token names."""
+    token = unsubscribe_token(kind=kind, pk=pk)
+    return settings.SITE_URL + reverse("comments:unsubscribe", kwargs={"token": token})
+
+
+def subscription_from_token(*, token: str) -> Subscription:
+    """Read a token made by ``unsubscribe_token`` and fetch what it names.
+
+    Raises ``UnsubscribeLinkInvalid`` for a token that is not ours, has been changed, or
+    names a comment or member that no longer exists.
+    """
+    try:
+        data = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign_object(token)
+        kind = Kind(data["k"])
+        pk = data["pk"]
+    except (signing.BadSignature, ValueError, TypeError, KeyError):
+        raise UnsubscribeLinkInvalid(
+            _(
+                "This unsubscribe link isn’t complete or has been changed. Please copy the "
+                "whole link from the e-mail and try again."
+            )
+        ) from None
+    if kind is Kind.REPLIES:
+        comment = Comment.objects.select_related("post").filter(pk=pk).first()
+        if comment is not None:
+            return Subscription(kind=kind, comment=comment)
+    else:
+        user = User.objects.filter(pk=pk).first()
+        if user is not None:
+            return Subscription(kind=kind, user=user)
+    raise UnsubscribeLinkInvalid(
+        _(
+            "This unsubscribe link is for a comment or an account that no longer exists, "
+            "so there are no e-mails left to stop."
+        )
+    )
+
+
+# --- Services -----------------------------------------------------------------
+
+
+def user_unsubscribe_post_comments(*, user: User) -> User:
+    """Stop e-mails to ``user`` about comments on their articles. Safe to repeat."""
+    if user.notify_on_post_comments:
+        user.notify_on_post_comments = False
+        user.save(update_fields=["notify_on_post_comments"])
+    return user
+
+
+def subscription_stop(*, subscription: Subscription) -> None:
+    """Stop the e-mails ``subscription`` names. Safe to repeat."""
+    if subscription.kind is Kind.REPLIES and subscription.comment is not None:
+        comment_unsubscribe(comment=subscription.comment)
+    elif subscription.kind is Kind.POST_COMMENTS and subscription.user is not None:
+        user_unsubscribe_post_comments(user=subscription.user)
+
+
+def _same_address(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and a.strip().lower() == b.strip().lower()
+
+
+def _wrote_it(*, comment: Comment, user_id: int | None, address: str) -> bool:
+    """Whether ``comment`` was written by the person with this account or address."""
+    if user_id is not None and comment.user_id == user_id:
+        return True
+    return _same_address(comment.author_email, address)
+
+
+def comment_notifications_send(*, comment: Comment) -> list[str]:
+    """E-mail the people who asked to hear about ``comment`` and return their addresses.
+
+    Sends nothing for a comment that is not published. The author of the comment it replies
+    to gets a reply e-mail if they asked for one; the article's author gets one if their
+    switch is on. Nobody is told about their own comment, members whose account is
+    deactivated get nothing, and an address gets at most one e-mail per comment (the reply
+    one when both apply).
+    """
+    if comment.status != Comment.Status.PUBLISHED:
+        return []
+    messages: list[EmailMultiAlternatives] = []
+    sent_to: list[str] = []
+
+    parent = comment.parent
+    if (
+        parent is not None
+        and parent.notify_on_reply
+        and parent.author_email
+        and (parent.user is None or parent.user.is_active)
+        and not _wrote_it(comment=comment, user_id=parent.user_id, address=parent.author_email)
+    ):
+        messages.append(
+            _message(
+                template="reply_notification",
+                to=parent.author_email,
+                comment=comment,
+                recipient_name=parent.author_name,
+                unsubscribe=unsubscribe_url(kind=Kind.REPLIES, pk=parent.pk),
+            )
+        )
+        sent_to.append(parent.author_email)
+
+    author = comment.post.author
+    if (
+        author is not None
+        and author.notify_on_post_comments
+        and author.is_active
+        and author.email
+        and not _wrote_it(comment=comment, user_id=author.pk, address=author.email)
+        and not any(_same_address(author.email, address) for address in sent_to)
+    ):
+        messages.append(
+            _message(
+                template="post_comment_notification",
+                to=author.email,
+                comment=comment,
+                recipient_name=author.public_name,
+                unsubscribe=unsubscribe_url(kind=Kind.POST_COMMENTS, pk=author.pk),
+            )
+        )
+        sent_to.append(author.email)
+
+    if messages:
+        mailers.default.send_messages(messages)
+    return sent_to
+
+
+def _message(
+    *, template: str, to: str, comment: Comment, recipient_name: str, unsubscribe: str
+) -> EmailMultiAlternatives:
+    context = {
+        "site_name": settings.SITE_NAME,
+        "recipient_name": recipient_name,
+        "commenter_name": comment.author_name,
+        "post_title": comment.post.title,
+        "excerpt": Truncator(comment.body).chars(EXCERPT_CHARS),
+        "comment_url": settings.SITE_URL + comment.get_absolute_url(),
+        "unsubscribe_url": unsubscribe,
+    }
+    # Sent from a worker, outside any request: use the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"comments/email/{template}_subject.txt", context)
+        body = render_to_string(f"comments/email/{template}.txt", context)
+    return NotificationEmail(
+        subject=" ".join(subject.split()),
+        body=body,
+        to=[to],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+
+
+class _OneLineHeader(str):
+    """A header value written out on one line as it is. Python's e-mail package folds a
+    long value with no spaces by RFC 2047-encoding it, and mail providers ignore a
+    List-Unsubscribe header written that way."""
+
+    def __new__(cls, name: str, value: str) -> "_OneLineHeader":
+        if "\r" in value or "\n" in value:
+            raise ValueError(f"A {name} header must be one line.")
+        header = super().__new__(cls, value)
+        header.name = name
+        return header
+
+    def fold(self, *, policy: email.policy.Policy) -> str:
+        return f"{self.name}: {self}{policy.linesep}"
+
+
+class NotificationEmail(EmailMultiAlternatives):
+    """A notification e-mail whose List-Unsubscribe link survives being sent."""
+
+    def message(
+        self, *, policy: email.policy.Policy = email.policy.default
+    ) -> email.message.EmailMessage:
+        msg = super().message(policy=policy)
+        link = self.extra_headers.get("List-Unsubscribe")
+        if link:
+            msg.replace_header("List-Unsubscribe", _OneLineHeader("List-Unsubscribe", link))
+        return msg

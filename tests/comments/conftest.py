@@ -1,0 +1,25 @@
+import pytest
+
+from comments.services import discussion_settings_save
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    # Uploaded pictures and avatars go to a throw-away folder.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def discussion_settings(db):
+    """The site's discussion settings row, for a test to adjust."""
+    from comments.models import DiscussionSettings
+
+    return DiscussionSettings.objects.get_or_create(pk=1)[0]
+
+
+@pytest.fixture
+def no_flood(discussion_settings):
+    """Let one person post several comments in a row."""
+    discussion_settings.flood_interval = 0
+    discussion_settings_save(settings=discussion_settings)
+    return discussion_settings

@@ -1,0 +1,516 @@
+"""The discussion through HTTP: reading, posting, replying, editing, closing, permalinks."""
+
+import json
+import time
+from datetime import timedelta
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.core import signing
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from comments import selectors, services
+from comments.forms import TOKEN_SALT, new_form_token
+from comments.models import Comment
+from comments.services import discussion_settings_save
+from tests.factories import CommentFactory, PostFactory, UserFactory, build_discussion
+
+pytestmark = pytest.mark.django_db
+
+BLNS = Path(__file__).resolve().parents[3] / "shared/data/naughty-strings/blns.json"
+
+
+@pytest.fixture(autouse=True)
+def _no_minimum_form_time(settings):
+    # Tests send forms at machine speed; the too-fast trap has its own test.
+    settings.COMMENT_FORM_MIN_SECONDS = 0
+
+
+def form(**overrides):
+    data = {
+        "body": "A fair point, well made.",
+        "name": "Jane Doe",
+        "email": "jane@example.org",
+        "token": new_form_token(),
+        "parent": "",
+        "website": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def send(client, post, **overrides):
+    return client.post(reverse("comments:post", args=[post.pk]), form(**overrides))
+
+
+def discussion(post, sizes):
+    """Threads under ``post``: for each number in ``sizes``, a top-level comment with that
+    many replies nested in a chain up to depth 4."""
+    return build_discussion(post, sizes)
+
+
+def section(response) -> str:
+    html = response.content.decode()
+    return html[html.index('id="comments"') :]
+
+
+class TestReading:
+    def test_heading_counts_published_comments_in_words(self, client):
+        post = PostFactory(title="Bus lanes")
+        assert "No comments yet" in section(client.get(post.get_absolute_url()))
+        CommentFactory(post=post)
+        CommentFactory(post=post, hidden=True)
+        services.post_comments_bump(post.pk)
+        assert "One thought on “Bus lanes”" in section(client.get(post.get_absolute_url()))
+        CommentFactory(post=post)
+        services.post_comments_bump(post.pk)
+        assert "2 thoughts on “Bus lanes”" in section(client.get(post.get_absolute_url()))
+
+    def test_comment_shows_name_initials_time_permalink_and_escaped_body(self, client):
+        post = PostFactory()
+        comment = CommentFactory(
+            post=post,
+            guest_name="Ada <Lovelace>",
+            guest_email="ada@example.org",
+            body="<script>alert(1)</script>\nsee https://example.org/page\n\nBye",
+        )
+        services.post_comments_bump(post.pk)
+        html = section(client.get(post.get_absolute_url()))
+        assert f'id="comment-{comment.pk}"' in html
+        assert "Ada &lt;Lovelace&gt;" in html
+        assert ">AL<" in html
+        assert f'href="#comment-{comment.pk}"><time datetime="' in html
+        assert "<script>alert(1)</script>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>" in html
+        assert 'href="https://example.org/page" rel="nofollow ugc noopener"' in html
+        assert "<p>Bye</p>" in html
+        assert "ada@example.org" not in response_text(client, post)
+
+    def test_member_avatar_is_their_uploaded_picture(self, client):
+        member = UserFactory(display_name="Sam", avatar="avatars/2026/11/sam.png")
+        post = PostFactory()
+        CommentFactory(post=post, user=member, guest_name="", guest_email="")
+        services.post_comments_bump(post.pk)
+        html = section(client.get(post.get_absolute_url()))
+        assert 'src="/media/avatars/2026/11/sam.png"' in html
+        assert "Sam" in html
+
+    def test_former_member_is_named_without_a_link(self, client):
+        post = PostFactory()
+        CommentFactory(post=post, user=None, guest_name="", guest_email="")
+        services.post_comments_bump(post.pk)
+        assert "Former member" in section(client.get(post.get_absolute_url()))
+
+    def test_top_level_comments_are_numbered_across_pages_and_threads_never_split(
+        self, client, discussion_settings
+    ):
+        discussion_settings.comments_per_page = 5
+        discussion_settings_save(settings=discussion_settings)
+        post = PostFactory()
+        roots = discussion(post, [3] * 12)
+        first = section(client.get(post.get_absolute_url()))
+        assert '<span class="comment-number">1.</span>' in first
+        assert '<span class="comment-number">6.</span>' not in first
+        second = section(client.get(post.get_absolute_url() + "?cpage=2"))
+        assert '<span class="comment-number">6.</span>' in second
+        assert f'id="comment-{roots[5].pk}"' in second
+        # Every reply of the sixth thread is on page 2 with it.
+        for reply in Comment.objects.filter(thread=roots[5]):
+            assert f'id="comment-{reply.pk}"' in second
+        third = section(client.get(post.get_absolute_url() + "?cpage=3"))
+        assert '<span class="comment-number">12.</span>' in third
+        assert 'aria-label="Comment pages"' in third
+
+    def test_hidden_top_level_comments_do_not_take_a_number(self, client):
+        post = PostFactory()
+        CommentFactory(post=post, hidden=True)
+        CommentFactory(post=post)
+        services.post_comments_bump(post.pk)
+        html = section(client.get(post.get_absolute_url()))
+        assert '<span class="comment-number">1.</span>' in html
+        assert '<span class="comment-number">2.</span>' not in html
+
+    @pytest.mark.parametrize("cpage", ["0", "abc", "-1", "4", "9999999"])
+    def test_a_comment_page_that_does_not_exist_is_a_404(self, client, cpage):
+        post = PostFactory()
+        discussion(post, [0, 0])
+        assert client.get(post.get_absolute_url() + f"?cpage={cpage}").status_code == 404
+
+    def test_reply_link_goes_to_the_form_set_for_that_comment(self, client):
+        post = PostFactory()
+        (root,) = discussion(post, [0])
+        html = section(client.get(post.get_absolute_url()))
+        assert f'href="?replyto={root.pk}#respond"' in html
+        reply_page = section(client.get(post.get_absolute_url() + f"?replyto={root.pk}"))
+        assert f"Reply to {root.guest_name}" in reply_page
+        assert f'name="parent" value="{root.pk}"' in reply_page
+        assert "Cancel reply" in reply_page
+
+    @pytest.mark.parametrize("replyto", ["abc", "999999", ""])
+    def test_a_bad_replyto_just_shows_the_normal_form(self, client, replyto):
+        post = PostFactory()
+        response = client.get(post.get_absolute_url() + f"?replyto={replyto}")
+        assert response.status_code == 200
+        assert "Leave a comment" in section(response)
+
+    def test_no_reply_link_at_the_maximum_depth(self, client):
+        post = PostFactory()
+        root = CommentFactory(post=post)
+        chain = [root]
+        for _ in range(4):
+            chain.append(CommentFactory(parent=chain[-1]))
+        services.post_comments_bump(post.pk)
+        html = section(client.get(post.get_absolute_url()))
+        assert f"replyto={chain[3].pk}#respond" in html
+        assert f"replyto={chain[4].pk}#respond" not in html
+
+    def test_closed_discussion_keeps_its_comments_and_shows_no_form(self, client):
+        post = PostFactory(comments_enabled=False)
+        discussion(post, [1])
+        html = section(client.get(post.get_absolute_url()))
+        assert "Comments are closed." in html
+        assert "One thought" not in html
+        assert "2 thoughts on" in html
+        assert "comment-form" not in html
+        assert "replyto=" not in html
+
+
+def response_text(client, post) -> str:
+    return client.get(post.get_absolute_url()).content.decode()
+
+
+class TestPosting:
+    def test_guest_comment_lands_on_its_anchor(self, client):
+        post = PostFactory()
+        response = send(client, post, body="First!")
+        comment = Comment.objects.get()
+        assert response.status_code == 302
+        assert response["Location"] == f"{post.get_absolute_url()}#comment-{comment.pk}"
+        assert (comment.guest_name, comment.guest_email, comment.body) == (
+            "Jane Doe",
+            "jane@example.org",
+            "First!",
+        )
+        assert "First!" in section(client.get(post.get_absolute_url()))
+
+    def test_new_comment_lands_on_the_last_comment_page(self, client, discussion_settings):
+        discussion_settings.comments_per_page = 5
+        discussion_settings_save(settings=discussion_settings)
+        post = PostFactory()
+        discussion(post, [0] * 10)
+        response = send(client, post)
+        comment = Comment.objects.latest("pk")
+        assert response["Location"] == f"{post.get_absolute_url()}?cpage=3#comment-{comment.pk}"
+
+    def test_reply_lands_on_its_threads_page(self, client, discussion_settings):
+        discussion_settings.comments_per_page = 5
+        discussion_settings_save(settings=discussion_settings)
+        post = PostFactory()
+        roots = discussion(post, [0] * 12)
+        response = send(client, post, parent=str(roots[7].pk))
+        reply = Comment.objects.latest("pk")
+        assert reply.parent == roots[7]
+        assert response["Location"] == f"{post.get_absolute_url()}?cpage=2#comment-{reply.pk}"
+
+    def test_member_comments_as_themselves(self, client):
+        member = UserFactory(display_name="Sam Reader")
+        client.force_login(member)
+        post = PostFactory()
+        html = section(client.get(post.get_absolute_url()))
+        assert "Commenting as <strong>Sam Reader</strong>" in html
+        assert 'name="email"' not in html
+        response = client.post(
+            reverse("comments:post", args=[post.pk]),
+            {"body": "As a member.", "token": new_form_token()},
+        )
+        assert response.status_code == 302
+        assert Comment.objects.get().user == member
+
+    def test_notify_box_is_stored(self, client):
+        send(client, PostFactory(), notify_on_reply="on")
+        assert Comment.objects.get().notify_on_reply
+
+    @pytest.mark.parametrize(
+        ("overrides", "message"),
+        [
+            ({"body": ""}, "Please write a comment first."),
+            ({"body": "   "}, "Please write a comment first."),
+            ({"body": "x" * 5001}, "Please keep your comment under 5,000 characters"),
+            ({"body": "a\x00b"}, "Null characters are not allowed."),
+            ({"name": ""}, "Please give a name to show with your comment."),
+            ({"name": "n" * 101}, "Please keep your name under 100 characters."),
+            ({"email": "not-an-address"}, "doesn’t look complete"),
+            ({"email": ""}, "Please give your e-mail address"),
+            ({"parent": "999999"}, "isn’t part of this discussion"),
+            ({"parent": "abc"}, "isn’t part of this discussion"),
+        ],
+    )
+    def test_bad_input_is_refused_with_a_message_and_nothing_stored(
+        self, client, overrides, message
+    ):
+        post = PostFactory()
+        response = send(client, post, **overrides)
+        assert response.status_code == 400
+        assert message in response.content.decode()
+        assert "Your comment wasn’t posted yet" in response.content.decode()
+        assert not Comment.objects.exists()
+
+    def test_the_form_shown_again_keeps_what_was_typed(self, client):
+        response = send(client, PostFactory(), body="My careful words", email="nope")
+        assert "My careful words" in response.content.decode()
+
+    def test_reply_to_a_hidden_comment_is_refused(self, client):
+        parent = CommentFactory(hidden=True)
+        response = send(client, parent.post, parent=str(parent.pk))
+        assert response.status_code == 400
+        assert "has been removed" in response.content.decode()
+        assert Comment.objects.count() == 1
+
+    def test_reply_with_a_parent_from_another_post_is_refused(self, client):
+        other = CommentFactory()
+        post = PostFactory()
+        response = send(client, post, parent=str(other.pk))
+        assert response.status_code == 400
+        assert not Comment.objects.filter(post=post).exists()
+
+    @pytest.mark.parametrize("post_kwargs", [{"draft": True}, {"scheduled": True}])
+    def test_posting_on_an_unpublished_post_is_a_404(self, client, post_kwargs):
+        response = send(client, PostFactory(**post_kwargs))
+        assert response.status_code == 404
+        assert not Comment.objects.exists()
+
+    def test_posting_on_a_closed_discussion_is_refused_with_a_clear_403(self, client):
+        post = PostFactory(comments_enabled=False)
+        response = send(client, post)
+        assert response.status_code == 403
+        assert "Comments are closed on this article." in response.content.decode()
+        assert not Comment.objects.exists()
+
+    def test_guest_is_refused_with_a_403_where_accounts_are_required(
+        self, client, discussion_settings
+    ):
+        discussion_settings.guests_allowed = False
+        discussion_settings_save(settings=discussion_settings)
+        post = PostFactory()
+        assert "Please sign in to comment." in section(client.get(post.get_absolute_url()))
+        response = send(client, post)
+        assert response.status_code == 403
+        assert "Please sign in to comment." in response.content.decode()
+
+    def test_get_on_the_posting_address_is_not_allowed(self, client):
+        assert client.get(reverse("comments:post", args=[PostFactory().pk])).status_code == 405
+
+    def test_missing_csrf_token_is_refused_in_plain_words(self):
+        client = Client(enforce_csrf_checks=True)
+        response = send(client, PostFactory())
+        assert response.status_code == 403
+        assert not Comment.objects.exists()
+
+    def test_flood_and_duplicate_each_have_their_own_message(self, client, discussion_settings):
+        post = PostFactory()
+        send(client, post, body="Same words")
+        flood = send(client, post, body="Other words")
+        assert "You’re commenting faster than we allow" in flood.content.decode()
+        discussion_settings.flood_interval = 0
+        discussion_settings_save(settings=discussion_settings)
+        duplicate = send(client, post, body="Same words")
+        assert "You’ve already posted this comment here." in duplicate.content.decode()
+        assert Comment.objects.count() == 1
+
+    def test_double_submit_of_the_same_form_creates_one_comment(self, client):
+        post = PostFactory()
+        data = form(body="Clicked twice")
+        url = reverse("comments:post", args=[post.pk])
+        first = client.post(url, data)
+        second = client.post(url, data)
+        assert first.status_code == second.status_code == 302
+        assert first["Location"] == second["Location"]
+        assert Comment.objects.count() == 1
+
+
+class TestBotTraps:
+    def test_honeypot_refuses_without_storing_and_tells_a_human_what_to_do(self, client):
+        response = send(client, PostFactory(), website="http://spam.example")
+        assert response.status_code == 400
+        assert "Leave this field empty" in response.content.decode()
+        assert not Comment.objects.exists()
+
+    def test_a_form_sent_back_too_quickly_is_refused(self, client, settings):
+        settings.COMMENT_FORM_MIN_SECONDS = 3
+        response = send(client, PostFactory())
+        assert response.status_code == 400
+        assert "quicker than anyone can type" in response.content.decode()
+        assert not Comment.objects.exists()
+
+    def test_a_form_older_than_a_day_is_refused(self, client):
+        old = time.time() - 25 * 60 * 60
+        with mock.patch("comments.forms.time.time", return_value=old):
+            token = new_form_token()
+        response = send(client, PostFactory(), token=token)
+        assert "more than a day ago" in response.content.decode()
+        assert not Comment.objects.exists()
+
+    @pytest.mark.parametrize(
+        "token",
+        [
+            "",
+            "garbage",
+            signing.dumps({"t": 0, "k": "x"}, salt="other"),
+            signing.dumps({"k": "x"}, salt=TOKEN_SALT),
+        ],
+    )
+    def test_a_missing_or_forged_token_is_refused(self, client, token):
+        response = send(client, PostFactory(), token=token)
+        assert response.status_code == 400
+        assert not Comment.objects.exists()
+
+
+class TestEditing:
+    def test_author_edits_within_fifteen_minutes_and_it_shows_edited(self, client):
+        member = UserFactory()
+        client.force_login(member)
+        post = PostFactory()
+        comment = services.comment_create(post=post, body="Teh typo", user=member)
+        assert f'href="/comments/{comment.pk}/edit/"' in section(
+            client.get(post.get_absolute_url())
+        )
+        page = client.get(reverse("comments:edit", args=[comment.pk]))
+        assert "Teh typo" in page.content.decode()
+        response = client.post(reverse("comments:edit", args=[comment.pk]), {"body": "The typo"})
+        assert response.status_code == 302
+        html = section(client.get(post.get_absolute_url()))
+        assert "The typo" in html
+        assert "(edited)" in html
+
+    def test_others_see_no_edit_link_and_cannot_edit(self, client):
+        author = UserFactory()
+        post = PostFactory()
+        comment = services.comment_create(post=post, body="Mine", user=author)
+        client.force_login(UserFactory())
+        assert "/edit/" not in section(client.get(post.get_absolute_url()))
+        response = client.post(reverse("comments:edit", args=[comment.pk]), {"body": "Theirs"})
+        assert response.status_code == 403
+        comment.refresh_from_db()
+        assert comment.body == "Mine"
+
+    def test_editing_needs_signing_in(self, client):
+        comment = CommentFactory()
+        response = client.get(reverse("comments:edit", args=[comment.pk]))
+        assert response.status_code == 302
+
+    def test_edit_to_empty_is_refused_with_a_message(self, client):
+        member = UserFactory()
+        client.force_login(member)
+        comment = services.comment_create(post=PostFactory(), body="Keep", user=member)
+        response = client.post(reverse("comments:edit", args=[comment.pk]), {"body": " "})
+        assert response.status_code == 400
+        assert "Please write a comment first." in response.content.decode()
+
+
+class TestPermalink:
+    def test_permalink_redirects_to_the_page_and_anchor(self, client, discussion_settings):
+        discussion_settings.comments_per_page = 5
+        discussion_settings_save(settings=discussion_settings)
+        post = PostFactory()
+        roots = discussion(post, [1] * 7)
+        reply = Comment.objects.get(parent=roots[6])
+        response = client.get(reverse("comments:permalink", args=[reply.pk]))
+        assert response["Location"] == f"{post.get_absolute_url()}?cpage=2#comment-{reply.pk}"
+        response = client.get(reverse("comments:permalink", args=[roots[0].pk]))
+        assert response["Location"] == f"{post.get_absolute_url()}#comment-{roots[0].pk}"
+
+    @pytest.mark.parametrize("status", ["hidden", "spam", "pending"])
+    def test_permalink_of_a_comment_nobody_can_see_is_a_404(self, client, status):
+        comment = CommentFactory(status=status)
+        assert client.get(reverse("comments:permalink", args=[comment.pk])).status_code == 404
+
+    def test_permalink_of_a_comment_on_a_draft_is_a_404(self, client):
+        comment = CommentFactory(post=PostFactory(draft=True))
+        assert client.get(reverse("comments:permalink", args=[comment.pk])).status_code == 404
+
+
+class TestQueryBudgetAndCache:
+    @pytest.mark.parametrize("sizes", [[1] * 3, [9] * 500], ids=["5 comments", "5000 comments"])
+    def test_post_page_runs_the_same_few_queries_at_any_size(
+        self, client, django_assert_num_queries, sizes
+    ):
+        post = PostFactory()
+        discussion(post, sizes)
+        selectors.discussion_settings_get()  # the settings live in the shared cache
+        # Uncached: post, categories, tags, previous, next, roots page, threads.
+        with django_assert_num_queries(7):
+            response = client.get(post.get_absolute_url())
+        assert response.status_code == 200
+        # Cached: the thread comes from the cache.
+        with django_assert_num_queries(5):
+            client.get(post.get_absolute_url())
+
+    def test_member_page_stays_within_budget(self, client, django_assert_max_num_queries):
+        post = PostFactory()
+        discussion(post, [9] * 500)
+        selectors.discussion_settings_get()
+        client.force_login(UserFactory())
+        with django_assert_max_num_queries(10):
+            client.get(post.get_absolute_url() + "?cpage=3")
+
+    def test_a_new_comment_is_visible_on_the_very_next_load(self, client):
+        post = PostFactory()
+        discussion(post, [0])
+        client.get(post.get_absolute_url())  # fills the cache
+        send(client, post, body="Fresh off the press")
+        assert "Fresh off the press" in section(client.get(post.get_absolute_url()))
+
+    def test_personal_parts_never_reach_the_shared_cache(self, client):
+        author = UserFactory()
+        post = PostFactory()
+        services.comment_create(post=post, body="My words", user=author)
+        client.force_login(author)
+        assert "/edit/" in section(client.get(post.get_absolute_url()))
+        anonymous = Client()
+        html = section(anonymous.get(post.get_absolute_url()))
+        assert "/edit/" not in html
+        assert "My words" in html
+        # The token of one reader's form never appears in another's page.
+        assert client.cookies.get("csrftoken") is None or (
+            client.cookies["csrftoken"].value not in html
+        )
+
+
+class TestNaughtyStrings:
+    """Every string of the Big List of Naughty Strings is stored and shown back escaped,
+    or refused with a message; never a 500."""
+
+    @pytest.fixture
+    def strings(self):
+        return [s for s in json.loads(BLNS.read_text()) if s.strip()]
+
+    def test_each_string_as_a_comment_body(self, client, no_flood, strings):
+        post = PostFactory()
+        for i, text in enumerate(strings):
+            response = send(client, post, body=text, email=f"p{i}@example.org")
+            assert response.status_code in (302, 400), text
+            if response.status_code == 302:
+                comment = Comment.objects.latest("pk")
+                expected = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+                assert comment.body == expected
+        assert Comment.objects.count() > len(strings) * 0.9
+        page = client.get(post.get_absolute_url() + "?cpage=1")
+        assert page.status_code == 200
+        assert "<script>alert(0)</script>" not in section(page)
+
+    def test_each_string_as_a_guest_name(self, client, no_flood, strings):
+        post = PostFactory()
+        for i, text in enumerate(strings):
+            response = send(client, post, name=text[:100], body=f"Comment {i}")
+            assert response.status_code in (302, 400), text
+        assert client.get(post.get_absolute_url()).status_code == 200
+
+
+def test_recent_comment_times_use_the_posts_timezone_not_the_viewers(client):
+    post = PostFactory()
+    comment = CommentFactory(post=post, created_at=timezone.now() - timedelta(days=1))
+    services.post_comments_bump(post.pk)
+    assert comment.created_at.isoformat()[:10] in section(client.get(post.get_absolute_url()))
