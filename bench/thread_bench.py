@@ -1,0 +1,906 @@
+"""How fast a post page with a large threaded discussion is served.
+
+    .venv/bin/python bench/thread_bench.py [--sizes 100,1000,5000] [--runs 20]
+        [--duration 10] [--clients 4] [--postgres [URL]] [--redis] [--profile]
+
+For each size N it builds one published post with N threaded comments in a throwaway
+database, then reports
+
+1. in process (django.test.Client, DEBUG off): the median time to serve the post page
+   (first comment page) with the thread cache cleared before each request and with it
+   warm, and the queries each runs;
+2. over HTTP (gunicorn, 2 sync workers, DEBUG off): requests per second for the page
+   with the thread cache, without it, and for a bare Django view returning the same
+   bytes, measured in the same run, and the ratios between them.
+
+It never touches the project's database, media or staticfiles, and it stops every process
+it starts. See bench/README.md for what the numbers mean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import http.client
+import io
+import os
+import pstats
+import random
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+# django-comments-xtd serving a post with 500 threaded comments, 2 gunicorn workers, on
+# a 2-core machine like this one; a bare Django view on the same machine. Tribune aims at
+# 20 times the former with its thread cache switched off.
+REFERENCE_PAGE_RPS = 5.6
+REFERENCE_BARE_RPS = 2600.0
+TARGET_FACTOR = 20
+
+MAX_DEPTH = 5  # DiscussionSettings.max_depth's default: depths 0 to 4
+MEMBERS = 40
+RECENT_THREADS = 10  # most replies land in one of the newest discussions
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+WORDS = _words(
+    "the council budget plan would have said that our town was never going to be able "
+    "to pay for a new bridge without help from government and I think everyone here "
+    "knows it but nobody wants to admit this is about housing transport schools water "
+    "energy prices local jobs and R&D funding which matters more than the headline "
+    "suggests frankly I disagree with the previous comment because evidence from other "
+    "cities shows a different picture when you look at the “real” numbers <not> the "
+    "press release it is worth reading the full report before deciding anything"
+)
+FIRST_NAMES = _words("Ada Ben Chloé Dev Eilidh Farid Grace Hiro Ines Jonas Kemi Liam Maya Noor")
+LAST_NAMES = _words("Okafor Patel Quinn Rossi Silva Tanaka Umar Varga Walsh Young Zhou O’Brien")
+ARTICLE = "".join(
+    f"<p>{' '.join((*WORDS[i % 20 :], *WORDS[: i % 20]))}.</p>\n" for i in range(8)
+).replace("<not>", "")
+
+
+class BenchError(Exception):
+    """Something the bench needs did not work; the message says what."""
+
+
+def say(text: str = "") -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def note(text: str) -> None:
+    sys.stderr.write(f"· {text}\n")
+    sys.stderr.flush()
+
+
+# --- Arguments ------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes",
+        default="100,1000,5000",
+        type=lambda s: [int(x) for x in s.split(",") if x.strip()],
+        help="comment counts, comma-separated (default 100,1000,5000)",
+    )
+    parser.add_argument("--runs", type=int, default=20, help="renders timed per case")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per case")
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds of load not counted")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="turns the cases take within --duration"
+    )
+    parser.add_argument("--clients", type=int, default=4, help="concurrent HTTP clients")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--postgres",
+        nargs="?",
+        const=os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres",
+        help="create the throwaway database on this PostgreSQL server instead of SQLite "
+        "(default: $DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres)",
+    )
+    parser.add_argument(
+        "--redis",
+        action="store_true",
+        help="use Redis as the cache: $REDIS_URL if set, else a throwaway redis-server",
+    )
+    parser.add_argument(
+        "--no-throughput", action="store_true", help="skip the gunicorn measurements"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="profile one uncached render of the largest N"
+    )
+    parser.add_argument("--seed", type=int, default=2024, help="random seed for the data")
+    args = parser.parse_args(argv)
+    if not args.postgres and (os.environ.get("DATABASE_URL") or "").startswith("postgres"):
+        args.postgres = os.environ["DATABASE_URL"]
+    if not args.sizes or min(args.sizes) < 1:
+        parser.error("--sizes needs positive numbers")
+    return args
+
+
+# --- Throwaway services: database, cache, gunicorn --------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def postgres_create(server_url: str) -> tuple[str, Callable[[], None]]:
+    """A new empty database on the server of ``server_url``; its URL and how to drop it."""
+    import psycopg
+
+    name = f"tribune_bench_{secrets.token_hex(4)}"
+    admin_url = urlsplit(server_url)._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        try:
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        except psycopg.Error as error:
+            sys.stderr.write(f"could not drop the bench database {name}: {error}\n")
+
+    return urlsplit(server_url)._replace(path=f"/{name}").geturl(), drop
+
+
+def redis_start(tmp: Path) -> tuple[str, Callable[[], None]]:
+    """A private redis-server on a free port, saving nothing; its URL and how to stop it."""
+    server = shutil.which("redis-server")
+    if server is None:
+        raise BenchError("--redis needs REDIS_URL or a redis-server on PATH.")
+    port = free_port()
+    proc = subprocess.Popen(  # noqa: S603
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=tmp,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return f"redis://127.0.0.1:{port}/0", lambda: stop_process(proc)
+        time.sleep(0.05)
+    stop_process(proc)
+    raise BenchError("The throwaway redis-server did not start.")
+
+
+def stop_process(proc: subprocess.Popen) -> None:
+    """Stop a process this script started, and its children (its own process group)."""
+    if proc.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+
+
+def http_get(port: int, path: str, timeout: float = 30) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], *, workers: int, ready_path: str, log: Path) -> Iterator[int]:
+    """Serve the project with gunicorn on a free port until the block ends."""
+    binary = Path(sys.executable).parent / "gunicorn"
+    if not binary.exists():
+        binary = Path(shutil.which("gunicorn") or "gunicorn")
+    port = free_port()
+    command = [str(binary), "config.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
+    with log.open("ab") as out:
+        proc = subprocess.Popen(  # noqa: S603
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise BenchError(f"gunicorn exited: {log.read_text()[-2000:]}")
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                status, _body = http_get(port, ready_path, timeout=5)
+                if status == 200:
+                    break
+                raise BenchError(f"gunicorn answered {status} for {ready_path}")
+            if time.monotonic() > deadline:
+                raise BenchError(f"gunicorn did not start: {log.read_text()[-2000:]}")
+            time.sleep(0.2)
+        yield port
+    finally:
+        stop_process(proc)
+
+
+# --- Django ------------------------------------------------------------------------------
+
+
+def django_environment(*, database_url: str, redis_url: str, tmp: Path) -> dict[str, str]:
+    """Production-like settings (DEBUG off) for this process and for gunicorn."""
+    env = {
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        # Plain HTTP on the loopback: no redirect to https.
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "DJANGO_MEDIA_ROOT": str(tmp / "media"),
+        "DJANGO_LOG_LEVEL": "ERROR",
+        "DJANGO_CACHE_PREFIX": f"tribune-bench-{secrets.token_hex(4)}",
+        "DATABASE_URL": database_url,
+        "BENCH_STATIC_ROOT": str(tmp / "static"),
+        "BENCH_BARE_DIR": str(tmp / "bare"),
+        "PYTHONPATH": str(ROOT),
+    }
+    os.environ.pop("REDIS_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    os.environ.update(env)
+    return {**os.environ}
+
+
+def django_start() -> None:
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("collectstatic", verbosity=0, interactive=False)
+
+
+def cache_clear(*, owns_cache: bool) -> None:
+    """Forget every cached thread. On a Redis server the bench did not start, only the
+    bench's own keys (its unique prefix) are removed."""
+    from django.conf import settings
+    from django.core.cache import cache, caches
+
+    if owns_cache or not settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        cache.clear()
+        return
+    client = caches["default"]._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
+    if keys:
+        client.delete(*keys)
+
+
+def forget_bench_keys() -> None:
+    """Remove the bench's keys from a Redis server it did not start."""
+    from redis.exceptions import RedisError
+
+    try:
+        cache_clear(owns_cache=False)
+    except RedisError as error:
+        sys.stderr.write(f"could not remove the bench's cache keys: {error}\n")
+
+
+def machine_load() -> str:
+    """The 1-minute load average against the CPU count: other work on the machine skews
+    every figure, the ratios least."""
+    load, cpus = os.getloadavg()[0], os.cpu_count() or 1
+    busy = " — the machine is busy, figures are unreliable" if load > cpus * 0.75 else ""
+    return f"load average {load:.2f} on {cpus} CPUs{busy}"
+
+
+# --- Data --------------------------------------------------------------------------------
+
+
+def discussion_shape(n: int, rng: random.Random) -> list[tuple[int | None, int, int]]:
+    """(parent index, thread root index, depth) of ``n`` comments, oldest first: about
+    n/10 top-level comments spread over time, replies nested up to depth MAX_DEPTH - 1,
+    mostly under recent discussions and the latest replies in them."""
+    roots_wanted = max(1, n // 10)
+    shape: list[tuple[int | None, int, int]] = []
+    roots: list[int] = []
+    members: dict[int, list[int]] = {}
+    for i in range(n):
+        roots_left = roots_wanted - len(roots)
+        if not roots or (roots_left and rng.random() < roots_left / (n - i)):
+            shape.append((None, i, 0))
+            roots.append(i)
+            members[i] = [i]
+            continue
+        recent = rng.random() < 0.85
+        root = rng.choice(roots[-RECENT_THREADS:] if recent else roots)
+        open_ = [j for j in members[root] if shape[j][2] < MAX_DEPTH - 1]
+        parent = rng.choice(open_[-4:] if rng.random() < 0.5 else open_)
+        shape.append((parent, root, shape[parent][2] + 1))
+        members[root].append(i)
+    return shape
+
+
+def comment_text(rng: random.Random) -> str:
+    """200–600 characters of plain text; some with a link, some with line breaks."""
+    target = rng.randint(200, 600)
+    text = ""
+    while len(text) < target:
+        words = [rng.choice(WORDS) for _ in range(rng.randint(6, 16))]
+        sentence = " ".join(words).capitalize() + rng.choice(".?.!.")
+        if rng.random() < 0.04:
+            sentence += f" See https://example.org/reports/{rng.randint(1, 99999)}/summary"
+        separator = " "
+        if text and rng.random() < 0.15:
+            separator = "\n\n" if rng.random() < 0.7 else "\n"
+        text = f"{text}{separator}{sentence}" if text else sentence
+    if len(text) > 600:
+        text = text[:599].rsplit(" ", 1)[0].rstrip() + "."
+    return text
+
+
+@dataclass
+class Discussion:
+    n: int
+    url: str
+    post_pk: int
+
+
+def build_people(rng: random.Random):
+    from django.contrib.auth.hashers import make_password
+
+    from accounts.models import User
+
+    def name() -> str:
+        return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+
+    User.objects.bulk_create(
+        [
+            User(
+                username=f"reader{i}",
+                email=f"reader{i}@example.com",
+                display_name=name(),
+                password=make_password(None),
+            )
+            for i in range(MEMBERS)
+        ]
+    )
+    editor = User.objects.create(
+        username="editor",
+        email="editor@example.com",
+        display_name="Bench Editor",
+        byline_title="Staff Writer",
+        is_staff=True,
+        password=make_password(None),
+    )
+    return editor, list(User.objects.filter(username__startswith="reader"))
+
+
+def build_discussion(n: int, *, rng: random.Random, editor, members) -> Discussion:
+    """One published post with ``n`` threaded comments, stored in bulk."""
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from blog.models import Category, Post, Tag
+    from comments.models import Comment
+    from comments.services import post_comments_bump
+
+    now = timezone.now()
+    published_at = now - timedelta(days=30)
+    category, _ = Category.objects.get_or_create(slug="analysis", defaults={"name": "Analysis"})
+    tags = [
+        Tag.objects.get_or_create(slug=slug, defaults={"name": slug.title()})[0]
+        for slug in ("housing", "transport")
+    ]
+    post = Post.objects.create(
+        title=f"A discussion with {n:,} comments",
+        slug=f"thread-bench-{n}",
+        author=editor,
+        excerpt="What readers made of the council’s budget plan.",
+        body=ARTICLE,
+        status=Post.Status.PUBLISHED,
+        published_at=published_at,
+    )
+    post.categories.add(category)
+    post.tags.add(*tags)
+
+    shape = discussion_shape(n, rng)
+    has_replies = {parent for parent, _root, _depth in shape if parent is not None}
+    first = (Comment.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+    step = (now - published_at - timedelta(minutes=5)) / n
+    comments = []
+    for i, (parent, root, depth) in enumerate(shape):
+        member = rng.choice(members) if rng.random() < 0.6 else None
+        roll = rng.random()
+        status = Comment.Status.PUBLISHED
+        if roll < 0.01:
+            status = Comment.Status.HIDDEN  # kept as a placeholder when it has replies
+        elif i not in has_replies and roll < 0.02:
+            status = Comment.Status.SPAM
+        elif i not in has_replies and roll < 0.025:
+            status = Comment.Status.PENDING
+        comments.append(
+            Comment(
+                pk=first + i,
+                post=post,
+                parent_id=None if parent is None else first + parent,
+                thread_id=first + root,
+                depth=depth,
+                user=member,
+                guest_name="" if member else f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                guest_email="" if member else f"guest{i}@example.net",
+                body=comment_text(rng),
+                status=status,
+                created_at=published_at + step * (i + 1),
+            )
+        )
+    with transaction.atomic():
+        Comment.objects.bulk_create(comments, batch_size=500)
+        post_comments_bump(post.pk)
+    # The pks were chosen here, so move PostgreSQL's sequence past them (no-op on SQLite).
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Comment]):
+            cursor.execute(sql)
+    return Discussion(n=n, url=post.get_absolute_url(), post_pk=post.pk)
+
+
+# --- In-process render times -------------------------------------------------------------
+
+
+@dataclass
+class RenderResult:
+    n: int
+    threads_shown: int
+    comments_shown: int
+    page_bytes: int
+    uncached_ms: float
+    cached_ms: float
+    uncached_queries: int
+    cached_queries: int
+    html: bytes
+
+
+def measure_render(discussion: Discussion, *, runs: int, owns_cache: bool) -> RenderResult:
+    """Median time to serve the post page through the full middleware stack, with the
+    thread cache cleared before every request and with it warm; queries for each."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+
+    def get() -> tuple[float, bytes]:
+        client.cookies.clear()  # every request is a new anonymous reader
+        start = time.perf_counter()
+        response = client.get(discussion.url)
+        elapsed = (time.perf_counter() - start) * 1000
+        if response.status_code != 200:
+            raise BenchError(f"{discussion.url} answered {response.status_code}")
+        return elapsed, response.content
+
+    def uncached() -> tuple[float, bytes]:
+        cache_clear(owns_cache=owns_cache)
+        return get()
+
+    for _ in range(3):  # templates compiled, code paths warm
+        uncached()
+    uncached_times = [uncached()[0] for _ in range(runs)]
+    get()
+    cached_times = [get()[0] for _ in range(runs)]
+
+    cache_clear(owns_cache=owns_cache)
+    with CaptureQueriesContext(connection) as cold:
+        _, html = get()
+    with CaptureQueriesContext(connection) as warm:
+        _, html_warm = get()
+    if html.count(b'<li id="comment-') != html_warm.count(b'<li id="comment-'):
+        raise BenchError("The cached page shows different comments from the uncached one.")
+    return RenderResult(
+        n=discussion.n,
+        threads_shown=html.count(b'class="comment depth-0"'),
+        comments_shown=html.count(b'<li id="comment-'),
+        page_bytes=len(html),
+        uncached_ms=statistics.median(uncached_times),
+        cached_ms=statistics.median(cached_times),
+        uncached_queries=len(cold.captured_queries),
+        cached_queries=len(warm.captured_queries),
+        html=html,
+    )
+
+
+def profile_render(discussion: Discussion, *, owns_cache: bool, top: int = 25) -> str:
+    """cProfile of one uncached request: the functions with the most time of their own,
+    then the heaviest by cumulative time."""
+    from django.test import Client
+
+    client = Client()
+    client.get(discussion.url)
+    cache_clear(owns_cache=owns_cache)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    client.get(discussion.url)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    return out.getvalue()
+
+
+# --- Throughput over HTTP ----------------------------------------------------------------
+
+
+@dataclass
+class LoadResult:
+    requests: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float] = field(repr=False)
+    client_cpu: float  # share of one core the load generator used
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds
+
+    @property
+    def p50_ms(self) -> float:
+        return statistics.median(self.latencies_ms) if self.latencies_ms else float("nan")
+
+
+def _read_response(sock: socket.socket) -> tuple[int, bool]:
+    """Read one HTTP/1.1 response; its status and whether the connection stays open."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("connection closed before the headers")
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    status = int(lines[0].split()[1])
+    length, keep = None, True
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        name = name.strip().lower()
+        if name == b"content-length":
+            length = int(value)
+        elif name == b"connection" and value.strip().lower() == b"close":
+            keep = False
+    if length is None:  # no length: the body ends when the server closes
+        while sock.recv(65536):
+            pass
+        return status, False
+    remaining = length - len(body)
+    while remaining > 0:
+        chunk = sock.recv(min(remaining, 262144))
+        if not chunk:
+            raise ConnectionError("connection closed inside the body")
+        remaining -= len(chunk)
+    return status, keep
+
+
+def _client(
+    port: int, request: bytes, count_from: float, stop_at: float, results: list, lock
+) -> None:
+    """One client: sends requests back to back, reusing the connection while the server
+    keeps it open (gunicorn's sync workers close it after every response)."""
+    sock: socket.socket | None = None
+    latencies: list[float] = []
+    errors = 0
+    while (started := time.perf_counter()) < stop_at:
+        try:
+            if sock is None:
+                sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock.sendall(request)
+            status, keep = _read_response(sock)
+        except OSError:
+            if sock is not None:
+                sock.close()
+            sock = None
+            errors += 1
+            time.sleep(0.01)
+            continue
+        finished = time.perf_counter()
+        if not keep:
+            sock.close()
+            sock = None
+        if count_from <= finished <= stop_at:
+            if status == 200:
+                latencies.append((finished - started) * 1000)
+            else:
+                errors += 1
+    if sock is not None:
+        sock.close()
+    with lock:
+        results.append((latencies, errors))
+
+
+def load(port: int, path: str, *, clients: int, duration: float, warmup: float) -> LoadResult:
+    """Requests per second for ``path`` with ``clients`` concurrent connections; the first
+    ``warmup`` seconds are not counted."""
+    request = (
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        "User-Agent: tribune-bench\r\nAccept: text/html\r\n\r\n"
+    ).encode()
+    start = time.perf_counter()
+    count_from, stop_at = start + warmup, start + warmup + duration
+    results: list = []
+    lock = threading.Lock()
+    threads = [
+        threading.Thread(
+            target=_client,
+            args=(port, request, count_from, stop_at, results, lock),
+            daemon=True,  # an interrupted run must not wait for them
+        )
+        for _ in range(clients)
+    ]
+    cpu = time.process_time()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    cpu = time.process_time() - cpu
+    latencies = [ms for thread_latencies, _ in results for ms in thread_latencies]
+    return LoadResult(
+        requests=len(latencies),
+        errors=sum(errors for _, errors in results),
+        seconds=duration,
+        latencies_ms=latencies,
+        client_cpu=cpu / max(warmup + duration, 1e-9),
+    )
+
+
+@dataclass
+class Throughput:
+    cached: LoadResult
+    uncached: LoadResult
+    bare: LoadResult
+
+
+def measure_throughput(
+    env: dict[str, str], discussions: list[Discussion], args: argparse.Namespace, log: Path
+) -> dict[int, Throughput]:
+    """Two gunicorns side by side, one with the thread cache (post pages and the bare view)
+    and one without it (post pages). Only one is loaded at a time, and the three cases of
+    each N take turns in rounds, so a change in the machine's other load hits them alike."""
+    ready = f"/bench/bare/n{discussions[0].n}/"
+    results: dict[int, Throughput] = {}
+    with (
+        gunicorn(
+            {**env, "BENCH_THREAD_CACHE": "1"}, workers=args.workers, ready_path=ready, log=log
+        ) as cached_port,
+        gunicorn(
+            {**env, "BENCH_THREAD_CACHE": "0"}, workers=args.workers, ready_path=ready, log=log
+        ) as uncached_port,
+    ):
+        for d in discussions:
+            cases = {
+                "cached": (cached_port, d.url),
+                "uncached": (uncached_port, d.url),
+                "bare": (cached_port, f"/bench/bare/n{d.n}/"),
+            }
+            for name, (port, path) in cases.items():
+                status, body = http_get(port, path)
+                if status != 200 or b'<li id="comment-' not in body:
+                    raise BenchError(f"{name}: {path} answered {status} without comments")
+                note(f"N={d.n} {name}: warming up for {args.warmup:g} s")
+                load(port, path, clients=args.clients, duration=0, warmup=args.warmup)
+            slices: dict[str, list[LoadResult]] = {name: [] for name in cases}
+            for round_ in range(1, args.rounds + 1):
+                for name, (port, path) in cases.items():
+                    seconds = args.duration / args.rounds
+                    note(f"N={d.n} {name}: round {round_}/{args.rounds}, {seconds:g} s")
+                    result = load(port, path, clients=args.clients, duration=seconds, warmup=0)
+                    if result.errors or not result.requests:
+                        raise BenchError(
+                            f"N={d.n} {name}: {result.errors} errors, {result.requests} answers"
+                        )
+                    slices[name].append(result)
+            results[d.n] = Throughput(**{name: combine(parts) for name, parts in slices.items()})
+    return results
+
+
+def combine(parts: list[LoadResult]) -> LoadResult:
+    seconds = sum(p.seconds for p in parts)
+    return LoadResult(
+        requests=sum(p.requests for p in parts),
+        errors=sum(p.errors for p in parts),
+        seconds=seconds,
+        latencies_ms=[ms for p in parts for ms in p.latencies_ms],
+        client_cpu=sum(p.client_cpu * p.seconds for p in parts) / seconds,
+    )
+
+
+# --- Report ------------------------------------------------------------------------------
+
+
+def django_version() -> str:
+    import django
+
+    return django.get_version()
+
+
+def report(
+    renders: list[RenderResult],
+    throughput: dict[int, Throughput],
+    *,
+    args: argparse.Namespace,
+    database: str,
+    cache_name: str,
+    load_at_start: str,
+) -> None:
+    say(f"## Post page with N threaded comments — {database}, cache: {cache_name}")
+    say()
+    say(f"Django {django_version()}, Python {sys.version.split()[0]}, {load_at_start}.")
+    say()
+    say(
+        f"In process (django.test.Client, DEBUG off), median of {args.runs} requests "
+        "for the first comment page; uncached = thread cache cleared before each request."
+    )
+    say()
+    say(
+        "| N | threads on page | comments on page | page KB | uncached ms | cached ms "
+        "| queries uncached | queries cached |"
+    )
+    say("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in renders:
+        say(
+            f"| {r.n:,} | {r.threads_shown} | {r.comments_shown} | {r.page_bytes / 1024:.0f} "
+            f"| {r.uncached_ms:.1f} | {r.cached_ms:.1f} | {r.uncached_queries} "
+            f"| {r.cached_queries} |"
+        )
+    if len({(r.uncached_queries, r.cached_queries) for r in renders}) > 1:
+        say()
+        say("**Warning: the query count depends on N.**")
+    if not throughput:
+        return
+    say()
+    say(
+        f"Over HTTP: gunicorn, {args.workers} sync workers, {args.clients} clients, "
+        f"{args.duration:g} s each in {args.rounds} turns after {args.warmup:g} s warm-up, "
+        f"{os.cpu_count()} CPUs "
+        "shared with the load generator; bare = a view returning the same bytes."
+    )
+    say()
+    say(
+        "| N | cached req/s | uncached req/s | bare req/s | cached / bare | uncached / bare "
+        "| uncached p50 ms | client CPU (bare) |"
+    )
+    say("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n, t in throughput.items():
+        say(
+            f"| {n:,} | {t.cached.rps:,.0f} | {t.uncached.rps:,.1f} | {t.bare.rps:,.0f} "
+            f"| {t.cached.rps / t.bare.rps:.0%} | {t.uncached.rps / t.bare.rps:.1%} "
+            f"| {t.uncached.p50_ms:.0f} | {t.bare.client_cpu:.0%} |"
+        )
+    say()
+    target = REFERENCE_PAGE_RPS * TARGET_FACTOR
+    reference_ratio = REFERENCE_PAGE_RPS / REFERENCE_BARE_RPS
+    say(
+        f"Reference: django-comments-xtd, 500 threaded comments, {REFERENCE_PAGE_RPS} req/s "
+        f"with 2 workers where a bare view does {REFERENCE_BARE_RPS:,.0f} "
+        f"(page / bare = {reference_ratio:.2%}). Aim: ≥ {target:.0f} req/s uncached "
+        f"({TARGET_FACTOR}× xtd)."
+    )
+    say()
+    say("| N | uncached req/s | × xtd (absolute) | × xtd (page/bare ratios) | aim met |")
+    say("|---:|---:|---:|---:|:---:|")
+    for n, t in throughput.items():
+        absolute = t.uncached.rps / REFERENCE_PAGE_RPS
+        relative = (t.uncached.rps / t.bare.rps) / reference_ratio
+        met = "yes" if min(absolute, relative) >= TARGET_FACTOR else "no"
+        say(f"| {n:,} | {t.uncached.rps:.1f} | {absolute:.0f}× | {relative:.0f}× | {met} |")
+
+
+# --- Main --------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    tmp = Path(tempfile.mkdtemp(prefix="tribune-bench-"))
+    cleanups: list[Callable[[], None]] = []
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    began = time.monotonic()
+    load_at_start = machine_load()
+    try:
+        if args.postgres:
+            database_url, drop = postgres_create(args.postgres)
+            cleanups.append(drop)
+            database = f"PostgreSQL ({urlsplit(args.postgres).hostname})"
+        else:
+            database_url = f"sqlite:///{tmp / 'bench.sqlite3'}"
+            database = "SQLite (temporary file)"
+        redis_url, owns_cache = "", True
+        if args.redis:
+            redis_url = os.environ.get("REDIS_URL", "")
+            owns_cache = not redis_url
+            if owns_cache:
+                redis_url, stop = redis_start(tmp)
+                cleanups.append(stop)
+        cache_name = (
+            ("Redis (throwaway server)" if owns_cache else "Redis ($REDIS_URL, own key prefix)")
+            if redis_url
+            else "local memory (one per process)"
+        )
+        (tmp / "bare").mkdir()
+        env = django_environment(database_url=database_url, redis_url=redis_url, tmp=tmp)
+        note(f"database: {database}; cache: {cache_name}; temp dir {tmp}; {load_at_start}")
+        django_start()
+        if redis_url and not owns_cache:
+            cleanups.append(forget_bench_keys)
+        from django.db import connections
+
+        cleanups.append(connections.close_all)
+
+        rng = random.Random(args.seed)  # noqa: S311
+        editor, members = build_people(rng)
+        discussions, renders = [], []
+        for n in args.sizes:
+            note(f"N={n}: building the discussion")
+            discussion = build_discussion(n, rng=rng, editor=editor, members=members)
+            note(f"N={n}: timing {args.runs} uncached and {args.runs} cached requests")
+            render = measure_render(discussion, runs=args.runs, owns_cache=owns_cache)
+            (tmp / "bare" / f"n{n}.html").write_bytes(render.html)
+            discussions.append(discussion)
+            renders.append(render)
+        profile = ""
+        if args.profile:
+            profile = profile_render(discussions[-1], owns_cache=owns_cache)
+        connections.close_all()
+
+        throughput = {}
+        if not args.no_throughput:
+            throughput = measure_throughput(env, discussions, args, tmp / "gunicorn.log")
+        report(
+            renders,
+            throughput,
+            args=args,
+            database=database,
+            cache_name=cache_name,
+            load_at_start=load_at_start,
+        )
+        if profile:
+            say()
+            say(f"### Profile of one uncached request, N={discussions[-1].n:,}")
+            say()
+            say("```")
+            say(profile.strip())
+            say("```")
+        note(f"done in {time.monotonic() - began:.0f} s")
+        return 0
+    except BenchError as error:
+        sys.stderr.write(f"bench failed: {error}\n")
+        return 1
+    finally:
+        for cleanup in reversed(cleanups):
+            try:
+                cleanup()
+            except (OSError, subprocess.SubprocessError) as error:
+                sys.stderr.write(f"cleanup: {error}\n")
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

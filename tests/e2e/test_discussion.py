@@ -1,0 +1,193 @@
+"""Readers hold a conversation under an article, in a real browser, with and without JavaScript."""
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from comments.models import Comment
+from comments.selectors import discussion_settings_get
+from comments.services import discussion_settings_save
+from tests.e2e.conftest import PageProblems, assert_accessible, assert_no_page_errors
+from tests.factories import CommentFactory, PostFactory, UserFactory, build_discussion
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _quick_forms(settings):
+    # A person takes a few seconds to write; the browser takes none.
+    settings.COMMENT_FORM_MIN_SECONDS = 0
+
+
+@pytest.fixture
+def article():
+    post = PostFactory(title="Where the river floods", author=UserFactory(editor=True))
+    root = CommentFactory(post=post, guest_name="Mira Osei", body="Was the weir the cause?")
+    CommentFactory(parent=root, guest_name="Tom Hale", body="Partly, the report says.")
+    from comments.services import post_comments_bump
+
+    post_comments_bump(post.pk)
+    post.refresh_from_db()
+    return post
+
+
+def write_comment(page: Page, body: str, name: str = "Ana Silva") -> None:
+    form = page.locator("#comment-form")
+    form.get_by_role("textbox", name="Comment").fill(body)
+    if form.get_by_role("textbox", name="Name").count():
+        form.get_by_role("textbox", name="Name").fill(name)
+        form.get_by_role("textbox", name="E-mail").fill("ana@example.org")
+    form.get_by_role("button", name="Post comment").click()
+
+
+def test_guest_posts_a_comment_and_lands_on_it(page: Page, article):
+    page.goto(article.get_absolute_url())
+    expect(
+        page.get_by_role("heading", name="2 thoughts on “Where the river floods”")
+    ).to_be_visible()
+    write_comment(page, "The new flood wall held this winter.\n\nWell done, council.")
+
+    comment = Comment.objects.latest("pk")
+    expect(page).to_have_url(re.compile(rf"#comment-{comment.pk}$"))
+    posted = page.locator(f"#comment-{comment.pk}")
+    expect(posted).to_contain_text("The new flood wall held this winter.")
+    expect(posted).to_contain_text("Ana Silva")
+    expect(posted.locator(".comment-number")).to_have_text("2.")
+    expect(
+        page.get_by_role("heading", name="3 thoughts on “Where the river floods”")
+    ).to_be_visible()
+    assert_no_page_errors(page)
+    assert_accessible(page)
+
+
+def test_form_errors_keep_the_text_and_say_what_is_wrong(page: Page, article):
+    page.goto(article.get_absolute_url())
+    form = page.locator("#comment-form")
+    form.get_by_role("textbox", name="Comment").fill("My words stay here.")
+    form.get_by_role("textbox", name="Name").fill("Ana Silva")
+    form.get_by_role("textbox", name="E-mail").fill(
+        "ana@example"
+    )  # the browser accepts it; we don't
+    form.get_by_role("button", name="Post comment").click()
+
+    expect(page.get_by_role("heading", name="Your comment wasn’t posted yet")).to_be_visible()
+    expect(page.get_by_text("doesn’t look complete")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Comment")).to_have_value("My words stay here.")
+    assert Comment.objects.filter(post=article).count() == 2
+    assert_accessible(page)
+
+
+def test_reply_with_javascript_moves_the_form_under_the_comment(page: Page, article):
+    root = Comment.objects.get(guest_name="Mira Osei")
+    page.goto(article.get_absolute_url())
+    page.locator(f"#comment-{root.pk}").get_by_role("link", name="Reply to Mira Osei").first.click()
+
+    # No page load: the form now sits inside Mira's comment, set to answer her.
+    expect(page).not_to_have_url(re.compile("replyto"))
+    expect(page.locator(f"#comment-{root.pk} #comment-form")).to_be_visible()
+    expect(page.get_by_role("heading", name="Reply to Mira Osei")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Comment")).to_be_focused()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Cancel reply").click()
+    expect(page.locator(f"#comment-{root.pk} #comment-form")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Leave a comment")).to_be_visible()
+
+    page.locator(f"#comment-{root.pk}").get_by_role("link", name="Reply to Mira Osei").first.click()
+    write_comment(page, "It was the culvert, not the weir.")
+
+    reply = Comment.objects.latest("pk")
+    assert reply.parent_id == root.pk
+    expect(page.locator(f"#comment-{root.pk} .children #comment-{reply.pk}")).to_contain_text(
+        "It was the culvert"
+    )
+    assert_no_page_errors(page)
+
+
+def test_reply_without_javascript_uses_the_replyto_link(browser: Browser, live_server, article):
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", java_script_enabled=False
+    )
+    page = context.new_page()
+    problems = PageProblems(page)
+    page.on("console", problems.on_console)
+    try:
+        reply_to = Comment.objects.get(guest_name="Tom Hale")
+        page.goto(article.get_absolute_url())
+        page.locator(f"#comment-{reply_to.pk}").get_by_role(
+            "link", name="Reply to Tom Hale"
+        ).click()
+
+        expect(page).to_have_url(re.compile(rf"\?replyto={reply_to.pk}#respond$"))
+        expect(page.get_by_role("heading", name="Reply to Tom Hale")).to_be_visible()
+        expect(page.get_by_role("link", name="Cancel reply")).to_be_visible()
+        write_comment(page, "Thanks, I found the report.")
+
+        reply = Comment.objects.latest("pk")
+        assert (reply.parent_id, reply.depth) == (reply_to.pk, 2)
+        expect(page.locator(f"#comment-{reply_to.pk} #comment-{reply.pk}")).to_be_visible()
+        # axe-core needs JavaScript; the same page is checked with it in the other tests.
+        assert problems.messages == []
+    finally:
+        context.close()
+
+
+def test_double_click_on_post_creates_one_comment(page: Page, article):
+    page.goto(article.get_absolute_url())
+    form = page.locator("#comment-form")
+    form.get_by_role("textbox", name="Comment").fill("Only once, please.")
+    form.get_by_role("textbox", name="Name").fill("Ana Silva")
+    form.get_by_role("textbox", name="E-mail").fill("ana@example.org")
+    form.get_by_role("button", name="Post comment").dblclick()
+    expect(page.get_by_text("Only once, please.")).to_be_visible()
+    assert Comment.objects.filter(body="Only once, please.").count() == 1
+
+
+def test_closed_discussion_shows_its_comments_and_no_form(page: Page, article):
+    article.comments_enabled = False
+    article.save(update_fields=["comments_enabled"])
+    page.goto(article.get_absolute_url())
+    expect(page.get_by_text("Comments are closed.")).to_be_visible()
+    expect(page.get_by_text("Was the weir the cause?")).to_be_visible()
+    expect(page.locator("#comment-form")).to_have_count(0)
+    expect(page.get_by_role("link", name=re.compile("^Reply"))).to_have_count(0)
+    assert_accessible(page)
+
+
+def test_member_comments_as_themselves_and_edits_it(page: Page, live_server, article, client):
+    member = UserFactory(display_name="Sam Reader")
+    # Signed in through the session Django's test client makes (sign-in pages are another
+    # issue's work).
+    client.force_login(member)
+    session = client.cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    page.goto(article.get_absolute_url())
+    expect(page.get_by_text("Commenting as Sam Reader.")).to_be_visible()
+    write_comment(page, "Speaking as a member.")
+    comment = Comment.objects.latest("pk")
+    assert comment.user == member
+
+    page.locator(f"#comment-{comment.pk}").get_by_role("link", name="Edit your comment").click()
+    expect(page.get_by_role("heading", name="Edit your comment")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("textbox", name="Comment").fill("Speaking as a member, corrected.")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(f"#comment-{comment.pk}")).to_contain_text("corrected.")
+    expect(page.locator(f"#comment-{comment.pk}")).to_contain_text("(edited)")
+
+
+def test_deep_paged_thread_is_accessible_and_pages_work(page: Page):
+    settings = discussion_settings_get()
+    settings.comments_per_page = 5
+    discussion_settings_save(settings=settings)
+    post = PostFactory(title="A long conversation")
+    build_discussion(post, [12] * 12)
+    page.goto(post.get_absolute_url())
+    expect(page.locator(".comment.depth-4").first).to_be_visible()
+    nav = page.get_by_role("navigation", name="Comment pages").first
+    nav.get_by_role("link", name="Later comments").click()
+    expect(page).to_have_url(re.compile(r"\?cpage=2#comments$"))
+    expect(page.locator(".comment-number").first).to_have_text("6.")
+    assert_no_page_errors(page)
+    assert_accessible(page)
