@@ -11,6 +11,7 @@ from blog.models import Post
 from comments import selectors
 from comments.forms import CommentForm
 from comments.models import DiscussionSettings
+from comments.rendering import ListOptions, comment_list_html
 
 SESSION_KEY = "comments.own"
 CACHE_SECONDS = 24 * 60 * 60
@@ -51,12 +52,16 @@ def _render_thread(request, *, post, settings, page, is_open, personal) -> str:
     )
     if thread_page is None:
         raise Http404(_("There is no such comment page."))
+    options = ListOptions(
+        is_open=is_open,
+        max_depth=settings.max_depth,
+        page_number=page,
+        editable_ids=frozenset(personal),
+    )
     context = {
         "post": post,
         "thread_page": thread_page,
-        "is_open": is_open,
-        "max_depth": settings.max_depth,
-        "editable_ids": personal,
+        "comment_list": comment_list_html(thread_page.items, options),
     }
     return render_to_string("comments/_thread.html", context)
 

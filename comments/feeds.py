@@ -24,8 +24,8 @@ from django.views.decorators.http import condition
 from blog.models import Post
 from blog.selectors import post_list_for_day_range
 from comments.models import Comment
+from comments.rendering import comment_body_html as comment_body
 from comments.selectors import comment_list_latest
-from comments.templatetags.comment_tags import comment_body
 
 FEED_LENGTH = 30
 

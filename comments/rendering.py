@@ -1,0 +1,180 @@
+"""The HTML of a comment list, written in Python rather than a template.
+
+A comment page can show several hundred comments. Through the template engine each
+comment cost about 0.4 ms (variable lookups, filters, Django's word-by-word ``urlize``);
+here it costs a few microseconds, which is what lets an uncached post page with a big
+discussion render in tens of milliseconds. Everything a person typed goes through
+``escape``; the markup is the same as a template would write, and it is tested through
+the post page like any template.
+"""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from html import escape
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from comments.threads import FlatItem
+
+URL_DISPLAY_LIMIT = 60
+# Web addresses a reader typed: http(s) links and bare www. names. Nothing else becomes a
+# link, so no javascript: or data: address can.
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+_TRAILING = ".,;:!?"
+_PARAGRAPHS = re.compile(r"\n{2,}")
+AVATAR_COLOURS = 8
+
+
+def _link(url: str) -> tuple[str, str]:
+    """The link for one matched address, and the punctuation that followed it."""
+    trail = ""
+    while url and (url[-1] in _TRAILING or (url[-1] == ")" and url.count(")") > url.count("("))):
+        trail = url[-1] + trail
+        url = url[:-1]
+    href = url if url[:4].lower() == "http" else f"http://{url}"
+    shown = url if len(url) <= URL_DISPLAY_LIMIT else url[: URL_DISPLAY_LIMIT - 1] + "…"
+    html = f'<a href="{escape(href)}" rel="nofollow ugc noopener">{escape(shown)}</a>'
+    return html, trail
+
+
+def linkify(text: str) -> str:
+    """Escape ``text`` and turn the web addresses in it into links."""
+    out = []
+    last = 0
+    for match in _URL.finditer(text):
+        html, trail = _link(match.group())
+        out.append(escape(text[last : match.start()]))
+        out.append(html)
+        out.append(escape(trail))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return "".join(out)
+
+
+def comment_body_html(text: str) -> SafeString:
+    """Plain text as HTML: escaped, paragraphs and line breaks kept, links clickable and
+    marked as user-generated."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    paragraphs = (linkify(p).replace("\n", "<br>") for p in _PARAGRAPHS.split(text))
+    return mark_safe("\n\n".join(f"<p>{p}</p>" for p in paragraphs))  # noqa: S308
+
+
+def initials(name: str) -> str:
+    """Up to two letters for a generated avatar: "Jane Doe" → "JD"."""
+    firsts = [next((ch for ch in word if ch.isalnum()), "") for word in str(name).split()]
+    letters = "".join(ch for ch in firsts if ch)[:2]
+    return (letters or str(name).strip()[:1] or "?").upper()
+
+
+def avatar_colour(name: str) -> int:
+    """A stable colour slot (0–7) for a name, so a person keeps the same colour."""
+    total = 0
+    for ch in str(name).casefold():
+        total = (total * 31 + ord(ch)) & 0xFFFFFFFF
+    return total % AVATAR_COLOURS
+
+
+@dataclass(frozen=True)
+class ListOptions:
+    """What the comment list needs beyond the comments themselves."""
+
+    is_open: bool
+    max_depth: int
+    page_number: int
+    editable_ids: frozenset[int] = frozenset()
+
+
+class _Words:
+    """The words of the list, translated once per list rather than once per comment."""
+
+    def __init__(self) -> None:
+        self.months = {n: str(name) for n, name in MONTHS.items()}
+        self.at = _("at")
+        self.reply = _("Reply")
+        self.reply_to = _("to")
+        self.edit = _("Edit")
+        self.your_comment = _("your comment")
+        self.edited = _("(edited)")
+        self.awaiting = _("Your comment is awaiting moderation.")
+        self.removed = _("This comment was removed by a moderator.")
+        self.edit_url = reverse("comments:edit", args=[1234567890]).replace("1234567890", "{pk}")
+
+
+def _avatar(comment) -> str:
+    if comment.avatar:
+        return (
+            f'<img class="avatar rounded-circle" src="{escape(comment.avatar_url)}" '
+            'width="40" height="40" alt="" loading="lazy">'
+        )
+    name = comment.author_name
+    return (
+        f'<span class="avatar avatar-initials avatar-c{avatar_colour(name)} rounded-circle" '
+        f'aria-hidden="true">{escape(initials(name))}</span>'
+    )
+
+
+def _comment(item: FlatItem, options: ListOptions, words: _Words) -> str:
+    node = item.node
+    comment = node.comment
+    pk = comment.pk
+    opening = f'<li id="comment-{pk}" class="comment depth-{comment.depth}">'
+    if node.is_placeholder:
+        removed = f'<p class="comment-removed text-body-secondary fst-italic">{words.removed}</p>'
+        return opening + removed
+    name = escape(comment.author_name)
+    local = timezone.localtime(comment.created_at)
+    when = f"{local.day} {words.months[local.month]} {local.year} {words.at} {local:%H:%M}"
+    number = (
+        f'<span class="comment-number">{node.number}.</span> ' if node.number is not None else ""
+    )
+    edited = (
+        f' <span class="comment-edited small text-body-secondary">{words.edited}</span>'
+        if comment.edited_at
+        else ""
+    )
+    pending = (
+        f'<p class="comment-awaiting small fw-semibold">{words.awaiting}</p>'
+        if node.is_own_pending
+        else ""
+    )
+    actions = []
+    if options.is_open and not node.is_own_pending and comment.depth < options.max_depth - 1:
+        page = f"cpage={options.page_number}&amp;" if options.page_number > 1 else ""
+        actions.append(
+            f'<a class="comment-reply-link" href="?{page}replyto={pk}#respond" '
+            f'data-reply-to="{pk}" data-author="{name}">{words.reply}'
+            f'<span class="visually-hidden"> {words.reply_to} {name}</span></a>'
+        )
+    if pk in options.editable_ids and comment.user_id:
+        actions.append(
+            f'<a class="comment-edit-link ms-3" href="{words.edit_url.format(pk=pk)}">{words.edit}'
+            f'<span class="visually-hidden"> {words.your_comment}</span></a>'
+        )
+    pending_class = " comment-pending" if node.is_own_pending else ""
+    return (
+        f'{opening}<article class="comment-body{pending_class}" '
+        f'aria-labelledby="comment-{pk}-author">'
+        f'<header class="comment-meta">{_avatar(comment)}<div class="comment-meta-text">'
+        f'{number}<span class="comment-author fw-semibold" id="comment-{pk}-author">{name}</span> '
+        f'<a class="comment-permalink small" href="#comment-{pk}">'
+        f'<time datetime="{local.isoformat()}">{when}</time></a>{edited}</div></header>'
+        f'{pending}<div class="comment-content">{comment_body_html(comment.body)}</div>'
+        f'<footer class="comment-actions small">{" ".join(actions)}</footer></article>'
+    )
+
+
+def comment_list_html(items: Iterable[FlatItem], options: ListOptions) -> SafeString:
+    """The nested ``<ol>`` of a comment page's threads, in reading order."""
+    words = _Words()
+    parts = ['<ol class="comment-list list-unstyled">']
+    for item in items:
+        parts.append(_comment(item, options, words))
+        parts.append('<ol class="children list-unstyled">' if item.has_children else "</li>")
+        parts.append("</ol></li>" * item.closes)
+    parts.append("</ol>")
+    return mark_safe("\n".join(parts))  # noqa: S308
