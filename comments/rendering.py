@@ -56,12 +56,16 @@ def linkify(text: str) -> str:
     return "".join(out)
 
 
+def _body_html(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    paragraphs = (linkify(p).replace("\n", "<br>") for p in _PARAGRAPHS.split(text))
+    return "\n\n".join(f"<p>{p}</p>" for p in paragraphs)
+
+
 def comment_body_html(text: str) -> SafeString:
     """Plain text as HTML: escaped, paragraphs and line breaks kept, links clickable and
     marked as user-generated."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
-    paragraphs = (linkify(p).replace("\n", "<br>") for p in _PARAGRAPHS.split(text))
-    return mark_safe("\n\n".join(f"<p>{p}</p>" for p in paragraphs))  # noqa: S308
+    return mark_safe(_body_html(text))  # noqa: S308 (every piece of the text is escaped)
 
 
 def initials(name: str) -> str:
@@ -93,6 +97,7 @@ class _Words:
     """The words of the list, translated once per list rather than once per comment."""
 
     def __init__(self) -> None:
+        self.tz = timezone.get_current_timezone()
         self.months = {n: str(name) for n, name in MONTHS.items()}
         self.at = _("at")
         self.reply = _("Reply")
@@ -127,7 +132,7 @@ def _comment(item: FlatItem, options: ListOptions, words: _Words) -> str:
         removed = f'<p class="comment-removed text-body-secondary fst-italic">{words.removed}</p>'
         return opening + removed
     name = escape(comment.author_name)
-    local = timezone.localtime(comment.created_at)
+    local = comment.created_at.astimezone(words.tz)
     when = f"{local.day} {words.months[local.month]} {local.year} {words.at} {local:%H:%M}"
     number = (
         f'<span class="comment-number">{node.number}.</span> ' if node.number is not None else ""
@@ -163,7 +168,7 @@ def _comment(item: FlatItem, options: ListOptions, words: _Words) -> str:
         f'{number}<span class="comment-author fw-semibold" id="comment-{pk}-author">{name}</span> '
         f'<a class="comment-permalink small" href="#comment-{pk}">'
         f'<time datetime="{local.isoformat()}">{when}</time></a>{edited}</div></header>'
-        f'{pending}<div class="comment-content">{comment_body_html(comment.body)}</div>'
+        f'{pending}<div class="comment-content">{_body_html(comment.body)}</div>'
         f'<footer class="comment-actions small">{" ".join(actions)}</footer></article>'
     )
 

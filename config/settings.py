@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks_db",
     "accounts",
     "blog",
     "comments",
@@ -144,7 +145,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Background work: the immediate backend runs a task at once (development and
-# tests); production sets DJANGO_TASKS_BACKEND to a database-backed worker.
+# tests); production sets DJANGO_TASKS_BACKEND=django_tasks_db.DatabaseBackend and
+# runs `manage.py db_worker`, so e-mails never hold up a request.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get(

@@ -448,3 +448,10 @@ def _http_date(moment) -> str:
     from django.utils.http import http_date
 
     return http_date(moment.timestamp())
+
+
+def test_post_page_announces_its_comment_feed(client):
+    post = PostFactory(title="Bridges")
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert f'href="{post.get_absolute_url()}feed/"' in html
+    assert client.get(f"{post.get_absolute_url()}feed/").status_code == 200

@@ -442,3 +442,30 @@ def test_unsubscribe_page_refuses_other_methods(client):
     assert response.status_code == 405
     parent.refresh_from_db()
     assert parent.notify_on_reply is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_database_backend_mail_waits_for_the_worker():
+    """Production's set-up: posting queues the e-mail; `db_worker` sends it."""
+    from django.core.management import call_command
+    from django.tasks import task_backends
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    task_backends["default"] = DatabaseBackend(
+        alias="default", params={"BACKEND": "django_tasks_db.DatabaseBackend"}
+    )
+    try:
+        post = PostFactory(author=UserFactory(email="author@example.org"))
+        comment_create(
+            post=post,
+            body="Queued, not sent.",
+            guest_name="Guest",
+            guest_email="guest@example.org",
+        )
+        assert DBTaskResult.objects.count() == 1
+        assert mail.outbox == []
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        assert [m.to for m in mail.outbox] == [["author@example.org"]]
+    finally:
+        del task_backends["default"]

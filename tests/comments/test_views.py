@@ -515,3 +515,17 @@ def test_recent_comment_times_use_the_posts_timezone_not_the_viewers(client):
     comment = CommentFactory(post=post, created_at=timezone.now() - timedelta(days=1))
     services.post_comments_bump(post.pk)
     assert comment.created_at.isoformat()[:10] in section(client.get(post.get_absolute_url()))
+
+
+def test_a_pending_comment_is_shown_only_to_the_browser_that_posted_it(client):
+    post = PostFactory()
+    build_discussion(post, [0])
+    pending = CommentFactory(post=post, pending=True, body="Held for a moderator")
+    session = client.session
+    session["comments.own"] = [pending.pk]
+    session.save()
+    own_view = section(client.get(post.get_absolute_url()))
+    assert "Held for a moderator" in own_view
+    assert "Your comment is awaiting moderation." in own_view
+    others = section(Client().get(post.get_absolute_url()))
+    assert "Held for a moderator" not in others

@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from comments.models import DiscussionSettings
+from comments.services import discussion_settings_save
+
+
+@admin.register(DiscussionSettings)
+class DiscussionSettingsAdmin(admin.ModelAdmin):
+    """The one settings row: the list goes straight to it, and it cannot be added or deleted."""
+
+    fieldsets = (
+        (_("Who may comment"), {"fields": ("guests_allowed", "close_after_days")}),
+        (
+            _("Threads"),
+            {"fields": ("max_depth", "comments_per_page", "max_length", "flood_interval")},
+        ),
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        DiscussionSettings.objects.get_or_create(pk=1)
+        return HttpResponseRedirect(reverse("admin:comments_discussionsettings_change", args=[1]))
+
+    def save_model(self, request, obj, form, change) -> None:
+        discussion_settings_save(settings=obj)
