@@ -21,7 +21,7 @@ from tests.factories import CommentFactory, PostFactory, UserFactory, build_disc
 
 pytestmark = pytest.mark.django_db
 
-BLNS = Path(__file__).resolve().parents[3] / "shared/data/naughty-strings/blns.json"
+BLNS = Path(__file__).resolve().parents[1] / "data/naughty-strings/blns.json"
 
 
 @pytest.fixture(autouse=True)
