@@ -57,6 +57,7 @@ def _render_thread(request, *, post, settings, page, is_open, personal) -> str:
         max_depth=settings.max_depth,
         page_number=page,
         editable_ids=frozenset(personal),
+        post_author_id=post.author_id,
     )
     context = {
         "post": post,

@@ -91,6 +91,7 @@ class ListOptions:
     max_depth: int
     page_number: int
     editable_ids: frozenset[int] = frozenset()
+    post_author_id: int | None = None
 
 
 class _Words:
@@ -107,6 +108,7 @@ class _Words:
         self.edited = _("(edited)")
         self.awaiting = _("Your comment is awaiting moderation.")
         self.removed = _("This comment was removed by a moderator.")
+        self.author_badge = _("Author")
         self.edit_url = reverse("comments:edit", args=[1234567890]).replace("1234567890", "{pk}")
 
 
@@ -161,11 +163,17 @@ def _comment(item: FlatItem, options: ListOptions, words: _Words) -> str:
             f'<span class="visually-hidden"> {words.your_comment}</span></a>'
         )
     pending_class = " comment-pending" if node.is_own_pending else ""
+    badge = (
+        f' <span class="badge text-bg-secondary comment-by-author">{words.author_badge}</span>'
+        if options.post_author_id is not None and comment.user_id == options.post_author_id
+        else ""
+    )
     return (
         f'{opening}<article class="comment-body{pending_class}" '
         f'aria-labelledby="comment-{pk}-author">'
         f'<header class="comment-meta">{_avatar(comment)}<div class="comment-meta-text">'
-        f'{number}<span class="comment-author fw-semibold" id="comment-{pk}-author">{name}</span> '
+        f'{number}<span class="comment-author fw-semibold" id="comment-{pk}-author">'
+        f"{name}</span>{badge} "
         f'<a class="comment-permalink small" href="#comment-{pk}">'
         f'<time datetime="{local.isoformat()}">{when}</time></a>{edited}</div></header>'
         f'{pending}<div class="comment-content">{_body_html(comment.body)}</div>'

@@ -278,10 +278,10 @@ def comment_edit(*, comment: Comment, user: User, body: str) -> Comment:
 
 
 def comment_unsubscribe(*, comment: Comment) -> Comment:
-    """Stop reply notifications for ``comment``. Safe to repeat."""
-    if comment.notify_on_reply:
-        comment.notify_on_reply = False
-        comment.save(update_fields=["notify_on_reply"])
+    """Stop reply notifications for ``comment``. Safe to repeat. Nothing shown changes, so
+    the post's comment version stays."""
+    Comment.objects.filter(pk=comment.pk).update(notify_on_reply=False)
+    comment.notify_on_reply = False
     return comment
 
 

@@ -4,10 +4,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from blog.models import Post
-from comments import discussion, selectors, services
+from comments import discussion, notifications, selectors, services
 from comments.forms import CommentEditForm, CommentForm
 from comments.models import Comment
 
@@ -99,21 +99,18 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your comment has been updated."))
             return HttpResponseRedirect(_comment_url(comment))
     status = 400 if form.is_bound else 200
-    return render(
-        request, "comments/comment_edit.html", {"comment": comment, "form": form}, status=status
-    )
+    context = {
+        "comment": comment,
+        "form": form,
+        "edit_minutes": services.django_settings.COMMENT_EDIT_MINUTES,
+    }
+    return render(request, "comments/comment_edit.html", context, status=status)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def comment_unsubscribe_page(request: HttpRequest, token: str) -> HttpResponse:
     """Stop the e-mails a signed link from a notification names, without signing in: GET
     says what will stop, POST stops it. A link we did not sign gets a 400 page saying so."""
-    # Imported here so this view stays a self-contained addition to the module.
-    from django.http import HttpResponseNotAllowed
-
-    from comments import notifications
-
-    if request.method not in ("GET", "HEAD", "POST"):
-        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     template = "comments/unsubscribe.html"
     try:
         subscription = notifications.subscription_from_token(token=token)

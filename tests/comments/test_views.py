@@ -529,3 +529,12 @@ def test_a_pending_comment_is_shown_only_to_the_browser_that_posted_it(client):
     assert "Your comment is awaiting moderation." in own_view
     others = section(Client().get(post.get_absolute_url()))
     assert "Held for a moderator" not in others
+
+
+def test_the_articles_author_is_marked_in_the_thread(client):
+    post = PostFactory()
+    CommentFactory(post=post, user=post.author, guest_name="", guest_email="")
+    CommentFactory(post=post, member=True)
+    services.post_comments_bump(post.pk)
+    html = section(client.get(post.get_absolute_url()))
+    assert html.count('class="badge text-bg-secondary comment-by-author">Author</span>') == 1
