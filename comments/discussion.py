@@ -1,9 +1,12 @@
 """The discussion block under a post: the thread (cached and shared where it can be), and the
 form, which is always rendered per request because it carries the CSRF token."""
 
+import json
+
 from django.conf import settings as django_settings
+from django.core import signing
 from django.core.cache import cache
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -14,6 +17,9 @@ from comments.models import DiscussionSettings
 from comments.rendering import ListOptions, comment_list_html
 
 SESSION_KEY = "comments.own"
+COMMENTER_COOKIE = "tribune_commenter"
+COMMENTER_COOKIE_SALT = "comments.commenter"
+COMMENTER_COOKIE_SECONDS = 365 * 24 * 60 * 60
 CACHE_SECONDS = 24 * 60 * 60
 
 
@@ -30,6 +36,32 @@ def own_comment_ids(request: HttpRequest) -> list[int]:
     if SESSION_KEY not in request.session:
         return []
     return [pk for pk in request.session.get(SESSION_KEY, []) if isinstance(pk, int)]
+
+
+def remembered_commenter(request: HttpRequest) -> dict:
+    """The name and e-mail a guest asked this browser to remember, as form values."""
+    try:
+        stored = json.loads(request.get_signed_cookie(COMMENTER_COOKIE, salt=COMMENTER_COOKIE_SALT))
+        return {"name": str(stored["name"]), "email": str(stored["email"]), "remember": True}
+    except (KeyError, TypeError, ValueError, signing.BadSignature):
+        return {}
+
+
+def remember_commenter(response: HttpResponse, *, name: str, email: str, remember: bool) -> None:
+    """Keep a guest's name and e-mail in a cookie only when they ticked the box; forget
+    them when they did not."""
+    if not remember:
+        response.delete_cookie(COMMENTER_COOKIE)
+        return
+    response.set_signed_cookie(
+        COMMENTER_COOKIE,
+        json.dumps({"name": name, "email": email}),
+        salt=COMMENTER_COOKIE_SALT,
+        max_age=COMMENTER_COOKIE_SECONDS,
+        secure=django_settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def remember_own_comment(request: HttpRequest, pk: int) -> None:
@@ -99,12 +131,19 @@ def discussion_context(
     raw_reply = request.GET.get("replyto", "")
     if is_open and raw_reply.isdigit() and len(raw_reply) < 19:
         reply_to = selectors.comment_get_reply_target(post=post, pk=int(raw_reply))
-    if form is None and is_open and (user is not None or settings.guests_allowed):
-        form = CommentForm(
-            is_guest=user is None,
-            initial={"parent": reply_to.pk if reply_to else None},
-        )
+    needs_confirmation = user is not None and not user.can_comment
+    may_comment = (user is not None and not needs_confirmation) or (
+        user is None and settings.guests_allowed
+    )
+    if form is None and is_open and may_comment:
+        initial = {"parent": reply_to.pk if reply_to else None}
+        if user is not None:
+            initial["notify_on_reply"] = user.notify_replies_default
+        else:
+            initial.update(remembered_commenter(request))
+        form = CommentForm(is_guest=user is None, initial=initial)
     return {
+        "needs_confirmation": needs_confirmation,
         "thread_html": thread_html,
         "comment_form": form,
         "comments_open": is_open,

@@ -45,6 +45,9 @@ class CommentForm(forms.Form):
     notify_on_reply = forms.BooleanField(
         label=_("E-mail me when someone replies to this comment"), required=False
     )
+    remember = forms.BooleanField(
+        label=_("Remember my name and e-mail on this browser"), required=False
+    )
     parent = forms.IntegerField(
         required=False,
         widget=forms.HiddenInput,
@@ -68,6 +71,7 @@ class CommentForm(forms.Form):
         if not is_guest:
             del self.fields["name"]
             del self.fields["email"]
+            del self.fields["remember"]
         if not self.is_bound:
             self.initial.setdefault("token", new_form_token())
 

@@ -143,6 +143,10 @@ def _check_commenter(
     if user is not None:
         if not user.is_active:
             raise CommentRefused(_("This account can’t comment."), code="forbidden")
+        if not user.can_comment:
+            raise CommentRefused(
+                _("Please confirm your e-mail address to comment."), code="unverified"
+            )
         return "", ""
     if not settings.guests_allowed:
         raise CommentRefused(_("Please sign in to comment."), code="forbidden")

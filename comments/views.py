@@ -47,7 +47,7 @@ def comment_post(request: HttpRequest, post_id: int) -> HttpResponse:
             user_agent=request.headers.get("User-Agent", ""),
         )
     except services.CommentRefused as refused:
-        if refused.code in ("closed", "forbidden"):
+        if refused.code in ("closed", "forbidden", "unverified"):
             raise PermissionDenied(refused.message) from None
         # A hidden field's error would not show, so the parent's goes at the top.
         visible = refused.field in form.fields and refused.field != "parent"
@@ -55,7 +55,12 @@ def comment_post(request: HttpRequest, post_id: int) -> HttpResponse:
         return _form_again(request, post, form)
     if comment.status != Comment.Status.PUBLISHED:
         discussion.remember_own_comment(request, comment.pk)
-    return HttpResponseRedirect(_comment_url(comment))
+    response = HttpResponseRedirect(_comment_url(comment))
+    if user is None:
+        discussion.remember_commenter(
+            response, name=data["name"], email=data["email"], remember=data["remember"]
+        )
+    return response
 
 
 def _form_again(request: HttpRequest, post: Post, form: CommentForm) -> HttpResponse:

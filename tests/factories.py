@@ -25,8 +25,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
     display_name = factory.Faker("name")
     password = factory.django.Password(DEFAULT_PASSWORD)
+    # Members have confirmed their e-mail address unless a test says otherwise.
+    email_verified_at = factory.LazyFunction(timezone.now)
 
     class Params:
+        unverified = factory.Trait(email_verified_at=None)
         # A trait cannot set a post-generation's extracted value; it passes
         # ``roles__names``, which reaches the hook below as a keyword.
         editor = factory.Trait(is_staff=True, byline_title="Staff Writer", roles__names=[EDITORS])

@@ -51,7 +51,7 @@ def test_a_moderator_changes_the_page_size_and_readers_see_it_at_once(client):
 def test_guests_can_be_required_to_sign_in(admin_client, client):
     admin_client.post(CHANGE, settings_form(guests_allowed=None))
     post = PostFactory()
-    assert "Please sign in to comment." in client.get(post.get_absolute_url()).content.decode()
+    assert "Please sign in to comment" in client.get(post.get_absolute_url()).content.decode()
 
 
 @pytest.mark.parametrize(

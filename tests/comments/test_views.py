@@ -296,7 +296,7 @@ class TestPosting:
         discussion_settings.guests_allowed = False
         discussion_settings_save(settings=discussion_settings)
         post = PostFactory()
-        assert "Please sign in to comment." in section(client.get(post.get_absolute_url()))
+        assert "Please sign in to comment" in section(client.get(post.get_absolute_url()))
         response = send(client, post)
         assert response.status_code == 403
         assert "Please sign in to comment." in response.content.decode()
@@ -538,3 +538,79 @@ def test_the_articles_author_is_marked_in_the_thread(client):
     services.post_comments_bump(post.pk)
     html = section(client.get(post.get_absolute_url()))
     assert html.count('class="badge text-bg-secondary comment-by-author">Author</span>') == 1
+
+
+class TestMembersAndGuests:
+    def test_unverified_member_is_told_why_they_cannot_comment(self, client):
+        member = UserFactory(unverified=True)
+        client.force_login(member)
+        post = PostFactory()
+        html = section(client.get(post.get_absolute_url()))
+        assert "Please confirm your e-mail address to comment." in html
+        assert 'href="/accounts/verify/resend/"' in html
+        assert 'id="comment-form"' not in html
+        response = client.post(
+            reverse("comments:post", args=[post.pk]),
+            {"body": "Let me in", "token": new_form_token()},
+        )
+        assert response.status_code == 403
+        assert "Please confirm your e-mail address to comment." in response.content.decode()
+        assert not Comment.objects.exists()
+
+    def test_staff_accounts_need_no_confirmation(self, client):
+        client.force_login(UserFactory(editor=True, unverified=True))
+        post = PostFactory()
+        response = client.post(
+            reverse("comments:post", args=[post.pk]),
+            {"body": "From the newsroom", "token": new_form_token()},
+        )
+        assert response.status_code == 302
+
+    @pytest.mark.parametrize("default", [True, False])
+    def test_reply_emails_box_follows_the_members_preference(self, client, default):
+        client.force_login(UserFactory(notify_replies_default=default))
+        html = section(client.get(PostFactory().get_absolute_url()))
+        box = re.search(r'<input type="checkbox"\s+name="notify_on_reply"[^>]*>', html).group()
+        assert ("checked" in box) is default
+
+    def test_guest_who_ticks_remember_gets_the_form_filled_next_time(self, client):
+        post = PostFactory()
+        send(client, post, name="Ana Silva", email="ana@example.org", remember="on")
+        cookie = client.cookies["tribune_commenter"]
+        assert cookie["httponly"]
+        assert cookie["samesite"] == "Lax"
+        html = section(client.get(post.get_absolute_url()))
+        assert re.search(r'name="name"[^>]*value="Ana Silva"', html)
+        assert re.search(r'name="email"[^>]*value="ana@example.org"', html)
+        assert re.search(r'name="remember"[^>]*checked', html)
+
+    def test_nothing_is_stored_in_the_browser_without_the_tick(self, client):
+        post = PostFactory()
+        response = send(client, post, name="Ana Silva", email="ana@example.org")
+        assert "tribune_commenter" not in response.cookies or (
+            response.cookies["tribune_commenter"].value == ""
+        )
+        html = section(client.get(post.get_absolute_url()))
+        assert not re.search(r'name="name"[^>]*value="Ana Silva"', html)
+
+    def test_unticking_forgets_a_remembered_guest(self, client, no_flood):
+        post = PostFactory()
+        send(client, post, body="First", remember="on")
+        response = send(client, post, body="Second")
+        assert response.cookies["tribune_commenter"].value == ""
+        assert response.cookies["tribune_commenter"]["max-age"] == 0
+
+    def test_a_forged_remember_cookie_is_ignored(self, client):
+        client.cookies["tribune_commenter"] = '{"name": "Evil", "email": "e@example.org"}'
+        html = section(client.get(PostFactory().get_absolute_url()))
+        assert "Evil" not in html
+
+
+def test_header_offers_sign_in_to_visitors_and_sign_out_by_post_to_members(client):
+    html = client.get("/").content.decode()
+    assert 'href="/accounts/login/"' in html
+    assert 'href="/accounts/signup/"' in html
+    client.force_login(UserFactory())
+    html = client.get("/").content.decode()
+    assert 'href="/accounts/profile/"' in html
+    assert re.search(r'<form method="post"\s+action="/accounts/logout/"', html)
