@@ -25,6 +25,13 @@ class User(AbstractUser):
     notify_on_post_comments = models.BooleanField(
         _("e-mail me about comments on my articles"), default=True
     )
+    notify_replies_default = models.BooleanField(
+        _("tick “e-mail me replies” on my comments by default"), default=True
+    )
+    email_verified_at = models.DateTimeField(_("e-mail confirmed"), null=True, blank=True)
+    # Set when the member deleted their account: the row stays, emptied, so nothing
+    # that pointed at it breaks.
+    deleted_at = models.DateTimeField(_("account deleted"), null=True, blank=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -34,6 +41,12 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.public_name
+
+    @property
+    def can_comment(self) -> bool:
+        """Members comment once their e-mail is confirmed; staff accounts are made by an
+        administrator and need no confirmation."""
+        return self.is_active and (self.email_verified_at is not None or self.is_staff)
 
     @property
     def public_name(self) -> str:

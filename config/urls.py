@@ -20,6 +20,7 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots",
     ),
+    path("accounts/", include("accounts.urls")),
     path("comments/", include("comments.urls")),
     path("", include("blog.urls")),
 ]
