@@ -50,5 +50,8 @@ class User(AbstractUser):
 
     @property
     def public_name(self) -> str:
-        """The name shown to other people: display name, full name or username."""
+        """The name shown to other people: display name, full name or username; "Former
+        member" once the account is deleted."""
+        if self.deleted_at is not None:
+            return str(_("Former member"))
         return self.display_name or self.get_full_name() or self.username

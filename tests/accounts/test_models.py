@@ -30,3 +30,18 @@ def test_public_name_prefers_display_name_then_full_name_then_username(
 
     assert user.public_name == expected
     assert str(user) == expected
+
+
+def test_a_deleted_account_is_named_former_member():
+    from django.utils import timezone
+
+    user = UserFactory.build(username="deleted-7", deleted_at=timezone.now())
+    assert user.public_name == "Former member"
+
+
+def test_byline_of_a_deactivated_staff_author_links_nowhere(client):
+    from tests.factories import PostFactory
+
+    post = PostFactory(author=UserFactory(editor=True, username="gone", is_active=False))
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "/author/gone/" not in html

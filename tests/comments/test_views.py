@@ -547,7 +547,7 @@ class TestMembersAndGuests:
         post = PostFactory()
         html = section(client.get(post.get_absolute_url()))
         assert "Please confirm your e-mail address to comment." in html
-        assert 'href="/accounts/verify/resend/"' in html
+        assert 'href="/accounts/verify/resend/?next=' in html
         assert 'id="comment-form"' not in html
         response = client.post(
             reverse("comments:post", args=[post.pk]),

@@ -1,0 +1,187 @@
+"""A member's own account: changing their profile, exporting their comments, leaving.
+
+Threads are cached with each commenter's name and avatar in them, so every change that
+alters how a member appears under their comments moves the comment version of each post
+they commented on, in the same transaction.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.avatars import avatar_process
+from accounts.models import User
+from comments.models import Comment
+from comments.services import post_comments_bump
+
+
+def _commented_post_ids(user: User) -> list[int]:
+    return list(
+        Comment.objects.filter(user=user).order_by().values_list("post_id", flat=True).distinct()
+    )
+
+
+def _bump_commented_posts(user: User) -> None:
+    for post_id in _commented_post_ids(user):
+        post_comments_bump(post_id)
+
+
+def _delete_file_on_commit(field_file) -> None:
+    """Delete the stored file once the transaction commits, so a rollback keeps it."""
+    name, storage = field_file.name, field_file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def profile_update(
+    *,
+    user: User,
+    display_name: str,
+    byline_title: str,
+    bio: str,
+    notify_replies_default: bool,
+    notify_on_post_comments: bool,
+    avatar=None,
+    remove_avatar: bool = False,
+) -> User:
+    """Store ``user``'s profile and return it.
+
+    ``avatar`` is a picture made by ``accounts.avatars.avatar_process``; a raw upload is run
+    through it first (so it is refused, with ValidationError, unless it is a proper
+    picture). A new avatar replaces the old one and ``remove_avatar`` drops it; the old
+    file leaves storage once the change is committed. When the name or avatar shown on
+    the member's comments changes, every post they commented on gets a new comment
+    version, so no cached thread shows the old ones.
+    """
+    if isinstance(avatar, UploadedFile):
+        avatar = avatar_process(avatar)
+    shown_before = (user.public_name, user.avatar.name or "")
+    replaces_avatar = avatar is not None or remove_avatar
+
+    user.display_name = display_name.strip()
+    user.byline_title = byline_title.strip()
+    user.bio = bio.strip()
+    user.notify_replies_default = notify_replies_default
+    user.notify_on_post_comments = notify_on_post_comments
+    fields = [
+        "display_name",
+        "byline_title",
+        "bio",
+        "notify_replies_default",
+        "notify_on_post_comments",
+    ]
+    # Checked before any file is stored; no query (the unique fields are left out).
+    user.full_clean(exclude=["password", "username", "email", "avatar"])
+    with transaction.atomic():
+        if replaces_avatar:
+            _delete_file_on_commit(user.avatar)
+        if avatar is not None:
+            # Stored under upload_to (avatars/YYYY/MM/) with the new random name.
+            user.avatar.save(avatar.name, avatar, save=False)
+            fields.append("avatar")
+        elif remove_avatar:
+            user.avatar = ""
+            fields.append("avatar")
+        user.save(update_fields=fields)
+        if (user.public_name, user.avatar.name or "") != shown_before:
+            _bump_commented_posts(user)
+    return user
+
+
+def comments_export(*, user: User) -> list[dict[str, Any]]:
+    """Every comment ``user`` wrote, oldest first, as plain data for a JSON download: its id,
+    the post's title and address, the comment it replies to, when it was written and last
+    edited, its status and its text. One query."""
+    comments = Comment.objects.filter(user=user).select_related("post").order_by("created_at", "pk")
+    return [
+        {
+            "id": comment.pk,
+            "post_title": comment.post.title,
+            "post_url": settings.SITE_URL + comment.post.get_absolute_url(),
+            "parent_id": comment.parent_id,
+            "created_at": comment.created_at.isoformat(),
+            "edited_at": comment.edited_at.isoformat() if comment.edited_at else None,
+            "status": comment.status,
+            "body": comment.body,
+        }
+        for comment in comments
+    ]
+
+
+def account_export(*, user: User) -> dict[str, Any]:
+    """What a member may download about themselves: their account and their comments."""
+    return {
+        "account": {
+            "username": user.username,
+            "email": user.email,
+            "display_name": user.display_name,
+            "date_joined": user.date_joined.isoformat(),
+        },
+        "comments": comments_export(user=user),
+    }
+
+
+def account_delete(*, user: User, password: str) -> None:
+    """Close ``user``'s account for good and remove their personal data.
+
+    Their comments stay where they are, so threads keep their shape, but belong to nobody:
+    they show as “Former member”, and no e-mail, IP hash or browser is kept with them. The
+    account row stays (emptied, deactivated, unusable password, no roles) so nothing that
+    pointed at it breaks; the avatar file leaves storage once this commits.
+
+    Refuses (ValidationError, nothing changed) a wrong password (code ``wrong_password``)
+    and the last active superuser (code ``last_superuser``), who would lock everyone out of
+    the admin.
+    """
+    if not password or not user.check_password(password):
+        raise ValidationError(
+            _("That password isn’t right, so your account was not deleted."),
+            code="wrong_password",
+        )
+    with transaction.atomic():
+        # Locks the rows, so two superusers leaving at once cannot both pass the check.
+        superusers = list(
+            User.objects.select_for_update()
+            .filter(is_superuser=True, is_active=True)
+            .values_list("pk", flat=True)
+        )
+        if user.is_superuser and superusers == [user.pk]:
+            raise ValidationError(
+                _(
+                    "You are the last active administrator (superuser), so this account "
+                    "can’t be deleted. Make someone else a superuser first."
+                ),
+                code="last_superuser",
+            )
+        post_ids = _commented_post_ids(user)
+        Comment.objects.filter(user=user).update(
+            user=None,
+            guest_name="",
+            guest_email="",
+            notify_on_reply=False,
+            ip_hash="",
+            user_agent="",
+        )
+        for post_id in post_ids:
+            post_comments_bump(post_id)
+
+        _delete_file_on_commit(user.avatar)
+        user.username = f"deleted-{user.pk}"
+        user.email = f"deleted-{user.pk}@invalid"
+        user.first_name = user.last_name = user.display_name = ""
+        user.byline_title = user.bio = ""
+        user.avatar = ""
+        user.set_unusable_password()
+        user.is_active = user.is_staff = user.is_superuser = False
+        user.notify_on_post_comments = user.notify_replies_default = False
+        user.email_verified_at = None
+        user.last_login = None
+        user.deleted_at = timezone.now()
+        user.save()
+        user.groups.clear()
+        user.user_permissions.clear()

@@ -1,0 +1,276 @@
+"""Joining and confirming an e-mail address.
+
+A new account can sign in at once but comments only once its e-mail address is confirmed
+through a signed link (``accounts.tokens``). Signing up with an address that already has an
+account creates nothing and reveals nothing: the owner of that address is told by e-mail
+instead. E-mails go out through ``django.tasks`` once the transaction commits.
+"""
+
+import time
+from dataclasses import dataclass
+
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.db import IntegrityError, transaction
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from accounts.models import User
+from accounts.tokens import verification_token_make, verification_token_read
+
+RESEND_INTERVAL_SECONDS = 60
+
+
+# --- What can go wrong --------------------------------------------------------
+
+
+class VerificationError(Exception):
+    """A verification link that cannot confirm anything; ``message`` is for people."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class VerificationLinkInvalid(VerificationError):
+    """A link that was changed, is incomplete, or names an account or address that is no
+    longer there."""
+
+
+class VerificationLinkExpired(VerificationError):
+    """A link older than ``settings.ACCOUNT_VERIFICATION_DAYS`` days."""
+
+
+class EmailAlreadyVerified(VerificationError):
+    """The address the link confirms is already confirmed: nothing left to do."""
+
+    def __init__(self, message: str, *, user: User, next_url: str = "") -> None:
+        super().__init__(message)
+        self.user = user
+        self.next_url = next_url
+
+
+class VerificationResendTooSoon(Exception):
+    """A new link was asked for too soon after the last one."""
+
+    def __init__(self, seconds_left: int) -> None:
+        super().__init__(f"Try again in {seconds_left} seconds.")
+        self.seconds_left = seconds_left
+
+
+@dataclass(frozen=True)
+class PendingVerification:
+    """A valid link for an address not yet confirmed."""
+
+    user: User
+    next_url: str
+
+
+# --- Joining ------------------------------------------------------------------
+
+
+def user_signup(*, username: str, email: str, password: str, next_url: str = "") -> User | None:
+    """Create an account with an unconfirmed e-mail address and e-mail it a link (whose
+    confirmation page then points at ``next_url``, a path on this site).
+
+    Returns the new user, or ``None`` when ``email`` (in any letter case) already belongs to
+    an account: then nothing is created, and that account's owner is told by e-mail that
+    someone tried to join with their address. Raises ``ValidationError`` (on ``username``)
+    if another sign-up took the username in the meantime. Password validation is the form's
+    job.
+    """
+    email = User.objects.normalize_email(email.strip())
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        # Hash anyway, so the answer takes as long as for a new account.
+        make_password(password)
+        _signup_attempt_queue(user=existing)
+        return None
+    try:
+        with transaction.atomic():
+            user = User(username=username, email=email)
+            user.set_password(password)
+            user.save()
+            verification_send(user=user, next_url=next_url)
+    except IntegrityError:
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is None:
+            raise ValidationError(
+                {"username": "Someone has just taken that username. Please choose another."}
+            ) from None
+        _signup_attempt_queue(user=existing)
+        return None
+    return user
+
+
+def _signup_attempt_queue(*, user: User) -> None:
+    if user.is_active:
+        user_id = user.pk
+        transaction.on_commit(lambda: send_signup_attempt_email.enqueue(user_id=user_id))
+
+
+# --- Confirming the address ---------------------------------------------------
+
+
+def verification_send(*, user: User, next_url: str = "") -> None:
+    """Queue an e-mail with a link confirming ``user``'s current address; it goes out when
+    the current transaction commits. ``next_url`` (a path on this site) is where the
+    confirmation page points afterwards. Sends nothing for an address already confirmed."""
+    if user.email_verified_at is not None or not user.email:
+        return
+    user_id = user.pk
+    transaction.on_commit(
+        lambda: send_verification_email.enqueue(user_id=user_id, next_url=next_url)
+    )
+
+
+def verification_resend(*, user: User, next_url: str = "") -> None:
+    """Send ``user`` a new verification link, at most one per ``RESEND_INTERVAL_SECONDS``.
+
+    Raises ``VerificationResendTooSoon`` with the seconds left when asked again too soon.
+    """
+    key = f"accounts:verification-resend:{user.pk}"
+    now = time.time()
+    if not cache.add(key, now, timeout=RESEND_INTERVAL_SECONDS):
+        sent_at = cache.get(key, now)
+        seconds_left = max(1, round(RESEND_INTERVAL_SECONDS - (now - sent_at)))
+        raise VerificationResendTooSoon(seconds_left)
+    verification_send(user=user, next_url=next_url)
+
+
+def verification_check(*, token: str) -> PendingVerification:
+    """The account and next page a verification link names, changing nothing (mail scanners
+    open links before people do).
+
+    Raises ``VerificationLinkInvalid`` for a changed or malformed link, an account that is
+    gone or deactivated, or an address the account no longer uses;
+    ``EmailAlreadyVerified`` when that address is already confirmed (even if the link has
+    expired since); ``VerificationLinkExpired`` for an old link.
+    """
+    try:
+        claim = verification_token_read(token=token)
+    except signing.BadSignature:
+        raise VerificationLinkInvalid(
+            "This link isn’t complete or has been changed. Please copy the whole link from "
+            "the e-mail, or ask for a new one."
+        ) from None
+    user = User.objects.filter(pk=claim.user_id, is_active=True).first()
+    if user is None:
+        raise VerificationLinkInvalid("This link is for an account that no longer exists.")
+    if user.email.lower() != claim.email.lower():
+        raise VerificationLinkInvalid(
+            "This link was sent to an address your account no longer uses. Ask for a new "
+            "link and we’ll send it to your current address."
+        )
+    if user.email_verified_at is not None:
+        raise EmailAlreadyVerified(
+            "Your e-mail address is already confirmed. You’re all set.",
+            user=user,
+            next_url=claim.next_url,
+        )
+    if claim.is_expired:
+        days = settings.ACCOUNT_VERIFICATION_DAYS
+        raise VerificationLinkExpired(
+            f"This link has expired: links work for {days} day{'s' if days != 1 else ''}. "
+            "Ask for a new one and we’ll send it straight away."
+        )
+    return PendingVerification(user=user, next_url=claim.next_url)
+
+
+def verification_confirm(*, token: str) -> User:
+    """Mark the address a verification link names as confirmed and return the account.
+
+    Raises what ``verification_check`` raises; a link used twice raises
+    ``EmailAlreadyVerified``.
+    """
+    pending = verification_check(token=token)
+    user = pending.user
+    now = timezone.now()
+    # One conditional UPDATE, so two clicks at once confirm once.
+    confirmed = User.objects.filter(
+        pk=user.pk, email=user.email, email_verified_at__isnull=True, is_active=True
+    ).update(email_verified_at=now)
+    if not confirmed:
+        verification_check(token=token)  # raises the reason
+        raise VerificationLinkInvalid("This link can’t be used. Please ask for a new one.")
+    user.email_verified_at = now
+    return user
+
+
+# --- Signing in ---------------------------------------------------------------
+
+
+def sign_in_unlock(*, user: User) -> int:
+    """Clear the failed sign-ins recorded for ``user`` from every address (as after a
+    password reset), so a locked-out member can sign in again. Returns how many records
+    were removed."""
+    return axes_reset(username=user.get_username())
+
+
+# --- E-mails ------------------------------------------------------------------
+
+
+@task
+def send_verification_email(*, user_id: int, next_url: str = "") -> bool:
+    """E-mail a link confirming the current address of account ``user_id``. Sends nothing
+    (and returns ``False``) if the account is gone or its address is confirmed."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or user.email_verified_at is not None or not user.email:
+        return False
+    token = verification_token_make(user=user, next_url=next_url)
+    context = {
+        "user": user,
+        "verify_url": settings.SITE_URL + reverse("accounts:verify", kwargs={"token": token}),
+        "days": settings.ACCOUNT_VERIFICATION_DAYS,
+    }
+    _send(template="verification", to=user.email, context=context)
+    return True
+
+
+@task
+def send_signup_attempt_email(*, user_id: int) -> bool:
+    """Tell the owner of account ``user_id`` that someone tried to join with their address,
+    with links to sign in and to reset the password. Returns ``False`` if the account is
+    gone."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return False
+    context = {
+        "user": user,
+        "login_url": settings.SITE_URL + reverse("accounts:login"),
+        "password_reset_url": settings.SITE_URL + reverse("accounts:password_reset"),
+    }
+    _send(template="signup_attempt_existing", to=user.email, context=context)
+    return True
+
+
+@task
+def send_prepared_email(*, subject: str, body: str, to: str) -> None:
+    """Send an e-mail whose text was written in the request (a password reset link), so
+    the request answers at once and at the same speed whether or not it had an account."""
+    message = EmailMultiAlternatives(
+        subject=subject, body=body, to=[to], headers={"Auto-Submitted": "auto-generated"}
+    )
+    mailers.default.send_messages([message])
+
+
+def _send(*, template: str, to: str, context: dict) -> None:
+    context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
+    # Sent from a worker, outside any request: use the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"accounts/email/{template}_subject.txt", context)
+        body = render_to_string(f"accounts/email/{template}.txt", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=body,
+        to=[to],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    mailers.default.send_messages([message])

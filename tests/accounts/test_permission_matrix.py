@@ -1,0 +1,252 @@
+"""Who may do what: every role against every admin page and every public action.
+
+Each table reads as a matrix: one row per page or action, one column per role.
+``SIGN_IN`` means "sent to the sign-in page with ``next`` set to this address".
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from comments.forms import new_form_token
+from tests.factories import (
+    CategoryFactory,
+    ImageFactory,
+    PostFactory,
+    TagFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SIGN_IN = "sign in"
+
+ROLES = ("anonymous", "member", "reader", "editor", "moderator", "superuser")
+
+
+def make_person(role: str) -> User | None:
+    """One person in ``role``: ``member`` has not confirmed their e-mail yet, ``reader`` has."""
+    match role:
+        case "anonymous":
+            return None
+        case "member":
+            return UserFactory(unverified=True)
+        case "reader":
+            return UserFactory(email_verified_at=timezone.now())
+        case "editor":
+            return UserFactory(editor=True)
+        case "moderator":
+            return UserFactory(moderator=True)
+        case "superuser":
+            return UserFactory(is_superuser=True, is_staff=True)
+    raise ValueError(role)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _no_minimum_form_time(settings):
+    # Tests send forms at machine speed; the too-fast trap has its own test.
+    settings.COMMENT_FORM_MIN_SECONDS = 0
+
+
+@dataclass
+class World:
+    """The objects the pages are about."""
+
+    post: object
+    image: object
+    category: object
+    tag: object
+    member: User
+    staff_author: User
+
+
+@pytest.fixture
+def world() -> World:
+    staff_author = UserFactory(editor=True, username="jane")
+    return World(
+        post=PostFactory(author=staff_author),
+        image=ImageFactory(),
+        category=CategoryFactory(),
+        tag=TagFactory(),
+        member=UserFactory(username="plainmember", unverified=True),
+        staff_author=staff_author,
+    )
+
+
+def login_as(client, role: str) -> User | None:
+    person = make_person(role)
+    if person is not None:
+        client.force_login(person)
+    return person
+
+
+def expand(table: dict[str, tuple]) -> list:
+    """One pytest case per cell of a page × role table."""
+    return [
+        pytest.param(page, role, expected, id=f"{page}-{role}")
+        for page, row in table.items()
+        for role, expected in zip(ROLES, row, strict=True)
+    ]
+
+
+# --- The admin ---------------------------------------------------------------
+
+ADMIN_URLS = {
+    "admin index": lambda w: reverse("admin:index"),
+    "post changelist": lambda w: reverse("admin:blog_post_changelist"),
+    "post add": lambda w: reverse("admin:blog_post_add"),
+    "post change": lambda w: reverse("admin:blog_post_change", args=[w.post.pk]),
+    "post delete": lambda w: reverse("admin:blog_post_delete", args=[w.post.pk]),
+    "image changelist": lambda w: reverse("admin:blog_image_changelist"),
+    "image add": lambda w: reverse("admin:blog_image_add"),
+    "category changelist": lambda w: reverse("admin:blog_category_changelist"),
+    "category add": lambda w: reverse("admin:blog_category_add"),
+    "tag changelist": lambda w: reverse("admin:blog_tag_changelist"),
+    "tag add": lambda w: reverse("admin:blog_tag_add"),
+    "discussion settings": lambda w: reverse("admin:comments_discussionsettings_change", args=[1]),
+    "user changelist": lambda w: reverse("admin:accounts_user_changelist"),
+    "user change": lambda w: reverse("admin:accounts_user_change", args=[w.member.pk]),
+    "group changelist": lambda w: reverse("admin:auth_group_changelist"),
+    "access attempts": lambda w: reverse("admin:axes_accessattempt_changelist"),
+}
+
+# fmt: off
+ADMIN_MATRIX = {
+    #                      anonymous  member   reader   editor moderator superuser
+    "admin index":         (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200),
+    "post changelist":     (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200),
+    "post add":            (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   403,      200),
+    "post change":         (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200),
+    "post delete":         (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   403,      200),
+    "image changelist":    (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200),
+    "image add":           (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   403,      200),
+    "category changelist": (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200),
+    "category add":        (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   403,      200),
+    "tag changelist":      (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200),
+    "tag add":             (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   403,      200),
+    "discussion settings": (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   200,      200),
+    "user changelist":     (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   403,      200),
+    "user change":         (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   403,      200),
+    "group changelist":    (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   403,      200),
+    "access attempts":     (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   403,      200),
+}
+# fmt: on
+
+
+def test_the_admin_matrix_covers_every_admin_page():
+    assert ADMIN_MATRIX.keys() == ADMIN_URLS.keys()
+
+
+@pytest.mark.parametrize(("page", "role", "expected"), expand(ADMIN_MATRIX))
+def test_admin_page(client, world, page, role, expected):
+    url = ADMIN_URLS[page](world)
+    login_as(client, role)
+
+    response = client.get(url)
+
+    if expected == SIGN_IN:
+        assert response.status_code == 302
+        assert response.url == f"{reverse('admin:login')}?next={url}"
+    else:
+        assert response.status_code == expected
+
+
+def test_moderators_see_posts_read_only(client, world):
+    login_as(client, "moderator")
+    url = reverse("admin:blog_post_change", args=[world.post.pk])
+
+    page = client.get(url)
+    refused = client.post(url, {"title": "Changed by a moderator", "_save": "Save"})
+
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.text
+    assert 'name="title"' not in page.text
+    assert refused.status_code == 403
+    world.post.refresh_from_db()
+    assert world.post.title != "Changed by a moderator"
+
+
+def test_editors_cannot_change_discussion_settings(client, world):
+    login_as(client, "editor")
+
+    response = client.post(
+        reverse("admin:comments_discussionsettings_change", args=[1]), {"guests_allowed": ""}
+    )
+
+    assert response.status_code == 403
+
+
+# --- Public actions ----------------------------------------------------------
+
+PROFILE_SIGN_IN = "sign in to the site"
+
+# fmt: off
+PUBLIC_MATRIX = {
+    #                     anonymous        member  reader  editor  moderator  superuser
+    "home":               (200,             200,    200,    200,    200,       200),
+    "post page":          (200,             200,    200,    200,    200,       200),
+    "post a comment":     (302,             403,    302,    302,    302,       302),
+    "own profile":        (PROFILE_SIGN_IN, 200,    200,    200,    200,       200),
+    "staff author page":  (200,             200,    200,    200,    200,       200),
+    "member author page": (404,             404,    404,    404,    404,       404),
+}
+# fmt: on
+
+
+def comment_form() -> dict:
+    return {
+        "body": "A fair point, well made.",
+        "name": "Jane Guest",
+        "email": "jane.guest@example.org",
+        "token": new_form_token(),
+        "parent": "",
+        "website": "",
+    }
+
+
+PUBLIC_ACTIONS = {
+    "home": lambda c, w: c.get(reverse("blog:home")),
+    "post page": lambda c, w: c.get(w.post.get_absolute_url()),
+    "post a comment": lambda c, w: c.post(
+        reverse("comments:post", args=[w.post.pk]), comment_form()
+    ),
+    "own profile": lambda c, w: c.get(reverse("accounts:profile")),
+    "staff author page": lambda c, w: c.get(reverse("blog:author", args=[w.staff_author.username])),
+    "member author page": lambda c, w: c.get(reverse("blog:author", args=[w.member.username])),
+}
+
+
+def test_the_public_matrix_covers_every_public_action():
+    assert PUBLIC_MATRIX.keys() == PUBLIC_ACTIONS.keys()
+
+
+@pytest.mark.parametrize(("action", "role", "expected"), expand(PUBLIC_MATRIX))
+def test_public_action(client, world, action, role, expected):
+    login_as(client, role)
+
+    response = PUBLIC_ACTIONS[action](client, world)
+
+    if expected == PROFILE_SIGN_IN:
+        assert response.status_code == 302
+        profile = reverse("accounts:profile")
+        assert response.url == f"{reverse('accounts:login')}?next={profile}"
+    else:
+        assert response.status_code == expected
+
+
+def test_an_unconfirmed_member_is_told_why_they_cannot_comment(client, world):
+    login_as(client, "member")
+
+    response = PUBLIC_ACTIONS["post a comment"](client, world)
+
+    assert response.status_code == 403
+    assert "Please confirm your e-mail address to comment." in response.text
+    assert not world.post.comments.exists()
