@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.demo import DEMO_LOGINS
+from accounts.demo import DEMO_LOGINS, DEMO_MEMBERS
 from accounts.models import User
 from blog.demo import ARTICLES
 from blog.models import Post
@@ -48,7 +48,8 @@ def test_every_discussion_belongs_to_a_demo_article_that_gets_published():
 
 
 def test_every_author_is_a_known_guest_or_a_demo_member():
-    assert demo_members() <= {login.username for login in DEMO_LOGINS}
+    people = {login.username for login in DEMO_LOGINS} | {m.username for m in DEMO_MEMBERS}
+    assert demo_members() <= people
     for discussion in DISCUSSIONS.values():
         for comment, _ in walk(discussion.threads):
             assert comment.member or comment.who in GUESTS, comment.who
