@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.roles import EDITORS, MODERATORS
+from accounts.services.profile import account_close
 from accounts.services.roles import user_role_grant, user_role_revoke, user_staff_flag_sync
 
 
@@ -83,7 +84,18 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
     )
     list_filter = ("groups", "is_staff", "is_superuser", "is_active")
     search_fields = ("username", "email", "display_name", "first_name", "last_name")
-    actions = ("make_editor", "make_moderator", "remove_from_editors", "remove_from_moderators")
+    actions = (
+        "make_editor",
+        "make_moderator",
+        "remove_from_editors",
+        "remove_from_moderators",
+        "close_accounts",
+    )
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # A hard delete would skip the anonymising that keeps threads whole; accounts are
+        # closed with the "Close accounts" action instead (this also drops the bulk delete).
+        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("groups")
@@ -122,6 +134,24 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
     @admin.action(description=_("Remove from Moderators"))
     def remove_from_moderators(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._apply(request, queryset, user_role_revoke, MODERATORS, _no_longer_moderators)
+
+    @admin.action(description=_("Close accounts (their comments stay, as “Former member”)"))
+    def close_accounts(self, request: HttpRequest, queryset: QuerySet) -> None:
+        closed = 0
+        for user in queryset.filter(deleted_at__isnull=True):
+            try:
+                account_close(user=user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                closed += 1
+        if closed:
+            self.message_user(
+                request,
+                ngettext("%(count)d account closed.", "%(count)d accounts closed.", closed)
+                % {"count": closed},
+                messages.SUCCESS,
+            )
 
     def _apply(
         self,

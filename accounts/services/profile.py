@@ -143,6 +143,13 @@ def account_delete(*, user: User, password: str) -> None:
             _("That password isn’t right, so your account was not deleted."),
             code="wrong_password",
         )
+    account_close(user=user)
+
+
+def account_close(*, user: User) -> None:
+    """Everything ``account_delete`` does after the password check; an administrator
+    closing an account in the admin comes here directly. Refuses the last active
+    superuser."""
     with transaction.atomic():
         # Locks the rows, so two superusers leaving at once cannot both pass the check.
         superusers = list(

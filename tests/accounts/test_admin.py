@@ -434,3 +434,24 @@ def test_deleting_the_access_attempt_unlocks_a_locked_out_admin_sign_in(
     assert response.status_code == 302
     assert response.url == "/admin/"
     assert client.session["_auth_user_id"] == str(editor.pk)
+
+
+def test_superusers_close_accounts_instead_of_deleting_them(admin_client):
+    from comments.models import Comment
+    from tests.factories import CommentFactory
+
+    member = UserFactory(username="leaving", display_name="Leaving Soon")
+    comment = CommentFactory(user=member, guest_name="", guest_email="")
+    changelist = reverse("admin:accounts_user_changelist")
+    assert "delete_selected" not in admin_client.get(changelist).content.decode()
+    delete_url = reverse("admin:accounts_user_delete", args=[member.pk])
+    assert admin_client.get(delete_url).status_code == 403
+
+    response = admin_client.post(
+        changelist, {"action": "close_accounts", "_selected_action": [member.pk]}, follow=True
+    )
+    assert "1 account closed." in response.content.decode()
+    member.refresh_from_db()
+    assert (member.is_active, member.deleted_at is not None) == (False, True)
+    assert member.public_name == "Former member"
+    assert Comment.objects.get(pk=comment.pk).user is None
