@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -41,6 +42,38 @@ class DiscussionSettings(models.Model):
     flood_interval = models.PositiveIntegerField(
         _("seconds between comments by the same person"), default=15
     )
+
+    class ModerationMode(models.TextChoices):
+        POST = "post", _("Publish at once; moderators act afterwards")
+        FIRST_TIME = "first_time", _("Hold comments from first-time commenters")
+        ALL = "all", _("Hold every comment for a moderator")
+
+    moderation_mode = models.CharField(
+        _("moderation"), max_length=12, choices=ModerationMode.choices, default=ModerationMode.POST
+    )
+    hold_link_count = models.PositiveSmallIntegerField(
+        _("hold a comment with more links than"),
+        default=2,
+        validators=[MaxValueValidator(50)],
+    )
+    hold_words = models.TextField(
+        _("hold words"),
+        blank=True,
+        help_text=_("One word or phrase per line. A comment using one waits for a moderator."),
+    )
+    block_words = models.TextField(
+        _("block words"),
+        blank=True,
+        help_text=_("One word or phrase per line. A comment using one goes straight to spam."),
+    )
+    guests_may_report = models.BooleanField(_("guests may report comments"), default=False)
+    auto_hide_reports = models.PositiveSmallIntegerField(
+        _("hide a comment pending review after this many reports"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2)],
+        help_text=_("Reports from different people. Leave empty to never hide automatically."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -49,6 +82,29 @@ class DiscussionSettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("Discussion settings"))
+
+
+class Guideline(models.Model):
+    """One numbered rule of the Community Guidelines."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    title = models.CharField(_("title"), max_length=120)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("guideline")
+        verbose_name_plural = _("guidelines")
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('guidelines')}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return f"guideline-{self.number}"
 
 
 class CommentQuerySet(models.QuerySet):
@@ -110,6 +166,15 @@ class Comment(models.Model):
     created_at = models.DateTimeField(_("posted"), db_index=True)
     edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
     notify_on_reply = models.BooleanField(_("e-mail me replies"), default=False)
+    # The guideline a moderator cited when hiding it (kept after a restore, for the record).
+    guideline = models.ForeignKey(
+        Guideline,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("guideline broken"),
+    )
     ip_hash = models.CharField(max_length=64, blank=True, editable=False)
     user_agent = models.CharField(max_length=255, blank=True, editable=False)
     # The one-time key of the form that sent it: a second submit of the same form
@@ -160,3 +225,86 @@ class Comment(models.Model):
         if self.user_id is not None:
             return self.user.email
         return self.guest_email
+
+
+class Report(models.Model):
+    """A reader's report that a comment breaks a guideline."""
+
+    class Resolution(models.TextChoices):
+        OPEN = "open", _("Open")
+        UPHELD = "upheld", _("Upheld: the comment was hidden")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+    )
+    # Who reported, as one string ("user:12" or "guest:<hash of e-mail>"), so one person
+    # has one open report per comment, member or guest.
+    reporter_key = models.CharField(max_length=80, editable=False)
+    guideline = models.ForeignKey(Guideline, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("reported"), default=timezone.now, db_index=True)
+    resolution = models.CharField(
+        max_length=10, choices=Resolution.choices, default=Resolution.OPEN
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter_key"],
+                condition=Q(resolution="open"),
+                name="report_one_open_per_person",
+            ),
+        ]
+        indexes = [models.Index(fields=["resolution", "comment"], name="report_open_idx")]
+
+    def __str__(self) -> str:
+        return _("Report on comment %(id)s") % {"id": self.comment_id}
+
+
+class ModerationEvent(models.Model):
+    """One change of a comment's status, by a person or by a rule. Append-only: the
+    moderation services write these; nothing edits or deletes them."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moderator"),
+    )
+    rule = models.CharField(_("rule"), max_length=40, blank=True)
+    action = models.CharField(_("action"), max_length=20)
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10)
+    guideline = models.ForeignKey(
+        Guideline, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("moderation event")
+        verbose_name_plural = _("moderation log")
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_status} → {self.to_status}"

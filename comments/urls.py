@@ -1,6 +1,8 @@
 from django.urls import path
 
-from comments import feeds, views
+from comments import feeds
+from comments.views import posting as views
+from comments.views import reports
 
 app_name = "comments"
 
@@ -8,6 +10,7 @@ urlpatterns = [
     path("post/<int:post_id>/", views.comment_post, name="post"),
     path("<int:pk>/", views.comment_permalink, name="permalink"),
     path("<int:pk>/edit/", views.comment_edit, name="edit"),
+    path("<int:pk>/report/", reports.comment_report, name="report"),
     path("feed/", feeds.LatestCommentsFeed(), name="feed"),
     path("unsubscribe/<str:token>/", views.comment_unsubscribe_page, name="unsubscribe"),
 ]

@@ -176,6 +176,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "accounts.throttling.axes_username"
 AXES_VERBOSE = False
 # Behind a proxy, the deployment sets REMOTE_ADDR from the trusted header (as for comments).
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from blog.sitemaps import SITEMAPS
+from comments.views import guidelines
 from config import views
 
 admin.site.site_header = "Tribune administration"
@@ -22,6 +23,7 @@ urlpatterns = [
     ),
     path("accounts/", include("accounts.urls")),
     path("comments/", include("comments.urls")),
+    path("community-guidelines/", guidelines.guidelines, name="guidelines"),
     path("", include("blog.urls")),
 ]
 

@@ -185,3 +185,13 @@ def test_resetting_the_password_lifts_the_lockout(client, member):
 
     assert response.status_code == 302
     assert client.session[SESSION_KEY] == str(member.pk)
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/admin/login/"])
+def test_an_overlong_username_is_refused_plainly_on_every_database(client, url):
+    # PostgreSQL enforces axes' 255-character column; SQLite would not notice.
+    response = client.post(url, {"username": "x" * 400, "password": "wrong"})
+    assert response.status_code == 200
+    from axes.models import AccessAttempt
+
+    assert AccessAttempt.objects.get().username == "x" * 150

@@ -1,0 +1,2 @@
+"""The comments app's views, one module per job: posting and editing, reports,
+the guidelines page."""
