@@ -7,6 +7,7 @@ from django.conf import settings as django_settings
 from django.core import signing
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -78,9 +79,9 @@ def thread_cache_key(*, post: Post, settings: DiscussionSettings, page: int, is_
     )
 
 
-def _render_thread(request, *, post, settings, page, is_open, personal) -> str:
+def _render_thread(request, *, post, settings, page, is_open, personal, moderator=False) -> str:
     thread_page = selectors.comment_thread_for_post(
-        post=post, settings=settings, page=page, own_ids=personal
+        post=post, settings=settings, page=page, own_ids=personal, moderator=moderator
     )
     if thread_page is None:
         raise Http404(_("There is no such comment page."))
@@ -90,6 +91,7 @@ def _render_thread(request, *, post, settings, page, is_open, personal) -> str:
         page_number=page,
         editable_ids=frozenset(personal),
         post_author_id=post.author_id,
+        moderator_csrf=get_token(request) if moderator else "",
     )
     context = {
         "post": post,
@@ -113,10 +115,18 @@ def discussion_context(
         session_ids=own_comment_ids(request),
         edit_minutes=django_settings.COMMENT_EDIT_MINUTES,
     )
-    if personal:
+    # Only staff can moderate; asking costs two queries, so members are not asked.
+    moderator = user is not None and user.is_staff and user.has_perm("comments.change_comment")
+    if personal or moderator:
         # This viewer sees something nobody else does: never share or store it.
         thread_html = _render_thread(
-            request, post=post, settings=settings, page=page, is_open=is_open, personal=personal
+            request,
+            post=post,
+            settings=settings,
+            page=page,
+            is_open=is_open,
+            personal=personal,
+            moderator=moderator,
         )
     else:
         key = thread_cache_key(post=post, settings=settings, page=page, is_open=is_open)

@@ -92,6 +92,9 @@ class ListOptions:
     page_number: int
     editable_ids: frozenset[int] = frozenset()
     post_author_id: int | None = None
+    # Set only for a moderator's own (never cached) render: the CSRF token their
+    # Hide / Restore forms carry.
+    moderator_csrf: str = ""
 
 
 class _Words:
@@ -108,6 +111,25 @@ class _Words:
         self.edited = _("(edited)")
         self.awaiting = _("Your comment is awaiting moderation.")
         self.removed = _("This comment was removed by a moderator.")
+        self.removed_for = _("This comment was removed for breaking guideline")
+        self.report = _("Report")
+        self.report_whose = _("comment by")
+        self.status_names = {
+            "hidden": _("Hidden"),
+            "pending": _("Awaiting moderation"),
+            "spam": _("Spam"),
+        }
+        self.guideline_url = reverse("guidelines")
+        self.report_url = reverse("comments:report", args=[1234567890]).replace(
+            "1234567890", "{pk}"
+        )
+        self.moderate_url = reverse("comments:moderate", args=[1234567890]).replace(
+            "1234567890", "{pk}"
+        )
+        self.hide = _("Hide")
+        self.restore = _("Restore")
+        self.approve = _("Approve")
+        self.spam = _("Spam")
         self.author_badge = _("Author")
         self.edit_url = reverse("comments:edit", args=[1234567890]).replace("1234567890", "{pk}")
 
@@ -131,8 +153,7 @@ def _comment(item: FlatItem, options: ListOptions, words: _Words) -> str:
     pk = comment.pk
     opening = f'<li id="comment-{pk}" class="comment depth-{comment.depth}">'
     if node.is_placeholder:
-        removed = f'<p class="comment-removed text-body-secondary fst-italic">{words.removed}</p>'
-        return opening + removed
+        return opening + _removed(comment, words)
     name = escape(comment.author_name)
     local = comment.created_at.astimezone(words.tz)
     when = f"{local.day} {words.months[local.month]} {local.year} {words.at} {local:%H:%M}"
@@ -162,7 +183,21 @@ def _comment(item: FlatItem, options: ListOptions, words: _Words) -> str:
             f'<a class="comment-edit-link ms-3" href="{words.edit_url.format(pk=pk)}">{words.edit}'
             f'<span class="visually-hidden"> {words.your_comment}</span></a>'
         )
-    pending_class = " comment-pending" if node.is_own_pending else ""
+    if comment.status == "published" and not node.is_own_pending:
+        actions.append(
+            f'<a class="comment-report-link ms-3" href="{words.report_url.format(pk=pk)}">'
+            f'{words.report}<span class="visually-hidden"> {words.report_whose} {name}</span></a>'
+        )
+    if options.moderator_csrf:
+        actions.append(_moderator_forms(comment, options, words))
+    if node.is_moderated:
+        label = escape(str(words.status_names.get(comment.status, comment.status)))
+        if comment.guideline_number:
+            label += (
+                f" · {escape(str(comment.guideline_number))}. {escape(comment.guideline_title)}"
+            )
+        pending = f'<p class="comment-moderated small fw-semibold">{label}</p>' + pending
+    pending_class = " comment-pending" if node.is_own_pending or node.is_moderated else ""
     badge = (
         f' <span class="badge text-bg-secondary comment-by-author">{words.author_badge}</span>'
         if options.post_author_id is not None and comment.user_id == options.post_author_id
@@ -178,6 +213,39 @@ def _comment(item: FlatItem, options: ListOptions, words: _Words) -> str:
         f'<time datetime="{local.isoformat()}">{when}</time></a>{edited}</div></header>'
         f'{pending}<div class="comment-content">{_body_html(comment.body)}</div>'
         f'<footer class="comment-actions small">{" ".join(actions)}</footer></article>'
+    )
+
+
+def _removed(comment, words: _Words) -> str:
+    """A hidden comment's placeholder, naming the guideline it broke when there is one."""
+    if comment.guideline_number:
+        number = escape(str(comment.guideline_number))
+        text = (
+            f'{words.removed_for} <a href="{words.guideline_url}#guideline-{number}">'
+            f"{number}: {escape(comment.guideline_title)}</a>."
+        )
+    else:
+        text = str(words.removed)
+    return f'<p class="comment-removed text-body-secondary fst-italic">{text}</p>'
+
+
+def _moderator_forms(comment, options: ListOptions, words: _Words) -> str:
+    """The moderator's buttons for one comment: small POST forms to the moderation view."""
+    actions = {
+        "published": [("hide", words.hide)],
+        "hidden": [("restore", words.restore)],
+        "spam": [("restore", words.restore)],
+        "pending": [("approve", words.approve), ("spam", words.spam)],
+    }.get(comment.status, [])
+    url = words.moderate_url.format(pk=comment.pk)
+    name = escape(comment.author_name)
+    return "".join(
+        f'<form method="post" action="{url}" class="d-inline ms-3 comment-moderate">'
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(options.moderator_csrf)}">'
+        f'<input type="hidden" name="action" value="{action}">'
+        f'<button type="submit" class="btn btn-link btn-sm p-0 align-baseline">{label}'
+        f'<span class="visually-hidden"> {words.report_whose} {name}</span></button></form>'
+        for action, label in actions
     )
 
 

@@ -71,7 +71,9 @@ class ThreadPage:
         return pages
 
 
-def _roots(post: Post, own_ids: frozenset[int]):
+def _roots(post: Post, own_ids: frozenset[int], moderator: bool = False):
+    if moderator:
+        return Comment.objects.filter(post=post, parent__isnull=True)
     roots = Comment.objects.filter(post=post).visible_roots()
     if own_ids:
         roots = roots | Comment.objects.filter(post=post, parent__isnull=True, pk__in=own_ids)
@@ -99,6 +101,8 @@ class ThreadComment:
     last_name: str | None
     display_name: str | None
     avatar: str | None
+    guideline_number: int | None = None
+    guideline_title: str | None = None
 
     @property
     def author_name(self) -> str:
@@ -116,12 +120,17 @@ class ThreadComment:
 THREAD_FIELDS = (
     "pk", "parent_id", "thread_id", "depth", "status", "created_at", "edited_at", "body",
     "guest_name", "user_id", "user__username", "user__first_name", "user__last_name",
-    "user__display_name", "user__avatar",
+    "user__display_name", "user__avatar", "guideline__number", "guideline__title",
 )  # fmt: skip
 
 
 def comment_thread_for_post(
-    *, post: Post, settings: DiscussionSettings, page: int, own_ids: Iterable[int] = ()
+    *,
+    post: Post,
+    settings: DiscussionSettings,
+    page: int,
+    own_ids: Iterable[int] = (),
+    moderator: bool = False,
 ) -> ThreadPage | None:
     """Comment page ``page`` (1-based) of ``post``: whole threads, oldest first, top-level
     comments numbered across pages. None when the page does not exist (page 1 always does).
@@ -139,7 +148,7 @@ def comment_thread_for_post(
     order = ["created_at", "pk"]
     offset = (page - 1) * per_page
     rows = list(
-        _roots(post, own)
+        _roots(post, own, moderator)
         .annotate(
             number=Window(Sum(published), order_by=[*order]),
             total=Window(Count("pk")),
@@ -156,7 +165,9 @@ def comment_thread_for_post(
         .order_by(*order)
         .values_list(*THREAD_FIELDS)
     )
-    threads = build_threads(comments, root_numbers={pk: n for pk, n, _ in rows}, own_ids=own)
+    threads = build_threads(
+        comments, root_numbers={pk: n for pk, n, _ in rows}, own_ids=own, moderator=moderator
+    )
     return ThreadPage(threads, page, max(1, math.ceil(total / per_page)))
 
 
@@ -202,8 +213,11 @@ def comment_ids_personal_to(
     elif not session_ids:
         return frozenset()
     recent = timezone.now() - timedelta(minutes=edit_minutes)
-    personal = Q(status=Comment.Status.PENDING) | Q(
-        user__isnull=False, status=Comment.Status.PUBLISHED, created_at__gte=recent
+    # Spam counts only for the browser that sent it (its session), like a held comment.
+    personal = (
+        Q(status=Comment.Status.PENDING)
+        | Q(pk__in=session_ids, status=Comment.Status.SPAM)
+        | Q(user__isnull=False, status=Comment.Status.PUBLISHED, created_at__gte=recent)
     )
     return frozenset(Comment.objects.filter(mine, personal, post=post).values_list("pk", flat=True))
 

@@ -21,18 +21,27 @@ class CommentNode:
     is_placeholder: bool = False
     # The viewer's own comment that nobody else sees yet.
     is_own_pending: bool = False
+    # Shown only because the viewer moderates: a hidden, held or spam comment in full.
+    is_moderated: bool = False
 
     @property
     def depth(self) -> int:
         return self.comment.depth
 
 
-def _shown_as(comment: Comment, own_ids: frozenset[int], has_shown_child: bool) -> str | None:
-    """ "comment", "placeholder" or None (left out) for one comment and this viewer."""
+def _shown_as(
+    comment: Comment, own_ids: frozenset[int], has_shown_child: bool, moderator: bool
+) -> str | None:
+    """ "comment", "placeholder", "own-pending", "moderated" or None (left out) for one
+    comment and this viewer."""
     status = comment.status
     if status == Comment.Status.PUBLISHED:
         return "comment"
-    if status == Comment.Status.PENDING and comment.pk in own_ids:
+    if moderator:
+        return "moderated"
+    # The sender of a held comment, or of one the rules took for spam, sees it waiting:
+    # telling a spammer which it was would help them.
+    if status in (Comment.Status.PENDING, Comment.Status.SPAM) and comment.pk in own_ids:
         return "own-pending"
     if status == Comment.Status.HIDDEN and has_shown_child:
         return "placeholder"
@@ -45,6 +54,7 @@ def build_threads(
     *,
     root_numbers: Mapping[int, int | None],
     own_ids: Iterable[int] = (),
+    moderator: bool = False,
 ) -> list[CommentNode]:
     """Nest ``rows`` (every comment of the page's threads) under the roots in ``root_numbers``.
 
@@ -52,6 +62,7 @@ def build_threads(
     number (None when it is not numbered, such as a placeholder). Rows come oldest first,
     so a parent always precedes its replies; the tree is built in one forward pass and
     pruned in one backward pass. Replies whose parent is missing from ``rows`` are dropped.
+    A ``moderator`` sees every comment, the ones readers don't see marked as moderated.
     """
     own = frozenset(own_ids)
     ordered = [c for c in rows if c.thread_id in root_numbers]
@@ -65,7 +76,7 @@ def build_threads(
     shown: dict[int, str] = {}
     for comment in reversed(ordered):
         has_shown_child = any(child.pk in shown for child in children.get(comment.pk, ()))
-        how = _shown_as(comment, own, has_shown_child)
+        how = _shown_as(comment, own, has_shown_child, moderator)
         if how is not None:
             shown[comment.pk] = how
 
@@ -78,6 +89,7 @@ def build_threads(
             comment,
             is_placeholder=how == "placeholder",
             is_own_pending=how == "own-pending",
+            is_moderated=how == "moderated",
         )
         nodes[comment.pk] = node
         if comment.parent_id is not None:
@@ -87,7 +99,8 @@ def build_threads(
     for root_id, number in root_numbers.items():
         node = nodes.get(root_id)
         if node is not None:
-            node.number = number if not (node.is_placeholder or node.is_own_pending) else None
+            shown_to_all = not (node.is_placeholder or node.is_own_pending or node.is_moderated)
+            node.number = number if shown_to_all else None
             roots.append(node)
     return roots
 

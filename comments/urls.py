@@ -1,8 +1,8 @@
 from django.urls import path
 
 from comments import feeds
+from comments.views import moderation, reports
 from comments.views import posting as views
-from comments.views import reports
 
 app_name = "comments"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.comment_permalink, name="permalink"),
     path("<int:pk>/edit/", views.comment_edit, name="edit"),
     path("<int:pk>/report/", reports.comment_report, name="report"),
+    path("<int:pk>/moderate/", moderation.comment_moderate, name="moderate"),
     path("feed/", feeds.LatestCommentsFeed(), name="feed"),
     path("unsubscribe/<str:token>/", views.comment_unsubscribe_page, name="unsubscribe"),
 ]

@@ -1,0 +1,82 @@
+"""Moderators act where they read: Hide, Restore, Approve and Spam buttons on the post
+page, through the same services as the admin."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from comments import selectors, services
+from comments.models import Comment, Guideline
+
+
+class HideForm(forms.Form):
+    guideline = forms.ModelChoiceField(
+        queryset=Guideline.objects.all(),
+        label=gettext_lazy("Guideline broken"),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": gettext_lazy("Please choose the guideline it breaks.")},
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note for the moderation log (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+DONE = {
+    "hide": gettext_lazy("Comment hidden. Its Restore button undoes this."),
+    "restore": gettext_lazy("Comment restored."),
+    "approve": gettext_lazy("Comment approved and published."),
+    "spam": gettext_lazy("Comment marked as spam."),
+}
+
+
+def _back_to(comment: Comment) -> str:
+    settings = selectors.discussion_settings_get()
+    page = selectors.comment_page_number(comment=comment, settings=settings)
+    query = f"?cpage={page}" if page > 1 else ""
+    return f"{comment.post.get_absolute_url()}{query}#{comment.anchor}"
+
+
+@login_required
+@require_POST
+def comment_moderate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Apply one moderation action to a comment; hiding first asks which guideline."""
+    if not request.user.has_perm("comments.change_comment"):
+        raise PermissionDenied(_("Only moderators can do that."))
+    comment = get_object_or_404(Comment.objects.select_related("post", "user"), pk=pk)
+    action = request.POST.get("action", "")
+    if action not in DONE:
+        return HttpResponseBadRequest(_("That isn’t a moderation action."))
+    try:
+        if action == "hide":
+            form = HideForm(request.POST if "guideline" in request.POST else None)
+            if not form.is_valid():
+                context = {"comment": comment, "form": form}
+                status = 400 if form.is_bound else 200
+                return render(request, "comments/moderate_hide.html", context, status=status)
+            services.comment_hide(
+                comment=comment,
+                moderator=request.user,
+                guideline=form.cleaned_data["guideline"],
+                note=form.cleaned_data["note"],
+            )
+        elif action == "restore":
+            services.comment_restore(comment=comment, moderator=request.user)
+        elif action == "approve":
+            services.comment_approve(comment=comment, moderator=request.user)
+        else:
+            services.comment_mark_spam(comment=comment, moderator=request.user)
+    except services.ModerationRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, DONE[action])
+    return HttpResponseRedirect(_back_to(comment))

@@ -1,0 +1,180 @@
+"""Moderators act on the post page: controls only they see, never cached, through the
+same services as the admin."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from comments import services
+from comments.models import Comment, Guideline, ModerationEvent
+from tests.factories import CommentFactory, PostFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def guideline():
+    return Guideline.objects.create(number=2, title="No personal attacks", text="Argue the point.")
+
+
+@pytest.fixture
+def moderator():
+    return UserFactory(moderator=True, display_name="Mo Derator")
+
+
+@pytest.fixture
+def thread():
+    post = PostFactory()
+    root = CommentFactory(post=post, body="An ordinary comment")
+    CommentFactory(parent=root, body="A reply to it")
+    services.post_comments_bump(post.pk)
+    post.refresh_from_db()
+    return post, root
+
+
+def section(response) -> str:
+    html = response.content.decode()
+    return html[html.index('id="comments"') :]
+
+
+def moderate(client, comment, **data):
+    return client.post(reverse("comments:moderate", args=[comment.pk]), data)
+
+
+def test_moderators_see_hide_buttons_and_readers_never_do(client, moderator, thread):
+    post, _root = thread
+    reader_html = section(Client().get(post.get_absolute_url()))  # fills the shared cache
+    assert "comment-moderate" not in reader_html
+    client.force_login(moderator)
+    html = section(client.get(post.get_absolute_url()))
+    assert html.count('value="hide"') == 2
+    # The moderator's page, with its CSRF token, never reaches the shared cache.
+    assert "comment-moderate" not in section(Client().get(post.get_absolute_url()))
+    client.force_login(UserFactory(editor=True))
+    assert "comment-moderate" not in section(client.get(post.get_absolute_url()))
+
+
+def test_hide_asks_for_the_guideline_then_hides_and_the_placeholder_names_it(
+    client, moderator, thread, guideline
+):
+    post, root = thread
+    client.force_login(moderator)
+    ask = moderate(client, root, action="hide")
+    assert ask.status_code == 200
+    assert "No personal attacks" in ask.content.decode()
+    root.refresh_from_db()
+    assert root.status == Comment.Status.PUBLISHED
+
+    done = moderate(client, root, action="hide", guideline=guideline.pk, note="Name-calling")
+    assert done.status_code == 302
+    assert done["Location"].endswith(f"#comment-{root.pk}")
+    root.refresh_from_db()
+    assert (root.status, root.guideline) == (Comment.Status.HIDDEN, guideline)
+    event = ModerationEvent.objects.get(comment=root)
+    assert (event.actor, event.action, event.to_status, event.note) == (
+        moderator,
+        "hide",
+        "hidden",
+        "Name-calling",
+    )
+    public = section(Client().get(post.get_absolute_url()))
+    assert "An ordinary comment" not in public
+    named = r'href="/community-guidelines/#guideline-2">2: No personal attacks</a>'
+    assert re.search(named, public)
+    assert "A reply to it" in public
+    # The moderator still sees it, marked, with a Restore button.
+    own = section(client.get(post.get_absolute_url()))
+    assert "An ordinary comment" in own
+    assert 'value="restore"' in own
+
+
+def test_restore_undoes_a_hide(client, moderator, thread, guideline):
+    post, root = thread
+    services.comment_hide(comment=root, moderator=moderator, guideline=guideline)
+    client.force_login(moderator)
+    moderate(client, root, action="restore")
+    root.refresh_from_db()
+    assert root.status == Comment.Status.PUBLISHED
+    assert "An ordinary comment" in section(Client().get(post.get_absolute_url()))
+
+
+def test_hide_without_a_guideline_is_refused_clearly(client, moderator, thread, guideline):
+    _post, root = thread
+    client.force_login(moderator)
+    response = moderate(client, root, action="hide", guideline="999")
+    assert response.status_code == 400
+    root.refresh_from_db()
+    assert root.status == Comment.Status.PUBLISHED
+
+
+@pytest.mark.parametrize("who", ["anonymous", "reader", "editor"])
+def test_only_moderators_may_act(client, thread, guideline, who):
+    _post, root = thread
+    if who != "anonymous":
+        client.force_login(UserFactory(editor=who == "editor"))
+    response = moderate(client, root, action="hide", guideline=guideline.pk)
+    assert response.status_code in (302, 403)
+    if who == "anonymous":
+        assert "/accounts/login/" in response["Location"]
+    else:
+        assert response.status_code == 403
+    root.refresh_from_db()
+    assert root.status == Comment.Status.PUBLISHED
+
+
+def test_an_unknown_action_is_a_400(client, moderator, thread):
+    client.force_login(moderator)
+    assert moderate(client, thread[1], action="delete").status_code == 400
+
+
+def test_moderation_needs_csrf(moderator, thread, guideline):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(moderator)
+    response = moderate(client, thread[1], action="hide", guideline=guideline.pk)
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("threads", [2, 200])
+def test_moderator_page_stays_within_the_query_budget(
+    client, moderator, django_assert_max_num_queries, threads
+):
+    from tests.factories import build_discussion
+
+    post = PostFactory()
+    build_discussion(post, [9] * threads)
+    client.force_login(moderator)
+    # A member's 10, plus the two permission look-ups that tell a moderator apart and the
+    # moderator's own-comments check: the same at any size.
+    with django_assert_max_num_queries(13):
+        assert client.get(post.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize(("field", "status"), [("block_words", "spam"), ("hold_words", "pending")])
+def test_a_held_or_blocked_comment_looks_the_same_to_its_sender(client, settings, field, status):
+    from comments.forms import new_form_token
+    from comments.models import DiscussionSettings
+    from comments.services import discussion_settings_save
+
+    settings.COMMENT_FORM_MIN_SECONDS = 0
+    discussion = DiscussionSettings.objects.get_or_create(pk=1)[0]
+    setattr(discussion, field, "casino")
+    discussion_settings_save(settings=discussion)
+    post = PostFactory()
+    response = client.post(
+        reverse("comments:post", args=[post.pk]),
+        {
+            "body": "Best casino deals",
+            "name": "Sly",
+            "email": "sly@example.org",
+            "token": new_form_token(),
+        },
+    )
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert comment.status == status
+    own = section(client.get(post.get_absolute_url()))
+    assert "Best casino deals" in own
+    assert "Your comment is awaiting moderation." in own
+    assert "Best casino deals" not in section(Client().get(post.get_absolute_url()))
