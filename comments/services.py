@@ -197,16 +197,16 @@ def _assess(
     )
 
 
-def _event_by_rule(*, comment: Comment, verdict: Verdict) -> None:
-    """Log the hold or spam verdict a new comment got. The reasons stay in the log: the
-    sender is never told which rule caught them."""
+def _event_by_rule(*, comment: Comment, verdict: Verdict, from_status: str = "") -> None:
+    """Log the hold or spam verdict a new (or edited) comment got. The reasons stay in the
+    log: the sender is never told which rule caught them."""
     action = Action.SPAM if verdict.status == Comment.Status.SPAM else Action.HOLD
     ModerationEvent.objects.create(
         comment=comment,
         actor=None,
         rule=", ".join(verdict.reasons)[:RULE_MAX_LENGTH],
         action=action,
-        from_status="",
+        from_status=from_status,
         to_status=verdict.status,
     )
 
@@ -332,10 +332,22 @@ def comment_edit(*, comment: Comment, user: User, body: str) -> Comment:
     body = _clean_body(body, max_length=settings.max_length)
     if body == comment.body:
         return comment
+    # The rules look at the new text too, or an edit could slip past them. Only whether
+    # it now breaks one matters; a first-time hold was decided when it was posted.
+    verdict = assess_comment(
+        body=body, settings=settings, is_first_time=False, is_trusted=user.is_staff
+    )
     with transaction.atomic():
         comment.body = body
         comment.edited_at = timezone.now()
-        comment.save(update_fields=["body", "edited_at"])
+        fields = ["body", "edited_at"]
+        if verdict.status != Comment.Status.PUBLISHED:
+            from_status = comment.status
+            comment.status = verdict.status
+            fields.append("status")
+        comment.save(update_fields=fields)
+        if verdict.status != Comment.Status.PUBLISHED:
+            _event_by_rule(comment=comment, verdict=verdict, from_status=from_status)
         post_comments_bump(comment.post_id)
     return comment
 

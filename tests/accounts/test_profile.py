@@ -460,9 +460,13 @@ def test_member_comment_shows_only_the_display_name(client, member):
     assert section[section.index(author_id) :].startswith(f"{author_id}Sam Reader</span>")
     assert "sam@example.com" not in html
     assert "/author/sam/" not in html
-    assert 'href="' not in section.replace(f'href="#comment-{comment.pk}"', "").replace(
-        'href="?replyto=', ""
+    # The only links are the comment's own: permalink, reply and report.
+    others = (
+        section.replace(f'href="#comment-{comment.pk}"', "")
+        .replace('href="?replyto=', "")
+        .replace(f'href="/comments/{comment.pk}/report/"', "")
     )
+    assert 'href="' not in others
 
 
 def test_author_archive_is_only_for_staff_authors(client, member):

@@ -178,3 +178,20 @@ def test_a_held_or_blocked_comment_looks_the_same_to_its_sender(client, settings
     assert "Best casino deals" in own
     assert "Your comment is awaiting moderation." in own
     assert "Best casino deals" not in section(Client().get(post.get_absolute_url()))
+
+
+def test_an_edit_that_breaks_a_rule_is_held_like_a_new_comment(client):
+    from comments.models import DiscussionSettings
+    from comments.services import comment_create, comment_edit, discussion_settings_save
+
+    discussion = DiscussionSettings.objects.get_or_create(pk=1)[0]
+    discussion.hold_words = "casino"
+    discussion_settings_save(settings=discussion)
+    member = UserFactory()
+    comment = comment_create(post=PostFactory(), body="Harmless at first", user=member)
+    assert comment.status == Comment.Status.PUBLISHED
+    comment_edit(comment=comment, user=member, body="Now with casino links")
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    event = ModerationEvent.objects.get(comment=comment)
+    assert (event.from_status, event.to_status, event.rule) == ("published", "pending", "hold word")
