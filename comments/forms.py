@@ -129,3 +129,53 @@ class CommentEditForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": _("Please write a comment first.")},
     )
+
+
+class ReportForm(forms.Form):
+    """A reader's report: the guideline broken, an optional note and, for guests, an
+    e-mail address. The guidelines come from the view, already loaded, so showing and
+    checking the form runs no query of its own."""
+
+    guideline = forms.TypedChoiceField(
+        label=_("Which guideline does this comment break?"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Please choose the guideline this comment breaks."),
+            "invalid_choice": _("That guideline doesn’t exist. Please choose one from the list."),
+        },
+    )
+    note = forms.CharField(
+        label=_("Anything a moderator should know? (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Up to 1,000 characters. Only moderators see it."),
+        error_messages={
+            "max_length": _("Please keep your note under 1,000 characters; it has %(show_value)s."),
+            "null_characters_not_allowed": _(
+                "Your note contains a character we can’t store (a null byte). Please remove it."
+            ),
+        },
+    )
+    email = forms.EmailField(
+        label=_("Your e-mail"),
+        max_length=254,
+        help_text=_("Never shown. Used only to tell one person’s reports from another’s."),
+        error_messages={
+            "required": _("Please give your e-mail address; it is never shown."),
+            "invalid": _("Please check your e-mail address; it doesn’t look complete."),
+        },
+    )
+
+    def __init__(self, *args, guidelines, is_guest: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.guidelines = {g.pk: g for g in guidelines}
+        self.fields["guideline"].choices = [(g.pk, str(g)) for g in guidelines]
+        self.is_guest = is_guest
+        if not is_guest:
+            del self.fields["email"]
+
+    def clean_guideline(self):
+        """The chosen ``Guideline`` itself."""
+        return self.guidelines[self.cleaned_data["guideline"]]

@@ -1,7 +1,13 @@
-"""The Community Guidelines page. PLACEHOLDER: being written."""
+"""The Community Guidelines page."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from comments import reports
 
 
+@require_safe
 def guidelines(request: HttpRequest) -> HttpResponse:
-    raise Http404
+    """Every guideline in number order, each with its ``#guideline-N`` anchor (one query)."""
+    return render(request, "comments/guidelines.html", {"guidelines": reports.guideline_list()})

@@ -20,6 +20,12 @@ def settings_form(**overrides):
         "comments_per_page": "50",
         "max_length": "5000",
         "flood_interval": "15",
+        "moderation_mode": "post",
+        "hold_link_count": "2",
+        "hold_words": "",
+        "block_words": "",
+        "guests_may_report": None,
+        "auto_hide_reports": "",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
@@ -62,6 +68,9 @@ def test_guests_can_be_required_to_sign_in(admin_client, client):
         ("comments_per_page", "1"),
         ("close_after_days", "0"),
         ("max_length", "abc"),
+        ("moderation_mode", "sometimes"),
+        ("hold_link_count", "51"),
+        ("auto_hide_reports", "1"),
     ],
 )
 def test_bad_values_are_refused_and_nothing_changes(admin_client, field, value):
@@ -70,6 +79,36 @@ def test_bad_values_are_refused_and_nothing_changes(admin_client, field, value):
     assert "errornote" in response.content.decode()
     assert DiscussionSettings.objects.get(pk=1).max_depth == 5
     assert DiscussionSettings.objects.get(pk=1).close_after_days is None
+
+
+def test_a_moderator_sets_the_moderation_rules_and_they_apply_at_once(client):
+    assert discussion_settings_get().moderation_mode == "post"  # cached now
+    client.force_login(UserFactory(moderator=True, is_staff=True))
+    page = client.get(CHANGE).text
+    assert "Moderation" in page
+    assert 'name="block_words"' in page
+    assert 'name="guests_may_report"' in page
+
+    response = client.post(
+        CHANGE,
+        settings_form(
+            moderation_mode="first_time",
+            hold_link_count="1",
+            hold_words="casino\nfree money",
+            block_words="viagra",
+            guests_may_report="on",
+            auto_hide_reports="3",
+        ),
+    )
+
+    assert response.status_code == 302
+    settings = discussion_settings_get()
+    assert settings.moderation_mode == DiscussionSettings.ModerationMode.FIRST_TIME
+    assert settings.hold_link_count == 1
+    assert settings.hold_words.splitlines() == ["casino", "free money"]
+    assert settings.block_words == "viagra"
+    assert settings.guests_may_report is True
+    assert settings.auto_hide_reports == 3
 
 
 def test_editors_cannot_change_discussion_settings(client):

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.demo import seed_demo_users
 from blog.demo import seed_demo_posts
 from comments.demo import seed_demo_discussions
+from comments.demo.guidelines import seed_guidelines
 
 
 class Command(BaseCommand):
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         logins = seed_demo_users()
         posts = seed_demo_posts()
         discussions = seed_demo_discussions()
+        guidelines = seed_guidelines()
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
         self.stdout.write(f"Demo articles: {posts.created} added, {posts.existing} already there.")
         if discussions.added:
@@ -34,6 +36,7 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Demo comments: 0 added.")
+        self.stdout.write(f"Community guidelines: {guidelines} added.")
         self.stdout.write("Demo logins (development only):")
         for login in logins:
             self.stdout.write(f"  {login.role:<10} {login.username} / {login.password}")

@@ -1,3 +1,5 @@
+"""The discussion settings: one row, edited by moderators, applied at once."""
+
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
@@ -17,6 +19,11 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
             _("Threads"),
             {"fields": ("max_depth", "comments_per_page", "max_length", "flood_interval")},
         ),
+        (
+            _("Moderation"),
+            {"fields": ("moderation_mode", "hold_link_count", "hold_words", "block_words")},
+        ),
+        (_("Reports"), {"fields": ("guests_may_report", "auto_hide_reports")}),
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:

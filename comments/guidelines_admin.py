@@ -1,0 +1,18 @@
+"""The Community Guidelines in the admin. Imported by ``comments.admin``, which is the
+module Django's admin discovers."""
+
+from django.contrib import admin
+
+from comments.models import Guideline
+
+
+@admin.register(Guideline)
+class GuidelineAdmin(admin.ModelAdmin):
+    """Numbered guidelines, edited by moderators. A guideline cited by a hidden comment,
+    a report or a moderation event cannot be deleted (the database protects it)."""
+
+    fields = ("number", "title", "text")
+    list_display = ("number", "title")
+    list_display_links = ("number", "title")
+    ordering = ("number",)
+    search_fields = ("title", "text")
