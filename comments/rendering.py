@@ -171,7 +171,8 @@ def _comment(item: FlatItem, options: ListOptions, words: _Words) -> str:
         else ""
     )
     actions = []
-    if options.is_open and not node.is_own_pending and comment.depth < options.max_depth - 1:
+    can_take_replies = comment.status == "published" and not node.is_own_pending
+    if options.is_open and can_take_replies and comment.depth < options.max_depth - 1:
         page = f"cpage={options.page_number}&amp;" if options.page_number > 1 else ""
         actions.append(
             f'<a class="comment-reply-link" href="?{page}replyto={pk}#respond" '

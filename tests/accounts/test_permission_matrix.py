@@ -12,8 +12,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from comments.forms import new_form_token
+from comments.models import Guideline
 from tests.factories import (
     CategoryFactory,
+    CommentFactory,
     ImageFactory,
     PostFactory,
     TagFactory,
@@ -66,18 +68,23 @@ class World:
     tag: object
     member: User
     staff_author: User
+    comment: object
+    guideline: object
 
 
 @pytest.fixture
 def world() -> World:
     staff_author = UserFactory(editor=True, username="jane")
+    post = PostFactory(author=staff_author)
     return World(
-        post=PostFactory(author=staff_author),
+        post=post,
         image=ImageFactory(),
         category=CategoryFactory(),
         tag=TagFactory(),
         member=UserFactory(username="plainmember", unverified=True),
         staff_author=staff_author,
+        comment=CommentFactory(post=post, body="Someone else's comment"),
+        guideline=Guideline.objects.create(number=1, title="Be respectful", text="Argue kindly."),
     )
 
 
@@ -116,6 +123,14 @@ ADMIN_URLS = {
     "user change": lambda w: reverse("admin:accounts_user_change", args=[w.member.pk]),
     "group changelist": lambda w: reverse("admin:auth_group_changelist"),
     "access attempts": lambda w: reverse("admin:axes_accessattempt_changelist"),
+    "comment changelist": lambda w: reverse("admin:comments_comment_changelist"),
+    "comment view": lambda w: reverse("admin:comments_comment_change", args=[w.comment.pk]),
+    "reports queue": lambda w: reverse("admin:comments_comment_reports"),
+    "held queue": lambda w: reverse("admin:comments_comment_held"),
+    "moderation overview": lambda w: reverse("admin:comments_comment_overview"),
+    "moderation log": lambda w: reverse("admin:comments_moderationevent_changelist"),
+    "guideline changelist": lambda w: reverse("admin:comments_guideline_changelist"),
+    "guideline add": lambda w: reverse("admin:comments_guideline_add"),
 }
 
 # fmt: off
@@ -137,6 +152,14 @@ ADMIN_MATRIX = {
     "user change":         (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   403,      200),
     "group changelist":    (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   403,      200),
     "access attempts":     (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   403,      200),
+    "comment changelist":  (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   200,      200),
+    "comment view":        (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   200,      200),
+    "reports queue":       (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   200,      200),
+    "held queue":          (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   200,      200),
+    "moderation overview": (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   200,      200),
+    "moderation log":      (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   200,      200),
+    "guideline changelist": (SIGN_IN, SIGN_IN, SIGN_IN, 403,   200,      200),
+    "guideline add":       (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   200,      200),
 }
 # fmt: on
 
@@ -197,6 +220,8 @@ PUBLIC_MATRIX = {
     "own profile":        (PROFILE_SIGN_IN, 200,    200,    200,    200,       200),
     "staff author page":  (200,             200,    200,    200,    200,       200),
     "member author page": (404,             404,    404,    404,    404,       404),
+    "report a comment":   (403,             403,    302,    302,    302,       302),
+    "hide a comment":     (PROFILE_SIGN_IN, 403,    403,    403,    302,       302),
 }
 # fmt: on
 
@@ -221,6 +246,13 @@ PUBLIC_ACTIONS = {
     "own profile": lambda c, w: c.get(reverse("accounts:profile")),
     "staff author page": lambda c, w: c.get(reverse("blog:author", args=[w.staff_author.username])),
     "member author page": lambda c, w: c.get(reverse("blog:author", args=[w.member.username])),
+    "report a comment": lambda c, w: c.post(
+        reverse("comments:report", args=[w.comment.pk]), {"guideline": w.guideline.pk}
+    ),
+    "hide a comment": lambda c, w: c.post(
+        reverse("comments:moderate", args=[w.comment.pk]),
+        {"action": "hide", "guideline": w.guideline.pk},
+    ),
 }
 
 
@@ -236,10 +268,13 @@ def test_public_action(client, world, action, role, expected):
 
     if expected == PROFILE_SIGN_IN:
         assert response.status_code == 302
-        profile = reverse("accounts:profile")
-        assert response.url == f"{reverse('accounts:login')}?next={profile}"
+        assert response.url.startswith(f"{reverse('accounts:login')}?next=")
     else:
         assert response.status_code == expected
+    if action == "hide a comment":
+        world.comment.refresh_from_db()
+        hidden = world.comment.status == "hidden"
+        assert hidden is (role in ("moderator", "superuser"))
 
 
 def test_an_unconfirmed_member_is_told_why_they_cannot_comment(client, world):
@@ -249,4 +284,4 @@ def test_an_unconfirmed_member_is_told_why_they_cannot_comment(client, world):
 
     assert response.status_code == 403
     assert "Please confirm your e-mail address to comment." in response.text
-    assert not world.post.comments.exists()
+    assert not world.post.comments.exclude(pk=world.comment.pk).exists()
