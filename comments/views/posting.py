@@ -1,3 +1,4 @@
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -90,7 +91,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.comment_can_edit(comment=comment, user=request.user):
         raise PermissionDenied(
             _("You can only edit your own comment, within %(n)s minutes of posting it.")
-            % {"n": services.django_settings.COMMENT_EDIT_MINUTES}
+            % {"n": django_settings.COMMENT_EDIT_MINUTES}
         )
     form = CommentEditForm(request.POST or None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
@@ -107,7 +108,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "comment": comment,
         "form": form,
-        "edit_minutes": services.django_settings.COMMENT_EDIT_MINUTES,
+        "edit_minutes": django_settings.COMMENT_EDIT_MINUTES,
     }
     return render(request, "comments/comment_edit.html", context, status=status)
 

@@ -1,5 +1,5 @@
-"""Every change to comments happens here, each in one transaction that also bumps the
-post's comment version, so a cached thread is never served stale."""
+"""Posting and editing comments, and what they share with moderation: the post's
+comment counter and version, bumped in the same transaction as every change."""
 
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -18,9 +18,7 @@ from blog.models import Post
 from comments.models import (
     Comment,
     DiscussionSettings,
-    Guideline,
     ModerationEvent,
-    Report,
 )
 from comments.moderation import Verdict, assess_comment
 from comments.selectors import (
@@ -28,7 +26,7 @@ from comments.selectors import (
     discussion_settings_get,
     post_discussion_is_open,
 )
-from comments.tasks import send_comment_hidden_email, send_comment_notifications
+from comments.tasks import send_comment_notifications
 
 USER_AGENT_MAX = 255
 
@@ -364,16 +362,6 @@ def _queue_notifications(comment_id: int) -> None:
     send_comment_notifications.enqueue(comment_id=comment_id)
 
 
-# --- Moderation ---------------------------------------------------------------
-#
-# After a comment is posted, only these services change its status. Each one locks the
-# comment's row and re-reads its status inside the lock, so two moderators acting at the
-# same moment are served one after the other and the second sees the first one's result
-# (never a lost update); refuses a change that makes no sense from that status; appends
-# one ModerationEvent; bumps the post's comment version; and queues its e-mails for after
-# the commit. Moderators never change a comment's text, and nothing here deletes one.
-
-
 class Action(StrEnum):
     """What a moderation event records (``ModerationEvent.action``)."""
 
@@ -387,285 +375,3 @@ class Action(StrEnum):
 
 
 RULE_MAX_LENGTH = ModerationEvent._meta.get_field("rule").max_length
-
-
-class ModerationRefused(Exception):
-    """A moderation action that is not allowed. ``code``: ``"forbidden"`` (the actor may
-    not do it), ``"status"`` (it makes no sense from the comment's current status) or
-    ``"invalid"`` (something it needs is missing). ``message`` is for the moderator."""
-
-    def __init__(self, message: str, *, code: str) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-
-
-def _status_words(status: str) -> str:
-    return {
-        Comment.Status.PUBLISHED: _("published"),
-        Comment.Status.PENDING: _("awaiting moderation"),
-        Comment.Status.HIDDEN: _("hidden"),
-        Comment.Status.SPAM: _("marked as spam"),
-    }.get(status, status)
-
-
-def _is_moderator(user: User | None) -> bool:
-    # Superusers have every permission; inactive accounts have none.
-    return user is not None and user.has_perm("comments.change_comment")
-
-
-def _require_moderator(user: User | None, *, message: str) -> None:
-    if not _is_moderator(user):
-        raise ModerationRefused(message, code="forbidden")
-
-
-def _lock(comment: Comment) -> Comment:
-    """The comment's row, read again and locked until the transaction ends."""
-    locked = Comment.objects.select_for_update().filter(pk=comment.pk).first()
-    if locked is None:
-        raise ModerationRefused(_("This comment no longer exists."), code="invalid")
-    return locked
-
-
-def _refuse_unless(locked: Comment, allowed: tuple[str, ...], message: str) -> None:
-    """Refuse with ``message`` (which may name %(status)s) unless the comment's status is
-    one of ``allowed``."""
-    if locked.status not in allowed:
-        raise ModerationRefused(message % {"status": _status_words(locked.status)}, code="status")
-
-
-def _open_reports(comment: Comment):
-    return Report.objects.filter(comment_id=comment.pk, resolution=Report.Resolution.OPEN)
-
-
-def _resolve_open_reports(comment: Comment, *, by: User | None, resolution: str) -> int:
-    return _open_reports(comment).update(
-        resolution=resolution, resolved_by=by, resolved_at=timezone.now()
-    )
-
-
-def _record(
-    locked: Comment,
-    *,
-    actor: User | None,
-    action: Action,
-    from_status: str,
-    guideline: Guideline | None = None,
-    note: str = "",
-    rule: str = "",
-) -> ModerationEvent:
-    return ModerationEvent.objects.create(
-        comment=locked,
-        actor=actor,
-        rule=rule[:RULE_MAX_LENGTH],
-        action=action,
-        from_status=from_status,
-        to_status=locked.status,
-        guideline=guideline,
-        note=note,
-    )
-
-
-def _set_status(locked: Comment, status: str, *fields: str) -> None:
-    locked.status = status
-    locked.save(update_fields=["status", *fields])
-
-
-def _copy(locked: Comment, comment: Comment, *fields: str) -> Comment:
-    """Bring the caller's instance up to date with what the service stored."""
-    for field in ("status", *fields):
-        setattr(comment, field, getattr(locked, field))
-    return comment
-
-
-def _never_published(locked: Comment) -> bool:
-    """Whether nobody has been told about this comment yet: it was held or marked spam when
-    posted and no moderation has published it since. One query."""
-    events = ModerationEvent.objects.filter(comment_id=locked.pk).filter(
-        Q(from_status="") | Q(to_status=Comment.Status.PUBLISHED)
-    )
-    seen = list(events.values_list("from_status", "to_status"))
-    held_when_posted = any(pair[0] == "" for pair in seen)
-    published_since = any(pair[1] == Comment.Status.PUBLISHED for pair in seen)
-    return held_when_posted and not published_since
-
-
-def comment_hide(
-    *,
-    comment: Comment,
-    moderator: User | None,
-    guideline: Guideline | None,
-    note: str = "",
-    rule: str = "",
-) -> Comment:
-    """Hide a published or held comment for breaking ``guideline`` and return it.
-
-    By a moderator: their open reports on it are upheld, and once committed its author (a
-    member, or a guest who left an e-mail) is e-mailed the guideline and the start of the
-    comment. A moderator may also hide a comment that is already hidden while reports on it
-    are still open (one a rule hid pending review): that confirms the hide, with the same
-    effects. By a rule (``moderator`` None, ``rule`` such as ``"auto-hide"``): the comment
-    is hidden pending review, its reports stay open for a moderator to decide, and nobody is
-    e-mailed yet.
-
-    Refuses (``ModerationRefused``) an actor who is not a moderator, no actor and no rule,
-    no guideline, and a comment that is spam or (without open reports) already hidden.
-    """
-    if moderator is None and not rule:
-        raise ModerationRefused(_("Only moderators can hide comments."), code="forbidden")
-    if moderator is not None:
-        _require_moderator(moderator, message=_("Only moderators can hide comments."))
-    if guideline is None:
-        raise ModerationRefused(_("Choose the guideline the comment breaks."), code="invalid")
-    by_person = moderator is not None
-    with transaction.atomic():
-        locked = _lock(comment)
-        before = locked.status
-        confirms = by_person and before == Comment.Status.HIDDEN and _open_reports(locked).exists()
-        if not confirms:
-            _refuse_unless(
-                locked,
-                (Comment.Status.PUBLISHED, Comment.Status.PENDING),
-                _("Only a published or held comment can be hidden; this one is %(status)s."),
-            )
-        locked.guideline = guideline
-        _set_status(locked, Comment.Status.HIDDEN, "guideline")
-        if by_person:
-            _resolve_open_reports(locked, by=moderator, resolution=Report.Resolution.UPHELD)
-        _record(
-            locked,
-            actor=moderator,
-            action=Action.HIDE,
-            from_status=before,
-            guideline=guideline,
-            note=note,
-            rule=rule,
-        )
-        post_comments_bump(locked.post_id)
-        if by_person:
-            pk = locked.pk
-            transaction.on_commit(lambda: send_comment_hidden_email.enqueue(comment_id=pk))
-    return _copy(locked, comment, "guideline")
-
-
-def comment_restore(*, comment: Comment, moderator: User, note: str = "") -> Comment:
-    """Publish again a hidden comment or one marked spam, and return it.
-
-    Its open reports (left by a hide pending review) are dismissed: restoring says the
-    comment may stay. The guideline it was hidden for is kept, for the record. A comment
-    nobody has been told about yet (held or spam when posted) has its notifications sent.
-    Refuses anyone but a moderator, and a comment that is published or awaiting moderation
-    (approve that one instead).
-    """
-    _require_moderator(moderator, message=_("Only moderators can restore comments."))
-    with transaction.atomic():
-        locked = _lock(comment)
-        before = locked.status
-        _refuse_unless(
-            locked,
-            (Comment.Status.HIDDEN, Comment.Status.SPAM),
-            _("Only a hidden comment or spam can be restored; this one is %(status)s."),
-        )
-        notify = _never_published(locked)
-        _set_status(locked, Comment.Status.PUBLISHED)
-        _resolve_open_reports(locked, by=moderator, resolution=Report.Resolution.DISMISSED)
-        _record(locked, actor=moderator, action=Action.RESTORE, from_status=before, note=note)
-        post_comments_bump(locked.post_id)
-        if notify:
-            pk = locked.pk
-            transaction.on_commit(lambda: _queue_notifications(pk))
-    return _copy(locked, comment)
-
-
-def comment_mark_spam(*, comment: Comment, moderator: User, note: str = "") -> Comment:
-    """Mark a comment as spam (from published, held or hidden) and return it. Its open
-    reports are upheld. Nobody is e-mailed: spammers are told nothing. Refuses anyone but a
-    moderator, and a comment already marked as spam."""
-    _require_moderator(moderator, message=_("Only moderators can mark comments as spam."))
-    with transaction.atomic():
-        locked = _lock(comment)
-        before = locked.status
-        if before == Comment.Status.SPAM:
-            raise ModerationRefused(_("This comment is already marked as spam."), code="status")
-        _set_status(locked, Comment.Status.SPAM)
-        _resolve_open_reports(locked, by=moderator, resolution=Report.Resolution.UPHELD)
-        _record(locked, actor=moderator, action=Action.SPAM, from_status=before, note=note)
-        post_comments_bump(locked.post_id)
-    return _copy(locked, comment)
-
-
-def comment_approve(*, comment: Comment, moderator: User, note: str = "") -> Comment:
-    """Publish a comment that was held for moderation and return it; once committed, the
-    notifications it never sent (to the comment it answers, to the article's author) go
-    out. Refuses anyone but a moderator, and a comment that is not awaiting moderation."""
-    _require_moderator(moderator, message=_("Only moderators can approve comments."))
-    with transaction.atomic():
-        locked = _lock(comment)
-        before = locked.status
-        _refuse_unless(
-            locked,
-            (Comment.Status.PENDING,),
-            _("Only a comment awaiting moderation can be approved; this one is %(status)s."),
-        )
-        _set_status(locked, Comment.Status.PUBLISHED)
-        _record(locked, actor=moderator, action=Action.APPROVE, from_status=before, note=note)
-        post_comments_bump(locked.post_id)
-        pk = locked.pk
-        transaction.on_commit(lambda: _queue_notifications(pk))
-    return _copy(locked, comment)
-
-
-def reports_dismiss(*, comment: Comment, moderator: User, note: str = "") -> int:
-    """Dismiss the open reports on ``comment``, leaving the comment as it is, and return
-    how many were dismissed. With none open it does nothing and returns 0 (a second
-    moderator dismissing the same reports finds them gone). Refuses anyone but a moderator.
-    """
-    _require_moderator(moderator, message=_("Only moderators can dismiss reports."))
-    with transaction.atomic():
-        locked = _lock(comment)
-        dismissed = _resolve_open_reports(
-            locked, by=moderator, resolution=Report.Resolution.DISMISSED
-        )
-        if dismissed:
-            _record(
-                locked,
-                actor=moderator,
-                action=Action.DISMISS_REPORTS,
-                from_status=locked.status,
-                note=note,
-            )
-            post_comments_bump(locked.post_id)
-    return dismissed
-
-
-def comment_purge(*, comment: Comment, actor: User, note: str = "") -> Comment:
-    """Erase a comment's text and everything that says who wrote it, and return it.
-
-    Superusers only. The row stays, hidden, so its replies keep their place: the thread
-    shows it as a placeholder while it has published replies. The body becomes empty; the
-    member, guest name and e-mail, IP hash and user agent are cleared; open reports on it
-    are upheld. Refuses anyone but an active superuser, and a comment already purged.
-    """
-    if actor is None or not (actor.is_active and actor.is_superuser):
-        raise ModerationRefused(_("Only an administrator can purge a comment."), code="forbidden")
-    with transaction.atomic():
-        locked = _lock(comment)
-        before = locked.status
-        if locked.body == "" and locked.user_id is None and not locked.guest_email:
-            raise ModerationRefused(_("This comment has already been purged."), code="status")
-        locked.body = ""
-        locked.user = None
-        locked.guest_name = ""
-        locked.guest_email = ""
-        locked.ip_hash = ""
-        locked.user_agent = ""
-        locked.notify_on_reply = False
-        erased = (
-            "body", "user", "guest_name", "guest_email", "ip_hash", "user_agent",
-            "notify_on_reply",
-        )  # fmt: skip
-        _set_status(locked, Comment.Status.HIDDEN, *erased)
-        _resolve_open_reports(locked, by=actor, resolution=Report.Resolution.UPHELD)
-        _record(locked, actor=actor, action=Action.PURGE, from_status=before, note=note)
-        post_comments_bump(locked.post_id)
-    return _copy(locked, comment, *erased)

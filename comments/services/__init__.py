@@ -1,0 +1,47 @@
+"""Every change to comments happens here: `posting` (comment, reply, edit) and
+`moderation` (hide, restore, spam, approve, dismiss, purge). Both keep the post's comment
+version in step, so a cached thread is never served stale."""
+
+from comments.services.moderation import (
+    ModerationRefused,
+    comment_approve,
+    comment_hide,
+    comment_mark_spam,
+    comment_purge,
+    comment_restore,
+    reports_dismiss,
+)
+from comments.services.posting import (
+    RULE_MAX_LENGTH,
+    USER_AGENT_MAX,
+    Action,
+    CommentRefused,
+    comment_can_edit,
+    comment_create,
+    comment_edit,
+    comment_unsubscribe,
+    discussion_settings_save,
+    ip_hash,
+    post_comments_bump,
+)
+
+__all__ = [
+    "RULE_MAX_LENGTH",
+    "USER_AGENT_MAX",
+    "Action",
+    "CommentRefused",
+    "ModerationRefused",
+    "comment_approve",
+    "comment_can_edit",
+    "comment_create",
+    "comment_edit",
+    "comment_hide",
+    "comment_mark_spam",
+    "comment_purge",
+    "comment_restore",
+    "comment_unsubscribe",
+    "discussion_settings_save",
+    "ip_hash",
+    "post_comments_bump",
+    "reports_dismiss",
+]
