@@ -182,6 +182,15 @@ def comment_page_number(*, comment: Comment, settings: DiscussionSettings) -> in
     return before // settings.comments_per_page + 1
 
 
+def comment_location(*, comment: Comment) -> str:
+    """The address that shows ``comment``: its post, the right comment page, its anchor.
+    One query (the page), plus the settings from the cache."""
+    settings = discussion_settings_get()
+    page = comment_page_number(comment=comment, settings=settings)
+    query = f"?cpage={page}" if page > 1 else ""
+    return f"{comment.post.get_absolute_url()}{query}#{comment.anchor}"
+
+
 def comment_get_shown(*, pk: int) -> Comment | None:
     """A comment a reader can see on its post page (published, or a hidden one with published
     replies), with its post and thread root, or None."""

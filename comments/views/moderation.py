@@ -39,13 +39,6 @@ DONE = {
 }
 
 
-def _back_to(comment: Comment) -> str:
-    settings = selectors.discussion_settings_get()
-    page = selectors.comment_page_number(comment=comment, settings=settings)
-    query = f"?cpage={page}" if page > 1 else ""
-    return f"{comment.post.get_absolute_url()}{query}#{comment.anchor}"
-
-
 @login_required
 @require_POST
 def comment_moderate(request: HttpRequest, pk: int) -> HttpResponse:
@@ -79,4 +72,4 @@ def comment_moderate(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, refused.message)
     else:
         messages.success(request, DONE[action])
-    return HttpResponseRedirect(_back_to(comment))
+    return HttpResponseRedirect(selectors.comment_location(comment=comment))

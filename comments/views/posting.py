@@ -13,13 +13,6 @@ from comments.forms import CommentEditForm, CommentForm
 from comments.models import Comment
 
 
-def _comment_url(comment: Comment) -> str:
-    settings = selectors.discussion_settings_get()
-    page = selectors.comment_page_number(comment=comment, settings=settings)
-    query = f"?cpage={page}" if page > 1 else ""
-    return f"{comment.post.get_absolute_url()}{query}#{comment.anchor}"
-
-
 def _client_ip(request: HttpRequest) -> str:
     # Behind a proxy, the deployment sets REMOTE_ADDR from the trusted header.
     return request.META.get("REMOTE_ADDR", "")
@@ -56,7 +49,7 @@ def comment_post(request: HttpRequest, post_id: int) -> HttpResponse:
         return _form_again(request, post, form)
     if comment.status != Comment.Status.PUBLISHED:
         discussion.remember_own_comment(request, comment.pk)
-    response = HttpResponseRedirect(_comment_url(comment))
+    response = HttpResponseRedirect(selectors.comment_location(comment=comment))
     if user is None:
         discussion.remember_commenter(
             response, name=data["name"], email=data["email"], remember=data["remember"]
@@ -81,7 +74,7 @@ def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
     comment = selectors.comment_get_shown(pk=pk)
     if comment is None:
         raise Http404(_("That comment isn’t available."))
-    return HttpResponseRedirect(_comment_url(comment))
+    return HttpResponseRedirect(selectors.comment_location(comment=comment))
 
 
 @login_required
@@ -103,7 +96,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("body" if refused.field == "body" else None, refused.message)
         else:
             messages.success(request, _("Your comment has been updated."))
-            return HttpResponseRedirect(_comment_url(comment))
+            return HttpResponseRedirect(selectors.comment_location(comment=comment))
     status = 400 if form.is_bound else 200
     context = {
         "comment": comment,
