@@ -4,6 +4,18 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
+def public_name(
+    *, display_name: str, first_name: str, last_name: str, username: str, is_deleted: bool = False
+) -> str:
+    """The name a member is shown by: display name, full name or username; "Former member"
+    once the account is deleted. The one rule for it, for code that has the values but not
+    a ``User`` (the comment list reads plain rows)."""
+    if is_deleted:
+        return str(_("Former member"))
+    full_name = f"{first_name} {last_name}".strip()
+    return display_name or full_name or username
+
+
 class User(AbstractUser):
     """A person with an account: reader, editor, moderator or administrator."""
 
@@ -52,6 +64,10 @@ class User(AbstractUser):
     def public_name(self) -> str:
         """The name shown to other people: display name, full name or username; "Former
         member" once the account is deleted."""
-        if self.deleted_at is not None:
-            return str(_("Former member"))
-        return self.display_name or self.get_full_name() or self.username
+        return public_name(
+            display_name=self.display_name,
+            first_name=self.first_name,
+            last_name=self.last_name,
+            username=self.username,
+            is_deleted=self.deleted_at is not None,
+        )

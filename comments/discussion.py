@@ -81,7 +81,7 @@ def thread_cache_key(*, post: Post, settings: DiscussionSettings, page: int, is_
 
 def _render_thread(request, *, post, settings, page, is_open, personal, moderator=False) -> str:
     thread_page = selectors.comment_thread_for_post(
-        post=post, settings=settings, page=page, own_ids=personal, moderator=moderator
+        post=post, settings=settings, page=page, own_ids=personal.ids, moderator=moderator
     )
     if thread_page is None:
         raise Http404(_("There is no such comment page."))
@@ -89,7 +89,7 @@ def _render_thread(request, *, post, settings, page, is_open, personal, moderato
         is_open=is_open,
         max_depth=settings.max_depth,
         page_number=page,
-        editable_ids=frozenset(personal),
+        editable_ids=personal.editable,
         post_author_id=post.author_id,
         moderator_csrf=get_token(request) if moderator else "",
     )
@@ -113,7 +113,6 @@ def discussion_context(
         post=post,
         user=user,
         session_ids=own_comment_ids(request),
-        edit_minutes=django_settings.COMMENT_EDIT_MINUTES,
     )
     # Only staff can moderate; asking costs two queries, so members are not asked.
     moderator = user is not None and user.is_staff and user.has_perm("comments.change_comment")
@@ -133,7 +132,12 @@ def discussion_context(
         thread_html = cache.get(key)
         if thread_html is None:
             thread_html = _render_thread(
-                request, post=post, settings=settings, page=page, is_open=is_open, personal=()
+                request,
+                post=post,
+                settings=settings,
+                page=page,
+                is_open=is_open,
+                personal=selectors.PersonalComments(),
             )
             cache.set(key, thread_html, CACHE_SECONDS)
 

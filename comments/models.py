@@ -84,6 +84,11 @@ class DiscussionSettings(models.Model):
         return str(_("Discussion settings"))
 
 
+def guideline_anchor(number: int) -> str:
+    """The fragment that points at guideline ``number`` on the Community Guidelines page."""
+    return f"guideline-{number}"
+
+
 class Guideline(models.Model):
     """One numbered rule of the Community Guidelines."""
 
@@ -104,7 +109,7 @@ class Guideline(models.Model):
 
     @property
     def anchor(self) -> str:
-        return f"guideline-{self.number}"
+        return guideline_anchor(self.number)
 
 
 class CommentQuerySet(models.QuerySet):
@@ -121,6 +126,14 @@ class CommentQuerySet(models.QuerySet):
             Q(status=Comment.Status.PUBLISHED)
             | Q(Exists(published_reply), status=Comment.Status.HIDDEN)
         )
+
+
+def comment_author_name(*, member_name: str | None, guest_name: str) -> str:
+    """The name a comment is shown under: its member's public name (``public_name``), else
+    the name the guest gave; a comment detached from a closed account is "Former member"."""
+    if member_name is not None:
+        return member_name
+    return guest_name or str(_("Former member"))
 
 
 class Comment(models.Model):
@@ -215,9 +228,10 @@ class Comment(models.Model):
 
     @property
     def author_name(self) -> str:
-        if self.user_id is not None:
-            return self.user.public_name
-        return self.guest_name or str(_("Former member"))
+        return comment_author_name(
+            member_name=self.user.public_name if self.user_id is not None else None,
+            guest_name=self.guest_name,
+        )
 
     @property
     def author_email(self) -> str:

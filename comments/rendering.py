@@ -19,6 +19,8 @@ from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from comments import rules
+from comments.models import Comment, guideline_anchor
 from comments.threads import FlatItem
 
 URL_DISPLAY_LIMIT = 60
@@ -114,11 +116,7 @@ class _Words:
         self.removed_for = _("This comment was removed for breaking guideline")
         self.report = _("Report")
         self.report_whose = _("comment by")
-        self.status_names = {
-            "hidden": _("Hidden"),
-            "pending": _("Awaiting moderation"),
-            "spam": _("Spam"),
-        }
+        self.status_names = {status.value: str(status.label) for status in Comment.Status}
         self.guideline_url = reverse("guidelines")
         self.report_url = reverse("comments:report", args=[1234567890]).replace(
             "1234567890", "{pk}"
@@ -171,8 +169,12 @@ def _comment(item: FlatItem, options: ListOptions, words: _Words) -> str:
         else ""
     )
     actions = []
-    can_take_replies = comment.status == "published" and not node.is_own_pending
-    if options.is_open and can_take_replies and comment.depth < options.max_depth - 1:
+    is_public = rules.comment_takes_replies(status=comment.status) and not node.is_own_pending
+    if (
+        options.is_open
+        and is_public
+        and rules.reply_nests_under(depth=comment.depth, max_depth=options.max_depth)
+    ):
         page = f"cpage={options.page_number}&amp;" if options.page_number > 1 else ""
         actions.append(
             f'<a class="comment-reply-link" href="?{page}replyto={pk}#respond" '
@@ -184,7 +186,7 @@ def _comment(item: FlatItem, options: ListOptions, words: _Words) -> str:
             f'<a class="comment-edit-link ms-3" href="{words.edit_url.format(pk=pk)}">{words.edit}'
             f'<span class="visually-hidden"> {words.your_comment}</span></a>'
         )
-    if comment.status == "published" and not node.is_own_pending:
+    if is_public:
         actions.append(
             f'<a class="comment-report-link ms-3" href="{words.report_url.format(pk=pk)}">'
             f'{words.report}<span class="visually-hidden"> {words.report_whose} {name}</span></a>'
@@ -221,8 +223,9 @@ def _removed(comment, words: _Words) -> str:
     """A hidden comment's placeholder, naming the guideline it broke when there is one."""
     if comment.guideline_number:
         number = escape(str(comment.guideline_number))
+        anchor = guideline_anchor(comment.guideline_number)
         text = (
-            f'{words.removed_for} <a href="{words.guideline_url}#guideline-{number}">'
+            f'{words.removed_for} <a href="{words.guideline_url}#{anchor}">'
             f"{number}: {escape(comment.guideline_title)}</a>."
         )
     else:
@@ -233,10 +236,10 @@ def _removed(comment, words: _Words) -> str:
 def _moderator_forms(comment, options: ListOptions, words: _Words) -> str:
     """The moderator's buttons for one comment: small POST forms to the moderation view."""
     actions = {
-        "published": [("hide", words.hide)],
-        "hidden": [("restore", words.restore)],
-        "spam": [("restore", words.restore)],
-        "pending": [("approve", words.approve), ("spam", words.spam)],
+        Comment.Status.PUBLISHED: [("hide", words.hide)],
+        Comment.Status.HIDDEN: [("restore", words.restore)],
+        Comment.Status.SPAM: [("restore", words.restore)],
+        Comment.Status.PENDING: [("approve", words.approve), ("spam", words.spam)],
     }.get(comment.status, [])
     url = words.moderate_url.format(pk=comment.pk)
     name = escape(comment.author_name)

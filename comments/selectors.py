@@ -9,11 +9,11 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When, Window
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import User, public_name
 from blog.models import Post
-from comments.models import Comment, DiscussionSettings
+from comments import rules
+from comments.models import Comment, DiscussionSettings, comment_author_name
 from comments.threads import CommentNode, FlatItem, build_threads, flatten
 
 SETTINGS_CACHE_KEY = "comments:discussion-settings"
@@ -101,16 +101,23 @@ class ThreadComment:
     last_name: str | None
     display_name: str | None
     avatar: str | None
+    deleted_at: datetime | None
     guideline_number: int | None = None
     guideline_title: str | None = None
 
     @property
     def author_name(self) -> str:
-        """The same name ``Comment.author_name`` gives (``User.public_name`` for members)."""
+        """The same name ``Comment.author_name`` gives, from the same two rules."""
+        member_name = None
         if self.user_id is not None:
-            full_name = f"{self.first_name} {self.last_name}".strip()
-            return self.display_name or full_name or self.username or ""
-        return self.guest_name or str(_("Former member"))
+            member_name = public_name(
+                display_name=self.display_name or "",
+                first_name=self.first_name or "",
+                last_name=self.last_name or "",
+                username=self.username or "",
+                is_deleted=self.deleted_at is not None,
+            )
+        return comment_author_name(member_name=member_name, guest_name=self.guest_name)
 
     @property
     def avatar_url(self) -> str:
@@ -120,7 +127,8 @@ class ThreadComment:
 THREAD_FIELDS = (
     "pk", "parent_id", "thread_id", "depth", "status", "created_at", "edited_at", "body",
     "guest_name", "user_id", "user__username", "user__first_name", "user__last_name",
-    "user__display_name", "user__avatar", "guideline__number", "guideline__title",
+    "user__display_name", "user__avatar", "user__deleted_at", "guideline__number",
+    "guideline__title",
 )  # fmt: skip
 
 
@@ -210,25 +218,56 @@ def comment_get_reply_target(*, post: Post, pk: int) -> Comment | None:
     return Comment.objects.published().select_related("user").filter(post=post, pk=pk).first()
 
 
+@dataclass(frozen=True)
+class PersonalComments:
+    """What one viewer sees of a post's discussion that nobody else does."""
+
+    # Their own comments that nobody else sees yet: held, or taken for spam.
+    waiting: frozenset[int] = frozenset()
+    # Their own comments they may still edit (``rules.comment_is_editable``).
+    editable: frozenset[int] = frozenset()
+
+    @property
+    def ids(self) -> frozenset[int]:
+        return self.waiting | self.editable
+
+    def __bool__(self) -> bool:
+        return bool(self.waiting or self.editable)
+
+
 def comment_ids_personal_to(
-    *, post: Post, user: User | None, session_ids: Iterable[int], edit_minutes: int
-) -> frozenset[int]:
+    *, post: Post, user: User | None, session_ids: Iterable[int], now: datetime | None = None
+) -> PersonalComments:
     """Comments of ``post`` this viewer sees differently from everybody else: their own
-    pending comments and, for members, those they may still edit. One query at most."""
+    held comments (a guest's are known by the session) and, for members, those they may
+    still edit. One query at most; whether a comment is editable is the edit rule's call."""
     session_ids = [pk for pk in session_ids if isinstance(pk, int)]
-    mine = Q(pk__in=session_ids) if session_ids else Q()
-    if user is not None and user.is_authenticated:
-        mine = mine | Q(user=user) if session_ids else Q(user=user)
-    elif not session_ids:
-        return frozenset()
-    recent = timezone.now() - timedelta(minutes=edit_minutes)
+    member = user is not None and user.is_authenticated
+    if not member and not session_ids:
+        return PersonalComments()
+    now = now or timezone.now()
     # Spam counts only for the browser that sent it (its session), like a held comment.
-    personal = (
-        Q(status=Comment.Status.PENDING)
-        | Q(pk__in=session_ids, status=Comment.Status.SPAM)
-        | Q(user__isnull=False, status=Comment.Status.PUBLISHED, created_at__gte=recent)
+    waiting = Q(pk__in=session_ids, status__in=(Comment.Status.PENDING, Comment.Status.SPAM))
+    if member:
+        waiting |= Q(user=user, status=Comment.Status.PENDING)
+        # Narrow the rows to those the edit rule might accept; the rule decides below.
+        waiting |= Q(
+            user=user,
+            status__in=rules.EDITABLE_STATUSES,
+            created_at__gte=now - rules.edit_window(),
+        )
+    rows = Comment.objects.filter(waiting, post=post).values_list(
+        "pk", "user_id", "status", "created_at"
     )
-    return frozenset(Comment.objects.filter(mine, personal, post=post).values_list("pk", flat=True))
+    waiting_ids, editable = set(), set()
+    for pk, author_id, status, created_at in rows:
+        if status != Comment.Status.PUBLISHED:
+            waiting_ids.add(pk)
+        if member and rules.comment_is_editable(
+            author_id=author_id, viewer_id=user.pk, status=status, created_at=created_at, now=now
+        ):
+            editable.add(pk)
+    return PersonalComments(frozenset(waiting_ids), frozenset(editable))
 
 
 def comment_list_latest(*, post: Post | None = None, limit: int = 30) -> list[Comment]:

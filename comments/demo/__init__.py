@@ -19,6 +19,7 @@ from accounts.models import User
 from blog.models import Post
 from comments.demo.discussions import DISCUSSIONS, GUESTS, DemoComment, DemoDiscussion
 from comments.models import Comment
+from comments.rules import reply_nests_under
 from comments.selectors import discussion_settings_get
 from comments.services import post_comments_bump
 
@@ -99,7 +100,7 @@ def _seed_discussion(
             comment = _store(item, post=post, parent=parent, at=at, members=members)
             added += 1
             # Past the maximum depth a reply joins its parent's level, as comment_create does.
-            if comment.depth < max_depth - 1:
+            if reply_nests_under(depth=comment.depth, max_depth=max_depth):
                 add(item.replies, comment, at)
             else:
                 add(item.replies, parent, at)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from blog.models import Post
+from comments import rules
 from comments.models import (
     Comment,
     DiscussionSettings,
@@ -98,14 +99,16 @@ def _reply_parent(
             code="invalid",
             field="parent",
         )
-    if parent.status != Comment.Status.PUBLISHED:
+    if not rules.comment_takes_replies(status=parent.status):
         raise CommentRefused(
             _("The comment you’re replying to has been removed, so it can’t take replies."),
             code="invalid",
             field="parent",
         )
-    # Past the maximum depth a reply joins its parent's level, as WordPress does.
-    while parent.depth >= settings.max_depth - 1 and parent.parent_id is not None:
+    while (
+        not rules.reply_nests_under(depth=parent.depth, max_depth=settings.max_depth)
+        and parent.parent_id is not None
+    ):
         parent = parent.parent
     return parent
 
@@ -308,13 +311,13 @@ def discussion_settings_save(*, settings: DiscussionSettings) -> DiscussionSetti
 def comment_can_edit(*, comment: Comment, user: User | None, now: datetime | None = None) -> bool:
     """Whether ``user`` may still change ``comment``'s text: only its member author, only
     while it is published or pending, and only for the first few minutes."""
-    if user is None or not user.is_authenticated or comment.user_id != user.pk:
-        return False
-    if comment.status not in (Comment.Status.PUBLISHED, Comment.Status.PENDING):
-        return False
-    now = now or timezone.now()
-    window = timedelta(minutes=django_settings.COMMENT_EDIT_MINUTES)
-    return now <= comment.created_at + window
+    return rules.comment_is_editable(
+        author_id=comment.user_id,
+        viewer_id=user.pk if user is not None and user.is_authenticated else None,
+        status=comment.status,
+        created_at=comment.created_at,
+        now=now or timezone.now(),
+    )
 
 
 def comment_edit(*, comment: Comment, user: User, body: str) -> Comment:

@@ -112,3 +112,29 @@ def test_discussion_is_open(days_old, close_after, enabled, is_open):
     )
     settings = DiscussionSettings(close_after_days=close_after)
     assert selectors.post_discussion_is_open(post=post, settings=settings) is is_open
+
+
+@pytest.mark.parametrize(
+    "author",
+    [
+        {"display_name": "Ada L.", "first_name": "Ada", "last_name": "Lovelace"},
+        {"display_name": "", "first_name": "Ada", "last_name": "Lovelace"},
+        {"display_name": "", "first_name": "", "last_name": "Lovelace"},
+        {"display_name": "", "first_name": "", "last_name": ""},
+        {"display_name": "", "deleted_at": timezone.now()},
+        None,
+    ],
+    ids=["display name", "full name", "last name", "username", "closed account", "guest"],
+)
+def test_the_thread_shows_the_same_name_as_the_comment(author):
+    # The comment list reads plain rows, not model instances; the name must still come
+    # out of the one public-name rule.
+    post = PostFactory()
+    if author is None:
+        comment = CommentFactory(post=post, user=None, guest_name="Guest Person")
+    else:
+        comment = CommentFactory(post=post, user=UserFactory(username="ada", **author))
+    comment.refresh_from_db()
+    (node,) = page_of(post, 1).threads
+    assert node.comment.author_name == comment.author_name
+    assert node.comment.author_name  # never empty

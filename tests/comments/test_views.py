@@ -397,6 +397,33 @@ class TestEditing:
         comment.refresh_from_db()
         assert comment.body == "Mine"
 
+    def test_an_old_held_comment_shows_no_edit_link_its_author_could_not_use(self, client):
+        # The page and the edit view ask the same rule: a link is shown only where the
+        # edit view would accept the member.
+        member = UserFactory()
+        post = PostFactory()
+        comment = CommentFactory(
+            post=post,
+            user=member,
+            status=Comment.Status.PENDING,
+            created_at=timezone.now() - timedelta(days=2),
+        )
+        client.force_login(member)
+        html = section(client.get(post.get_absolute_url()))
+        assert f'id="comment-{comment.pk}"' in html  # still shown to its author, waiting
+        assert "/edit/" not in html
+        assert client.get(reverse("comments:edit", args=[comment.pk])).status_code == 403
+
+    def test_a_fresh_held_comment_is_editable_from_its_link(self, client):
+        member = UserFactory()
+        post = PostFactory()
+        comment = CommentFactory(post=post, user=member, status=Comment.Status.PENDING)
+        client.force_login(member)
+        assert f'href="/comments/{comment.pk}/edit/"' in section(
+            client.get(post.get_absolute_url())
+        )
+        assert client.get(reverse("comments:edit", args=[comment.pk])).status_code == 200
+
     def test_editing_needs_signing_in(self, client):
         comment = CommentFactory()
         response = client.get(reverse("comments:edit", args=[comment.pk]))
