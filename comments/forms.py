@@ -8,8 +8,11 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from comments.models import Guideline
+
 TOKEN_SALT = "comments.form"  # noqa: S105 (a namespace for signing, not a secret)
 TOKEN_MAX_AGE = 24 * 60 * 60
+MODERATION_NOTE_MAX_LENGTH = 1000
 
 
 def new_form_token() -> str:
@@ -179,3 +182,31 @@ class ReportForm(forms.Form):
     def clean_guideline(self):
         """The chosen ``Guideline`` itself."""
         return self.guidelines[self.cleaned_data["guideline"]]
+
+
+class HideForm(forms.Form):
+    """What a moderator says when hiding comments, on the post page and in the admin alike:
+    the guideline broken, and a note for the moderation log."""
+
+    guideline = forms.ModelChoiceField(
+        queryset=Guideline.objects.order_by("number"),
+        label=_("Guideline broken"),
+        empty_label=_("Choose a guideline"),
+        error_messages={"required": _("Please choose the guideline that was broken.")},
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=MODERATION_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Kept in the moderation log with this action."),
+    )
+
+    def __init__(self, *args, as_list: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if as_list:
+            # One comment on its post page: every guideline in view, one click to choose.
+            self.fields["guideline"].widget = forms.RadioSelect(
+                choices=self.fields["guideline"].choices
+            )
+            self.fields["guideline"].empty_label = None

@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from comments.admin.display import excerpt
-from comments.models import Comment, Guideline
+from comments.forms import HideForm
+from comments.models import Comment
 from comments.services import (
     ModerationRefused,
     comment_approve,
@@ -37,25 +38,6 @@ CHANGE_FORM_ACTION = f"{admin.ActionLocation.CHANGE_FORM.value}-action"
 CONFIRMED = "_confirm"
 # A confirmation page lists this many comments at most, then says how many more.
 CONFIRMATION_LIST_MAX = 100
-NOTE_MAX_LENGTH = 1000
-
-
-class HideForm(forms.Form):
-    """What a moderator says when hiding: the guideline broken, and a note for the record."""
-
-    guideline = forms.ModelChoiceField(
-        queryset=Guideline.objects.order_by("number"),
-        label=_("Guideline broken"),
-        empty_label=_("Choose a guideline"),
-        error_messages={"required": _("Please choose the guideline these comments break.")},
-    )
-    note = forms.CharField(
-        label=_("Note (optional)"),
-        required=False,
-        max_length=NOTE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text=_("Kept in the moderation log with this action."),
-    )
 
 
 class ModerationActionsMixin:

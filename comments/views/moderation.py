@@ -1,7 +1,6 @@
 """Moderators act where they read: Hide, Restore, Approve and Spam buttons on the post
 page, through the same services as the admin."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,24 +11,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from comments import selectors, services
-from comments.models import Comment, Guideline
-
-
-class HideForm(forms.Form):
-    guideline = forms.ModelChoiceField(
-        queryset=Guideline.objects.all(),
-        label=gettext_lazy("Guideline broken"),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        error_messages={"required": gettext_lazy("Please choose the guideline it breaks.")},
-    )
-    note = forms.CharField(
-        label=gettext_lazy("Note for the moderation log (optional)"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
+from comments.forms import HideForm
+from comments.models import Comment
 
 DONE = {
     "hide": gettext_lazy("Comment hidden. Its Restore button undoes this."),
@@ -51,7 +34,7 @@ def comment_moderate(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseBadRequest(_("That isn’t a moderation action."))
     try:
         if action == "hide":
-            form = HideForm(request.POST if "guideline" in request.POST else None)
+            form = HideForm(request.POST if "guideline" in request.POST else None, as_list=True)
             if not form.is_valid():
                 context = {"comment": comment, "form": form}
                 status = 400 if form.is_bound else 200

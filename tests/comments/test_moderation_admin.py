@@ -482,7 +482,7 @@ def test_hide_needs_a_guideline(moderator_client, guideline):
     response = confirm_action(moderator_client, "hide_comments", [comment], guideline="")
 
     assert response.status_code == 200
-    assert "Please choose the guideline these comments break." in response.text
+    assert "Please choose the guideline that was broken." in response.text
     assert status_of(comment) == Comment.Status.PUBLISHED
 
 
