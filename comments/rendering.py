@@ -236,7 +236,7 @@ def _removed(comment, words: _Words) -> str:
 def _moderator_forms(comment, options: ListOptions, words: _Words) -> str:
     """The moderator's buttons for one comment: small POST forms to the moderation view."""
     actions = {
-        Comment.Status.PUBLISHED: [("hide", words.hide)],
+        Comment.Status.PUBLISHED: [("hide", words.hide), ("spam", words.spam)],
         Comment.Status.HIDDEN: [("restore", words.restore)],
         Comment.Status.SPAM: [("restore", words.restore)],
         Comment.Status.PENDING: [("approve", words.approve), ("spam", words.spam)],

@@ -109,6 +109,46 @@ def test_hide_without_a_guideline_is_refused_clearly(client, moderator, thread, 
     assert root.status == Comment.Status.PUBLISHED
 
 
+def test_spam_on_a_published_comment_removes_it_for_readers_and_restore_undoes_it(
+    client, moderator, thread
+):
+    post, root = thread
+    reply = Comment.objects.get(parent=root)
+    client.force_login(moderator)
+    html = section(client.get(post.get_absolute_url()))
+    assert html.count('value="spam"') == 2  # one Spam button on each published comment
+    assert 'Spam<span class="visually-hidden"> comment by' in html
+
+    done = moderate(client, reply, action="spam")
+    assert done.status_code == 302
+    assert done["Location"].endswith(f"#comment-{reply.pk}")
+    reply.refresh_from_db()
+    assert reply.status == Comment.Status.SPAM
+    event = ModerationEvent.objects.get(comment=reply)
+    assert (event.actor, event.action, event.from_status, event.to_status) == (
+        moderator,
+        services.Action.SPAM,
+        Comment.Status.PUBLISHED,
+        Comment.Status.SPAM,
+    )
+    public = section(Client().get(post.get_absolute_url()))
+    assert "A reply to it" not in public
+    assert "An ordinary comment" in public
+    # The moderator still sees it, marked as spam, with a Restore button and no Spam one.
+    own = section(client.get(post.get_absolute_url()))
+    reply_html = own[own.index(f'id="comment-{reply.pk}"') :]
+    assert "A reply to it" in reply_html
+    assert 'value="restore"' in reply_html
+    assert 'value="spam"' not in reply_html
+
+    moderate(client, reply, action="restore")
+    reply.refresh_from_db()
+    assert reply.status == Comment.Status.PUBLISHED
+    assert "A reply to it" in section(Client().get(post.get_absolute_url()))
+    actions = ModerationEvent.objects.filter(comment=reply).order_by("pk")
+    assert list(actions.values_list("action", flat=True)) == ["spam", "restore"]
+
+
 @pytest.mark.parametrize("who", ["anonymous", "reader", "editor"])
 def test_only_moderators_may_act(client, thread, guideline, who):
     _post, root = thread

@@ -19,7 +19,7 @@ def sign_in(page: Page, live_server, client, user) -> None:
     page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
 
 
-def test_moderator_hides_a_comment_from_the_post_page_and_restores_it(
+def test_moderator_hides_a_comment_and_marks_spam_from_the_post_page_and_restores_it(
     page: Page, browser: Browser, live_server, client
 ):
     Guideline.objects.create(number=1, title="Be respectful", text="Argue the point.")
@@ -27,6 +27,7 @@ def test_moderator_hides_a_comment_from_the_post_page_and_restores_it(
     post = PostFactory(title="Parking on the high street")
     rude = CommentFactory(post=post, guest_name="Rex Rude", body="You are all idiots.")
     CommentFactory(parent=rude, guest_name="Calm Carla", body="Let's keep it civil.")
+    spam = CommentFactory(post=post, guest_name="Watch Deals", body="Cheap watches, best price!")
     post_comments_bump(post.pk)
     sign_in(page, live_server, client, UserFactory(moderator=True, display_name="Mo"))
 
@@ -61,3 +62,18 @@ def test_moderator_hides_a_comment_from_the_post_page_and_restores_it(
     expect(page.get_by_text("Comment restored.")).to_be_visible()
     assert Comment.objects.get(pk=rude.pk).status == Comment.Status.PUBLISHED
     assert_no_page_errors(page)
+
+    # Obvious spam goes in one click, and Restore would bring it back.
+    spam_item = page.locator(f"#comment-{spam.pk}")
+    spam_item.get_by_role("button", name="Spam comment by Watch Deals").click()
+    expect(page.get_by_text("Comment marked as spam.")).to_be_visible()
+    expect(spam_item.locator(".comment-moderated")).to_have_text("Spam")
+    expect(spam_item.get_by_role("button", name="Restore comment by Watch Deals")).to_be_visible()
+    assert Comment.objects.get(pk=spam.pk).status == Comment.Status.SPAM
+    assert_no_page_errors(page)
+    assert_accessible(page)
+    reader = browser.new_context(base_url=live_server.url, locale="en-GB").new_page()
+    reader.goto(post.get_absolute_url())
+    expect(reader.get_by_text("Cheap watches, best price!")).to_have_count(0)
+    expect(reader.get_by_text("Let's keep it civil.")).to_be_visible()
+    reader.context.close()
