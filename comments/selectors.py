@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When, Window
 from django.utils import timezone
 
@@ -58,17 +59,15 @@ class ThreadPage:
     def has_other_pages(self) -> bool:
         return self.num_pages > 1
 
+    # What ``page_range`` puts where pages are left out.
+    ellipsis = Paginator.ELLIPSIS
+
     @property
-    def page_range(self) -> list[int | None]:
-        """Page numbers for the navigation: the first, the last and two either side of this
-        one; None marks a gap."""
-        wanted = {1, self.num_pages, *range(self.number - 2, self.number + 3)}
-        pages: list[int | None] = []
-        for n in sorted(p for p in wanted if 1 <= p <= self.num_pages):
-            if pages and n - pages[-1] > 1:
-                pages.append(None)
-            pages.append(n)
-        return pages
+    def page_range(self) -> list[int | str]:
+        """Page numbers for the navigation, elided as Django's paginator does it: the first
+        and last page and two either side of this one; ``ellipsis`` marks a gap."""
+        pages = Paginator(range(self.num_pages), 1)
+        return list(pages.get_elided_page_range(self.number, on_each_side=2, on_ends=1))
 
 
 def _roots(post: Post, own_ids: frozenset[int], moderator: bool = False):

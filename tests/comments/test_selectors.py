@@ -66,9 +66,12 @@ def test_own_pending_top_level_comment_is_on_the_page_only_for_its_author():
 
 
 def test_page_range_elides_far_pages():
-    assert ThreadPage([], 10, 20).page_range == [1, None, 8, 9, 10, 11, 12, None, 20]
+    gap = ThreadPage.ellipsis
+    assert ThreadPage([], 10, 20).page_range == [1, gap, 8, 9, 10, 11, 12, gap, 20]
     assert ThreadPage([], 1, 3).page_range == [1, 2, 3]
     assert ThreadPage([], 2, 5).page_range == [1, 2, 3, 4, 5]
+    # A gap of one page shows the page instead.
+    assert ThreadPage([], 5, 20).page_range == [1, 2, 3, 4, 5, 6, 7, gap, 20]
 
 
 def test_comment_page_number_follows_its_threads_root():

@@ -125,6 +125,19 @@ class TestReading:
         assert '<span class="comment-number">12.</span>' in third
         assert 'aria-label="Comment pages"' in third
 
+    def test_comment_pages_far_from_this_one_are_elided(self, client, discussion_settings):
+        discussion_settings.comments_per_page = 5
+        discussion_settings_save(settings=discussion_settings)
+        post = PostFactory()
+        discussion(post, [0] * 100)  # 20 pages
+        html = section(client.get(post.get_absolute_url() + "?cpage=10"))
+        nav = html[html.index('aria-label="Comment pages"') :]
+        nav = nav[: nav.index("</nav>")]
+        linked = [int(n) for n in re.findall(r'href="\?cpage=(\d+)#comments">\d+<', nav)]
+        assert linked == [1, 8, 9, 11, 12, 20]
+        assert '<span class="page-link">10</span>' in nav
+        assert nav.count("…") == 2
+
     def test_hidden_top_level_comments_do_not_take_a_number(self, client):
         post = PostFactory()
         CommentFactory(post=post, hidden=True)
