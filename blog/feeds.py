@@ -60,16 +60,16 @@ class ContentAtomFeed(feedgenerator.Atom1Feed):
 # --- Conditional GET ---------------------------------------------------------
 
 
-class ConditionalFeedMixin(ABC):
-    """Answer If-Modified-Since and If-None-Match with 304 before building the feed.
+class ConditionalFeed(Feed, ABC):
+    """A feed that answers If-Modified-Since and If-None-Match with 304 before it is built.
+    Subclasses say how it is dated (``last_modified``) and fingerprinted (``etag``).
 
-    Feed instances are shared by every request (they sit in the URLconf), so
-    each request works on a shallow copy that knows its request; item methods
-    need it to make the image URLs absolute.
+    Feed instances are shared by every request (they sit in the URLconf), so each request
+    works on a shallow copy that knows its request (item methods need it to make image URLs
+    absolute) and may remember what it fetched for the validators.
     """
 
     request = None
-    _last_modified: datetime | None = None
 
     def __call__(self, request, *args, **kwargs):
         feed = copy.copy(self)
@@ -83,6 +83,20 @@ class ConditionalFeedMixin(ABC):
         # condition() must set the header from the same value it compares.
         del response.headers["Last-Modified"]
         return response
+
+    @abstractmethod
+    def last_modified(self, request, *args, **kwargs) -> datetime | None:
+        """When what this feed shows last changed; None when the feed does not exist."""
+
+    @abstractmethod
+    def etag(self, request, *args, **kwargs) -> str | None:
+        """A fingerprint of what this feed shows; None when the feed does not exist."""
+
+
+class PostFeed(ConditionalFeed):
+    """A feed of posts, dated by the newest change among the posts that can affect it."""
+
+    _last_modified: datetime | None = None
 
     @abstractmethod
     def changes(self, *args, **kwargs) -> PostQuerySet | None:
@@ -123,7 +137,7 @@ def _dated_posts(posts=None) -> PostQuerySet:
 # --- Feeds -------------------------------------------------------------------
 
 
-class LatestPostsFeed(ConditionalFeedMixin, Feed):
+class LatestPostsFeed(PostFeed):
     """The latest published posts, as RSS 2.0 with full content."""
 
     feed_type = ContentEncodedRssFeed

@@ -9,18 +9,16 @@ before the conditional check, and both validators are worked out from them; a po
 one query (two for a post's feed, which first finds the post), answered 304 or not.
 """
 
-import copy
 import hashlib
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.views.decorators.http import condition
 
+from blog.feeds import ConditionalFeed
 from blog.models import Post
 from blog.selectors import post_list_for_day_range
 from comments.models import Comment
@@ -30,30 +28,14 @@ from comments.selectors import comment_list_latest
 FEED_LENGTH = 30
 
 
-class _CommentFeed(Feed):
-    """What both comment feeds share: the items, their conditional GET and their fields.
-
-    Feed instances are shared by every request (they sit in the URLconf), so each request
-    works on a shallow copy that remembers what it fetched.
-    """
+class _CommentFeed(ConditionalFeed):
+    """What both comment feeds share: the items, their validators and their fields."""
 
     item_guid_is_permalink = True
     # Whether the feed belongs to one post, so that no such post means no feed (404).
     of_one_post = False
 
     _comments: list[Comment] | None = None
-
-    def __call__(self, request, *args, **kwargs):
-        feed = copy.copy(self)
-        view = condition(etag_func=feed.etag, last_modified_func=feed.last_modified)(feed.render)
-        return view(request, *args, **kwargs)
-
-    def render(self, request, *args, **kwargs):
-        response = super().__call__(request, *args, **kwargs)
-        # The syndication view dates the response by the newest item shown;
-        # condition() must set the header from the same value it compares.
-        del response.headers["Last-Modified"]
-        return response
 
     # Conditional GET
 
