@@ -2,7 +2,8 @@
 
 import html
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
@@ -16,6 +17,13 @@ from accounts.models import User
 from blog.models import SEARCH_CONFIG, Category, Post, PostQuerySet, Tag, post_search_vector
 
 MAX_QUERY_LENGTH = 200
+
+
+class DateSpan(NamedTuple):
+    """The days from ``start`` up to, not including, ``end``."""
+
+    start: date
+    end: date
 
 
 def post_list_published() -> PostQuerySet:
@@ -44,14 +52,35 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, datetime.min.time()))
 
 
+def date_span(*, year: int, month: int | None = None, day: int | None = None) -> DateSpan | None:
+    """[start, end) of a year, a month or a day, as ``post_list_for_day_range`` takes it.
+
+    None for a date the calendar lacks (31 February, year 0) and for one whose span the
+    database cannot hold: the day after 31 December 9999 does not exist, and near either end
+    of the calendar the local midnight may lie outside it in UTC.
+    """
+    try:
+        start = date(year, month or 1, day or 1)
+        if day is not None:
+            end = start + timedelta(days=1)
+        elif month is not None:
+            end = date(year + (month == 12), month % 12 + 1, 1)
+        else:
+            end = date(year + 1, 1, 1)
+        for edge in (start, end):
+            _start_of(edge).astimezone(UTC)  # what the database stores
+    except (ValueError, OverflowError):
+        return None
+    return DateSpan(start, end)
+
+
 def post_get_published(*, year: int, month: int, day: int, slug: str) -> Post | None:
     """The published post at /year/month/day/slug/, or None."""
-    try:
-        start = date(year, month, day)
-    except ValueError:
+    span = date_span(year=year, month=month, day=day)
+    if span is None:
         return None
     return (
-        post_list_for_day_range(start=start, end=start + timedelta(days=1))
+        post_list_for_day_range(start=span.start, end=span.end)
         .prefetch_related("tags")
         .filter(slug=slug)
         .first()

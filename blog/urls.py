@@ -5,9 +5,10 @@ from comments.feeds import PostCommentsFeed
 
 app_name = "blog"
 
-YEAR = r"(?P<year>\d{4})"
-MONTH = r"(?P<month>\d{2})"
-DAY = r"(?P<day>\d{2})"
+# [0-9], not \d, which also matches other scripts' digits ("٢٠٢٤") that int() reads.
+YEAR = r"(?P<year>[0-9]{4})"
+MONTH = r"(?P<month>[0-9]{2})"
+DAY = r"(?P<day>[0-9]{2})"
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -1,10 +1,9 @@
 """The pages readers read: thin views over blog.selectors."""
 
 from collections.abc import Callable
-from datetime import date
 
 from django.contrib import messages
-from django.core.paginator import EmptyPage, InvalidPage, Page, Paginator
+from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,17 +13,20 @@ from django.views.decorators.http import condition
 
 from blog import selectors
 from comments.discussion import discussion_context
+from config.params import positive_int
 
 POSTS_PER_PAGE = 10
 
 
 def paginate(request: HttpRequest, items: QuerySet, per_page: int = POSTS_PER_PAGE) -> Page:
     """The page of ``items`` asked for by ``?page=N``; a page that does not exist is a 404."""
-    paginator = Paginator(items, per_page)
-    try:
-        return paginator.page(request.GET.get("page") or 1)
-    except (EmptyPage, InvalidPage):
-        raise Http404(_("There is no such page.")) from None
+    number = positive_int(request.GET.get("page") or "1")
+    if number is not None:
+        try:
+            return Paginator(items, per_page).page(number)
+        except InvalidPage:
+            pass
+    raise Http404(_("There is no such page."))
 
 
 def _page_etag(posts_for: Callable[..., QuerySet | None]) -> Callable:
@@ -139,20 +141,16 @@ def author_archive(request: HttpRequest, username: str) -> HttpResponse:
     )
 
 
-def _date_span(year: str, month: str | None = None, day: str | None = None) -> tuple[date, date]:
+def _date_span(year: str, month: str | None = None, day: str | None = None) -> selectors.DateSpan:
     """[start, end) of a year, month or day archive; Http404 for an impossible date."""
-    try:
-        y, m, d = int(year), int(month or 1), int(day or 1)
-        start = date(y, m, d)
-        if day:
-            end = date.fromordinal(start.toordinal() + 1)
-        elif month:
-            end = date(y + (m == 12), m % 12 + 1, 1)
-        else:
-            end = date(y + 1, 1, 1)
-    except (ValueError, OverflowError):
-        raise Http404(_("There is no such date.")) from None
-    return start, end
+    span = selectors.date_span(
+        year=int(year),
+        month=None if month is None else int(month),
+        day=None if day is None else int(day),
+    )
+    if span is None:
+        raise Http404(_("There is no such date."))
+    return span
 
 
 def _date_posts(year: str, month: str | None = None, day: str | None = None) -> QuerySet:

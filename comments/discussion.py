@@ -16,20 +16,22 @@ from comments import selectors
 from comments.forms import CommentForm
 from comments.models import DiscussionSettings
 from comments.rendering import ListOptions, comment_list_html
+from config.params import positive_int
 
 SESSION_KEY = "comments.own"
 COMMENTER_COOKIE = "tribune_commenter"
 COMMENTER_COOKIE_SALT = "comments.commenter"
 COMMENTER_COOKIE_SECONDS = 365 * 24 * 60 * 60
 CACHE_SECONDS = 24 * 60 * 60
+MAX_COMMENT_PAGE = 999_999
 
 
 def comment_page_from(request: HttpRequest) -> int:
     """The ``?cpage=`` asked for: 1 when absent, a 404 when it is not a page number."""
-    raw = request.GET.get("cpage", "1")
-    if not raw.isdigit() or int(raw) < 1 or len(raw) > 6:
+    page = positive_int(request.GET.get("cpage", "1"), maximum=MAX_COMMENT_PAGE)
+    if page is None:
         raise Http404(_("There is no such comment page."))
-    return int(raw)
+    return page
 
 
 def own_comment_ids(request: HttpRequest) -> list[int]:
@@ -142,9 +144,9 @@ def discussion_context(
             cache.set(key, thread_html, CACHE_SECONDS)
 
     reply_to = None
-    raw_reply = request.GET.get("replyto", "")
-    if is_open and raw_reply.isdigit() and len(raw_reply) < 19:
-        reply_to = selectors.comment_get_reply_target(post=post, pk=int(raw_reply))
+    reply_to_id = positive_int(request.GET.get("replyto"))
+    if is_open and reply_to_id is not None:
+        reply_to = selectors.comment_get_reply_target(post=post, pk=reply_to_id)
     needs_confirmation = user is not None and not user.can_comment
     may_comment = (user is not None and not needs_confirmation) or (
         user is None and settings.guests_allowed

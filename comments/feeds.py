@@ -10,7 +10,7 @@ one query (two for a post's feed, which first finds the post), answered 304 or n
 """
 
 import hashlib
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.http import Http404
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from blog.feeds import ConditionalFeed
 from blog.models import Post
-from blog.selectors import post_list_for_day_range
+from blog.selectors import date_span, post_list_for_day_range
 from comments.models import Comment
 from comments.rendering import comment_body_html as comment_body
 from comments.selectors import comment_list_latest
@@ -164,11 +164,10 @@ class PostCommentsFeed(_CommentFeed):
 def _post_get_published(year: int, month: int, day: int, slug: str) -> Post | None:
     """The published post at /year/month/day/slug/, as the post page finds it, in one query
     (the page's selector also preloads tags and categories, which a feed does not show)."""
-    try:
-        start = date(year, month, day)
-    except ValueError:
+    span = date_span(year=year, month=month, day=day)
+    if span is None:
         return None
-    posts = post_list_for_day_range(start=start, end=start + timedelta(days=1))
+    posts = post_list_for_day_range(start=span.start, end=span.end)
     return posts.select_related(None).prefetch_related(None).filter(slug=slug).first()
 
 

@@ -77,6 +77,14 @@ def test_home_is_paginated_and_a_missing_page_is_404(client):
     assert client.get("/?page=abc").status_code == 404
 
 
+@pytest.mark.parametrize("page", ["%C2%B2", "%D9%A2", "+2", "%202", "2.0", "9" * 30, "0"])
+def test_a_page_number_is_ascii_digits_only(client, page):
+    # "²" passes str.isdigit() and "٢" passes int(); neither names a page.
+    for _ in range(12):
+        PostFactory()
+    assert client.get(f"/?page={page}").status_code == 404
+
+
 # --- Post page -------------------------------------------------------------
 
 
@@ -200,6 +208,46 @@ def test_date_archives_list_the_period_and_empty_dates_are_404(client):
     assert client.get("/2026/13/").status_code == 404
     assert client.get("/2026/02/30/").status_code == 404
     assert client.get("/0000/").status_code == 404
+
+
+EDGES_OF_THE_CALENDAR = [
+    "/9999/",
+    "/9999/12/",
+    "/9999/12/31/",
+    "/9999/12/31/x/",
+    "/9999/12/31/x/feed/",
+    "/0000/",
+    "/0000/01/",
+    "/0000/01/01/",
+    "/0000/01/01/x/",
+    "/0000/01/01/x/feed/",
+    "/0001/01/01/",
+    "/0001/01/01/x/",
+    "/0001/01/01/x/feed/",
+    "/2026/00/",
+    "/2026/00/01/x/",
+    "/2026/01/00/x/feed/",
+]
+
+
+@pytest.mark.parametrize("time_zone", ["UTC", "Asia/Tokyo"])
+@pytest.mark.parametrize("path", EDGES_OF_THE_CALENDAR)
+def test_dates_at_the_edges_of_the_calendar_are_404(client, settings, time_zone, path):
+    # The day after 31 December 9999 does not exist, and in Tokyo midnight on 1 January of
+    # year 1 is still year 0 in UTC, which the database cannot store.
+    settings.TIME_ZONE = time_zone
+    PostFactory(slug="x")
+
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/%D9%A2%D9%A0%D9%A2%D9%A6/", "/2026/%D9%A0%D9%A3/"])
+def test_dates_are_written_in_ascii_digits_only(client, path):
+    # "٢٠٢٦" is 2026 to int(); the one address of an archive uses 0-9.
+    PostFactory(published_at=timezone.make_aware(timezone.datetime(2026, 3, 14, 9, 30)))
+
+    assert client.get("/2026/03/").status_code == 200
+    assert client.get(path).status_code == 404
 
 
 def test_archive_answers_conditional_get_until_something_changes(client):

@@ -147,7 +147,10 @@ class TestReading:
         assert '<span class="comment-number">1.</span>' in html
         assert '<span class="comment-number">2.</span>' not in html
 
-    @pytest.mark.parametrize("cpage", ["0", "abc", "-1", "4", "9999999"])
+    # Superscript and Arabic-Indic digits, signs and spaces are no page numbers either.
+    @pytest.mark.parametrize(
+        "cpage", ["0", "abc", "-1", "4", "9999999", "%C2%B2", "%D9%A2", "+2", "%202", "1_0"]
+    )
     def test_a_comment_page_that_does_not_exist_is_a_404(self, client, cpage):
         post = PostFactory()
         discussion(post, [0, 0])
@@ -163,7 +166,9 @@ class TestReading:
         assert re.search(rf'name="parent"\s+value="{root.pk}"', reply_page)
         assert "Cancel reply" in reply_page
 
-    @pytest.mark.parametrize("replyto", ["abc", "999999", ""])
+    @pytest.mark.parametrize(
+        "replyto", ["abc", "999999", "", "%C2%B2", "%D9%A2", "9" * 19, "9" * 5000, "0", "-1"]
+    )
     def test_a_bad_replyto_just_shows_the_normal_form(self, client, replyto):
         post = PostFactory()
         response = client.get(post.get_absolute_url() + f"?replyto={replyto}")
