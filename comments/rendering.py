@@ -32,12 +32,26 @@ _PARAGRAPHS = re.compile(r"\n{2,}")
 AVATAR_COLOURS = 8
 
 
+def _split_trailing(url: str) -> tuple[str, str]:
+    """``url`` without the punctuation that ended the sentence around it, and that
+    punctuation. A closing bracket stays when it closes one opened inside the address
+    (``wiki/Weir_(river)``). One pass from the end with the brackets counted once, so the
+    work grows with the address's length, never with its square."""
+    unclosed = url.count(")") - url.count("(")
+    end = len(url)
+    while end:
+        last = url[end - 1]
+        if last == ")" and unclosed > 0:
+            unclosed -= 1
+        elif last not in _TRAILING:
+            break
+        end -= 1
+    return url[:end], url[end:]
+
+
 def _link(url: str) -> tuple[str, str]:
     """The link for one matched address, and the punctuation that followed it."""
-    trail = ""
-    while url and (url[-1] in _TRAILING or (url[-1] == ")" and url.count(")") > url.count("("))):
-        trail = url[-1] + trail
-        url = url[:-1]
+    url, trail = _split_trailing(url)
     href = url if url[:4].lower() == "http" else f"http://{url}"
     shown = url if len(url) <= URL_DISPLAY_LIMIT else url[: URL_DISPLAY_LIMIT - 1] + "…"
     html = f'<a href="{escape(href)}" rel="nofollow ugc noopener">{escape(shown)}</a>'

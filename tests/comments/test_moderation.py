@@ -1,9 +1,11 @@
 """The moderation policy, ``comments.moderation``: pure functions, no database."""
 
 import itertools
+import re
 
 import pytest
 
+from comments import moderation
 from comments.models import Comment, DiscussionSettings, ModerationEvent
 from comments.moderation import (
     BLOCK_WORD,
@@ -201,6 +203,62 @@ def test_more_links_than_the_limit_hold_the_comment(links, limit, status):
     verdict = assess(f"Look: {body}", hold_link_count=limit)
     assert verdict.status == status
     assert verdict.reasons == ((TOO_MANY_LINKS,) if status == PENDING else ())
+
+
+# --- Worst cases --------------------------------------------------------------
+
+
+class Recording:
+    """Stands in for a compiled pattern and keeps every text it is run over."""
+
+    def __init__(self, pattern: re.Pattern[str], texts: list[str]) -> None:
+        self.pattern = pattern
+        self.texts = texts
+
+    def __getattr__(self, name: str):
+        method = getattr(self.pattern, name)
+
+        def run(*args, **kwargs):
+            # The text searched is the last string argument (sub takes the replacement first).
+            self.texts.append(next(arg for arg in reversed(args) if isinstance(arg, str)))
+            return method(*args, **kwargs)
+
+        return run
+
+
+RUN = " \t\n" * 1_700  # 5,100 characters of whitespace: a body's whole length
+
+# A pattern that starts with a whitespace quantifier, tried at each position of a long run
+# of whitespace, reads the rest of the run each time: quadratic (a 5,000-space body took
+# half a second, 20,000 spaces 17 s). Python's re has no step counter to assert on, so the
+# tests check what makes the work linear: no pattern is ever run over two whitespace
+# characters in a row (each quantifier then matches at most one), and the answers stay.
+WORST_BODIES = [
+    ("[" + RUN + "x", 0, False),
+    ("x" + RUN + "x", 0, False),
+    ("http" + RUN, 0, False),
+    ("example" + RUN + "[" + RUN + "." + RUN + "]" + RUN + "com", 1, False),
+    ("example" + RUN + "dot" + RUN + "com", 1, False),
+    ("hxxp" + RUN + ":" + RUN + "/" + RUN + "/x.example", 1, False),
+    ("free" + RUN + "money", 0, True),
+]
+
+
+@pytest.mark.parametrize(("body", "links", "uses_phrase"), WORST_BODIES)
+def test_link_and_word_patterns_never_scan_a_run_of_whitespace(
+    monkeypatch, body, links, uses_phrase
+):
+    texts: list[str] = []
+    recorded = tuple((Recording(p, texts), r) for p, r in moderation._DEOBFUSCATE)
+    monkeypatch.setattr(moderation, "_DEOBFUSCATE", recorded)
+    monkeypatch.setattr(moderation, "_LINK", Recording(moderation._LINK, texts))
+    word_pattern = moderation._word_pattern
+    monkeypatch.setattr(moderation, "_word_pattern", lambda w: Recording(word_pattern(w), texts))
+
+    assert count_links(body) == links
+    assert uses_any_word(body, words="free money") is uses_phrase
+    assert len(texts) == len(recorded) + 2  # every pattern ran, each once
+    assert not [text for text in texts if re.search(r"\s\s", text)]
 
 
 # --- The verdict --------------------------------------------------------------
