@@ -19,9 +19,9 @@ urlpatterns = [
     path("category/<slug:slug>/feed/", feeds.CategoryPostsFeed(), name="category_feed"),
     path("tag/<slug:slug>/", views.tag_archive, name="tag"),
     path("author/<str:username>/", views.author_archive, name="author"),
-    re_path(rf"^{YEAR}/$", views.year_archive, name="year"),
-    re_path(rf"^{YEAR}/{MONTH}/$", views.month_archive, name="month"),
-    re_path(rf"^{YEAR}/{MONTH}/{DAY}/$", views.day_archive, name="day"),
+    re_path(rf"^{YEAR}/$", views.date_archive, name="year"),
+    re_path(rf"^{YEAR}/{MONTH}/$", views.date_archive, name="month"),
+    re_path(rf"^{YEAR}/{MONTH}/{DAY}/$", views.date_archive, name="day"),
     re_path(rf"^{YEAR}/{MONTH}/{DAY}/(?P<slug>[-\w]+)/$", views.post_detail, name="post_detail"),
     re_path(
         rf"^{YEAR}/{MONTH}/{DAY}/(?P<slug>[-\w]+)/feed/$",

@@ -1,6 +1,7 @@
 """The pages readers read: thin views over blog.selectors."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.paginator import InvalidPage, Page, Paginator
@@ -9,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import condition
 
 from blog import selectors
@@ -27,25 +29,6 @@ def paginate(request: HttpRequest, items: QuerySet, per_page: int = POSTS_PER_PA
         except InvalidPage:
             pass
     raise Http404(_("There is no such page."))
-
-
-def _page_etag(posts_for: Callable[..., QuerySet | None]) -> Callable:
-    """Answer conditional GETs: the ETag changes with the posts listed and the reader.
-
-    The reader is part of it because the page frame differs for staff and for a
-    signed-in member; pending one-time messages switch it off so they are shown.
-    """
-
-    def etag(request: HttpRequest, **kwargs) -> str | None:
-        if len(messages.get_messages(request)):
-            return None
-        posts = posts_for(**kwargs)
-        if posts is None:
-            return None
-        stamp = selectors.post_list_fingerprint(posts)
-        return f'"{stamp}-{request.user.pk or 0}-{request.GET.urlencode()}"'
-
-    return condition(etag_func=etag)
 
 
 def _render_list(request: HttpRequest, posts: QuerySet, context: dict) -> HttpResponse:
@@ -77,20 +60,49 @@ def post_detail(request: HttpRequest, year: str, month: str, day: str, slug: str
     )
 
 
-def _category_posts(slug: str) -> QuerySet | None:
-    category = selectors.category_get(slug=slug)
-    return None if category is None else selectors.post_list_published().filter(categories=category)
+@dataclass(frozen=True)
+class Archive:
+    """One archive page: the posts it lists and what its heading says about them."""
+
+    posts: QuerySet
+    context: dict
 
 
-@_page_etag(_category_posts)
-def category_archive(request: HttpRequest, slug: str) -> HttpResponse:
+def _archive_view(find: Callable[..., Archive | None], missing: str) -> Callable:
+    """A view for one kind of archive. ``find`` turns the URL's arguments into the archive,
+    or None for a 404 that says ``missing``. Conditional GETs are answered with an ETag that
+    changes with the posts listed and the reader: the page frame differs for staff and for
+    a signed-in member, and pending one-time messages switch it off so they are shown."""
+
+    def found(request: HttpRequest, kwargs: dict) -> Archive | None:
+        # Asked by the ETag and by the view: look the archive up once per request.
+        if not hasattr(request, "_blog_archive"):
+            request._blog_archive = find(**kwargs)
+        return request._blog_archive
+
+    def etag(request: HttpRequest, **kwargs) -> str | None:
+        archive = found(request, kwargs)
+        if archive is None or len(messages.get_messages(request)):
+            return None
+        stamp = selectors.post_list_fingerprint(archive.posts)
+        return f'"{stamp}-{request.user.pk or 0}-{request.GET.urlencode()}"'
+
+    @condition(etag_func=etag)
+    def view(request: HttpRequest, **kwargs) -> HttpResponse:
+        archive = found(request, kwargs)
+        if archive is None:
+            raise Http404(missing)
+        return _render_list(request, archive.posts, archive.context)
+
+    return view
+
+
+def _category(slug: str) -> Archive | None:
     category = selectors.category_get(slug=slug)
     if category is None:
-        raise Http404(_("There is no such category."))
-    posts = selectors.post_list_published().filter(categories=category)
-    return _render_list(
-        request,
-        posts,
+        return None
+    return Archive(
+        selectors.post_list_published().filter(categories=category),
         {
             "heading": _("Articles in %(name)s") % {"name": category.name},
             "description": category.description,
@@ -100,20 +112,12 @@ def category_archive(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _tag_posts(slug: str) -> QuerySet | None:
-    tag = selectors.tag_get(slug=slug)
-    return None if tag is None else selectors.post_list_published().filter(tags=tag)
-
-
-@_page_etag(_tag_posts)
-def tag_archive(request: HttpRequest, slug: str) -> HttpResponse:
+def _tag(slug: str) -> Archive | None:
     tag = selectors.tag_get(slug=slug)
     if tag is None:
-        raise Http404(_("There is no such tag."))
-    posts = selectors.post_list_published().filter(tags=tag)
-    return _render_list(
-        request,
-        posts,
+        return None
+    return Archive(
+        selectors.post_list_published().filter(tags=tag),
         {
             "heading": _("Articles tagged “%(name)s”") % {"name": tag.name},
             "description": tag.description,
@@ -122,22 +126,18 @@ def tag_archive(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _author_posts(username: str) -> QuerySet | None:
-    author = selectors.author_get(username=username)
-    return None if author is None else selectors.post_list_published().filter(author=author)
-
-
-@_page_etag(_author_posts)
-def author_archive(request: HttpRequest, username: str) -> HttpResponse:
+def _author(username: str) -> Archive | None:
     author = selectors.author_get(username=username)
     if author is None:
-        raise Http404(_("There is no such author."))
-    posts = selectors.post_list_published().filter(author=author)
-    heading = _("Articles by %(name)s") % {"name": author.public_name}
-    return _render_list(
-        request,
-        posts,
-        {"heading": heading, "description": author.bio, "author": author, "archive_of": author},
+        return None
+    return Archive(
+        selectors.post_list_published().filter(author=author),
+        {
+            "heading": _("Articles by %(name)s") % {"name": author.public_name},
+            "description": author.bio,
+            "author": author,
+            "archive_of": author,
+        },
     )
 
 
@@ -153,36 +153,25 @@ def _date_span(year: str, month: str | None = None, day: str | None = None) -> s
     return span
 
 
-def _date_posts(year: str, month: str | None = None, day: str | None = None) -> QuerySet:
+def _dates(year: str, month: str | None = None, day: str | None = None) -> Archive | None:
     start, end = _date_span(year, month, day)
-    return selectors.post_list_for_day_range(start=start, end=end)
-
-
-def _date_archive(request: HttpRequest, heading: str, posts: QuerySet) -> HttpResponse:
+    posts = selectors.post_list_for_day_range(start=start, end=end)
     if not posts.exists():
-        raise Http404(_("Nothing was published on that date."))
-    return _render_list(request, posts, {"heading": heading})
+        return None
+    if day:
+        heading = _("Articles from %(day)s") % {"day": date_format(start, "j F Y")}
+    elif month:
+        heading = _("Articles from %(month)s") % {"month": date_format(start, "F Y")}
+    else:
+        heading = _("Articles from %(year)s") % {"year": start.year}
+    return Archive(posts, {"heading": heading})
 
 
-@_page_etag(_date_posts)
-def year_archive(request: HttpRequest, year: str) -> HttpResponse:
-    start, _end = _date_span(year)
-    heading = _("Articles from %(year)s") % {"year": start.year}
-    return _date_archive(request, heading, _date_posts(year))
-
-
-@_page_etag(_date_posts)
-def month_archive(request: HttpRequest, year: str, month: str) -> HttpResponse:
-    start, _end = _date_span(year, month)
-    heading = _("Articles from %(month)s") % {"month": date_format(start, "F Y")}
-    return _date_archive(request, heading, _date_posts(year, month))
-
-
-@_page_etag(_date_posts)
-def day_archive(request: HttpRequest, year: str, month: str, day: str) -> HttpResponse:
-    start, _end = _date_span(year, month, day)
-    heading = _("Articles from %(day)s") % {"day": date_format(start, "j F Y")}
-    return _date_archive(request, heading, _date_posts(year, month, day))
+category_archive = _archive_view(_category, gettext_lazy("There is no such category."))
+tag_archive = _archive_view(_tag, gettext_lazy("There is no such tag."))
+author_archive = _archive_view(_author, gettext_lazy("There is no such author."))
+# Year, month and day archives: the URL gives one, two or three parts of the date.
+date_archive = _archive_view(_dates, gettext_lazy("Nothing was published on that date."))
 
 
 def search(request: HttpRequest) -> HttpResponse:

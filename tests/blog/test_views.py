@@ -264,6 +264,32 @@ def test_archive_answers_conditional_get_until_something_changes(client):
     assert changed.status_code == 200
 
 
+@pytest.mark.parametrize("kind", ["category", "tag", "author", "year", "month", "day"])
+def test_every_archive_answers_conditional_get_until_a_post_joins_it(client, kind):
+    author = UserFactory(username="writer", editor=True)
+    category, tag = CategoryFactory(slug="news"), TagFactory(slug="rivers")
+    when = timezone.now() - timedelta(hours=2)
+    PostFactory(author=author, categories=[category], tags=[tag], published_at=when)
+    local = timezone.localtime(when)
+    url = {
+        "category": "/category/news/",
+        "tag": "/tag/rivers/",
+        "author": "/author/writer/",
+        "year": f"/{local:%Y}/",
+        "month": f"/{local:%Y/%m}/",
+        "day": f"/{local:%Y/%m/%d}/",
+    }[kind]
+
+    etag = client.get(url).headers["ETag"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    PostFactory(author=author, categories=[category], tags=[tag], published_at=when)
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+
+    assert again.status_code == 304
+    assert changed.status_code == 200
+    assert len(changed.context["page_obj"]) == 2
+
+
 def test_archive_etag_differs_for_a_signed_in_reader(client):
     PostFactory(categories=[CategoryFactory(slug="news")])
     anonymous = client.get("/category/news/").headers["ETag"]
