@@ -249,12 +249,13 @@ def _removed(comment, words: _Words) -> str:
 
 def _moderator_forms(comment, options: ListOptions, words: _Words) -> str:
     """The moderator's buttons for one comment: small POST forms to the moderation view."""
-    actions = {
-        Comment.Status.PUBLISHED: [("hide", words.hide), ("spam", words.spam)],
-        Comment.Status.HIDDEN: [("restore", words.restore)],
-        Comment.Status.SPAM: [("restore", words.restore)],
-        Comment.Status.PENDING: [("approve", words.approve), ("spam", words.spam)],
-    }.get(comment.status, [])
+    labels = {
+        "approve": words.approve,
+        "hide": words.hide,
+        "restore": words.restore,
+        "spam": words.spam,
+    }
+    actions = [(action, labels[action]) for action in rules.moderation_actions_for(comment.status)]
     url = words.moderate_url.format(pk=comment.pk)
     name = escape(comment.author_name)
     return "".join(

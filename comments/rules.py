@@ -48,3 +48,20 @@ def reply_nests_under(*, depth: int, max_depth: int) -> bool:
     is ``max_depth - 1``; a reply to a comment there joins its parent's level instead, as
     WordPress does."""
     return depth < max_depth - 1
+
+
+# Which statuses each moderation action may change a comment from. The services refuse
+# anything else; the post page offers a moderator exactly the buttons this allows.
+# (A hide also confirms a comment already hidden by reports; the service adds that case.)
+MODERATION_FROM: dict[str, frozenset[str]] = {
+    "approve": frozenset({Comment.Status.PENDING}),
+    "hide": frozenset({Comment.Status.PUBLISHED, Comment.Status.PENDING}),
+    "restore": frozenset({Comment.Status.HIDDEN, Comment.Status.SPAM}),
+    "spam": frozenset({Comment.Status.PUBLISHED, Comment.Status.PENDING, Comment.Status.HIDDEN}),
+}
+
+
+def moderation_actions_for(status: str) -> list[str]:
+    """The moderation actions that apply to a comment with ``status``, in the order a
+    moderator reads them (``approve``, ``hide``, ``restore``, ``spam``)."""
+    return [action for action, sources in MODERATION_FROM.items() if status in sources]

@@ -1,11 +1,14 @@
 """Moderation: after a comment is posted, only these services change its status."""
 
+from collections.abc import Collection
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from comments import rules
 from comments.models import Comment, Guideline, ModerationEvent, Report
 from comments.services.posting import (
     RULE_MAX_LENGTH,
@@ -63,7 +66,7 @@ def _lock(comment: Comment) -> Comment:
     return locked
 
 
-def _refuse_unless(locked: Comment, allowed: tuple[str, ...], message: str) -> None:
+def _refuse_unless(locked: Comment, allowed: Collection[str], message: str) -> None:
     """Refuse with ``message`` (which may name %(status)s) unless the comment's status is
     one of ``allowed``."""
     if locked.status not in allowed:
@@ -161,7 +164,7 @@ def comment_hide(
         if not confirms:
             _refuse_unless(
                 locked,
-                (Comment.Status.PUBLISHED, Comment.Status.PENDING),
+                rules.MODERATION_FROM[Action.HIDE],
                 _("Only a published or held comment can be hidden; this one is %(status)s."),
             )
         locked.guideline = guideline
@@ -199,7 +202,7 @@ def comment_restore(*, comment: Comment, moderator: User, note: str = "") -> Com
         before = locked.status
         _refuse_unless(
             locked,
-            (Comment.Status.HIDDEN, Comment.Status.SPAM),
+            rules.MODERATION_FROM[Action.RESTORE],
             _("Only a hidden comment or spam can be restored; this one is %(status)s."),
         )
         notify = _never_published(locked)
@@ -221,7 +224,7 @@ def comment_mark_spam(*, comment: Comment, moderator: User, note: str = "") -> C
     with transaction.atomic():
         locked = _lock(comment)
         before = locked.status
-        if before == Comment.Status.SPAM:
+        if before not in rules.MODERATION_FROM[Action.SPAM]:
             raise ModerationRefused(_("This comment is already marked as spam."), code="status")
         _set_status(locked, Comment.Status.SPAM)
         _resolve_open_reports(locked, by=moderator, resolution=Report.Resolution.UPHELD)
@@ -240,7 +243,7 @@ def comment_approve(*, comment: Comment, moderator: User, note: str = "") -> Com
         before = locked.status
         _refuse_unless(
             locked,
-            (Comment.Status.PENDING,),
+            rules.MODERATION_FROM[Action.APPROVE],
             _("Only a comment awaiting moderation can be approved; this one is %(status)s."),
         )
         _set_status(locked, Comment.Status.PUBLISHED)

@@ -235,3 +235,31 @@ def test_an_edit_that_breaks_a_rule_is_held_like_a_new_comment(client):
     assert comment.status == Comment.Status.PENDING
     event = ModerationEvent.objects.get(comment=comment)
     assert (event.from_status, event.to_status, event.rule) == ("published", "pending", "hold word")
+
+
+ACTIONS = ("approve", "hide", "restore", "spam")
+
+
+@pytest.mark.parametrize("status", list(Comment.Status))
+def test_the_buttons_offered_are_exactly_the_actions_the_service_accepts(
+    client, moderator, guideline, status
+):
+    # The post page's buttons come from the same table the services check: every button
+    # offered works, and every action not offered is refused.
+    post = PostFactory()
+    CommentFactory(post=post, body="Context")
+    comment = CommentFactory(post=post, status=status, body="The comment in question")
+    client.force_login(moderator)
+    html = section(client.get(post.get_absolute_url()))
+    start = html.index(f'id="comment-{comment.pk}"')
+    own = html[start : html.index("</article>", start)]
+    offered = set(re.findall(r'name="action" value="(\w+)"', own))
+    assert offered  # every status has at least one way out
+    for action in ACTIONS:
+        comment.refresh_from_db()
+        Comment.objects.filter(pk=comment.pk).update(status=status)
+        response = moderate(client, comment, action=action, guideline=guideline.pk)
+        comment.refresh_from_db()
+        changed = comment.status != status
+        assert changed == (action in offered), (action, status)
+        assert response.status_code == 302
