@@ -5,7 +5,6 @@ import json
 
 from django.conf import settings as django_settings
 from django.core import signing
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -13,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from blog.models import Post
 from comments import selectors
+from comments.caching import thread_cache_key, thread_html_shared
 from comments.forms import CommentForm
-from comments.models import DiscussionSettings
 from comments.rendering import ListOptions, comment_list_html
 from config.params import positive_int
 
@@ -22,7 +21,6 @@ SESSION_KEY = "comments.own"
 COMMENTER_COOKIE = "tribune_commenter"
 COMMENTER_COOKIE_SALT = "comments.commenter"
 COMMENTER_COOKIE_SECONDS = 365 * 24 * 60 * 60
-CACHE_SECONDS = 24 * 60 * 60
 MAX_COMMENT_PAGE = 999_999
 
 
@@ -70,15 +68,6 @@ def remember_commenter(response: HttpResponse, *, name: str, email: str, remembe
 def remember_own_comment(request: HttpRequest, pk: int) -> None:
     ids = own_comment_ids(request)
     request.session[SESSION_KEY] = [*ids[-49:], pk]
-
-
-def thread_cache_key(*, post: Post, settings: DiscussionSettings, page: int, is_open: bool) -> str:
-    # The version moves in the same transaction as any change to the post's comments;
-    # the settings' timestamp covers depth and page size; open/closed changes Reply links.
-    return (
-        f"comments:thread:{post.pk}:v{post.comment_version}:p{page}"
-        f":s{settings.updated_at.timestamp() if settings.updated_at else 0}:o{int(is_open)}"
-    )
 
 
 def _render_thread(request, *, post, settings, page, is_open, personal, moderator=False) -> str:
@@ -130,18 +119,17 @@ def discussion_context(
             moderator=moderator,
         )
     else:
-        key = thread_cache_key(post=post, settings=settings, page=page, is_open=is_open)
-        thread_html = cache.get(key)
-        if thread_html is None:
-            thread_html = _render_thread(
+        thread_html = thread_html_shared(
+            key=thread_cache_key(post=post, settings=settings, page=page, is_open=is_open),
+            render=lambda: _render_thread(
                 request,
                 post=post,
                 settings=settings,
                 page=page,
                 is_open=is_open,
                 personal=selectors.PersonalComments(),
-            )
-            cache.set(key, thread_html, CACHE_SECONDS)
+            ),
+        )
 
     reply_to = None
     reply_to_id = positive_int(request.GET.get("replyto"))

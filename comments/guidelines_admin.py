@@ -4,6 +4,7 @@ module Django's admin discovers."""
 from django.contrib import admin
 
 from comments.models import Guideline
+from comments.services import guideline_save
 
 
 @admin.register(Guideline)
@@ -16,3 +17,6 @@ class GuidelineAdmin(admin.ModelAdmin):
     list_display_links = ("number", "title")
     ordering = ("number",)
     search_fields = ("title", "text")
+
+    def save_model(self, request, obj, form, change) -> None:
+        guideline_save(guideline=obj)

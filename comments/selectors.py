@@ -5,7 +5,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When, Window
@@ -14,19 +13,24 @@ from django.utils import timezone
 from accounts.models import User, public_name
 from blog.models import Post
 from comments import rules
+from comments.caching import cache_get, cache_set
 from comments.models import Comment, DiscussionSettings, comment_author_name
 from comments.threads import CommentNode, FlatItem, build_threads, flatten
 
 SETTINGS_CACHE_KEY = "comments:discussion-settings"
+# ``discussion_settings_save`` drops the cached copy, so its changes apply at once. A write
+# that skips it (a shell, a data migration, a save while the cache was down) would
+# otherwise be missed for good, as would a copy pickled by an older release: it expires.
+SETTINGS_CACHE_SECONDS = 5 * 60
 
 
 def discussion_settings_get() -> DiscussionSettings:
     """The site's discussion settings: from the shared cache, else the database (defaults if
     the row is missing). ``discussion_settings_save`` replaces the cached copy."""
-    settings = cache.get(SETTINGS_CACHE_KEY)
+    settings = cache_get(SETTINGS_CACHE_KEY)
     if settings is None:
         settings = DiscussionSettings.objects.filter(pk=1).first() or DiscussionSettings(pk=1)
-        cache.set(SETTINGS_CACHE_KEY, settings, None)
+        cache_set(SETTINGS_CACHE_KEY, settings, SETTINGS_CACHE_SECONDS)
     return settings
 
 

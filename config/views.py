@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ def _cache_ok() -> bool:
     try:
         cache.set("healthz", "ok", timeout=10)
         return cache.get("healthz") == "ok"
-    except (ConnectionError, OSError):
+    except RedisError:
         logger.exception("Health check: the cache did not answer.")
         return False
 

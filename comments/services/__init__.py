@@ -1,7 +1,8 @@
-"""Every change to comments happens here: `posting` (comment, reply, edit) and
-`moderation` (hide, restore, spam, approve, dismiss, purge). Both keep the post's comment
-version in step, so a cached thread is never served stale."""
+"""Every change to comments happens here: `posting` (comment, reply, edit), `moderation`
+(hide, restore, spam, approve, dismiss, purge) and `guidelines`. Each keeps the comment
+version of the posts it touches in step, so a cached thread is never served stale."""
 
+from comments.services.guidelines import guideline_save
 from comments.services.moderation import (
     ModerationRefused,
     comment_approve,
@@ -41,6 +42,7 @@ __all__ = [
     "comment_restore",
     "comment_unsubscribe",
     "discussion_settings_save",
+    "guideline_save",
     "ip_hash",
     "post_comments_bump",
     "reports_dismiss",

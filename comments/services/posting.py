@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from django.conf import settings as django_settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from blog.models import Post
 from comments import rules
+from comments.caching import cache_delete
 from comments.models import (
     Comment,
     DiscussionSettings,
@@ -303,8 +303,8 @@ def discussion_settings_save(*, settings: DiscussionSettings) -> DiscussionSetti
     settings.full_clean()
     with transaction.atomic():
         settings.save()
-        transaction.on_commit(lambda: cache.delete(SETTINGS_CACHE_KEY))
-    cache.delete(SETTINGS_CACHE_KEY)
+        transaction.on_commit(lambda: cache_delete(SETTINGS_CACHE_KEY))
+    cache_delete(SETTINGS_CACHE_KEY)
     return settings
 
 

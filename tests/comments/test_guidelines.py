@@ -3,12 +3,15 @@ and editing them in the admin."""
 
 import pytest
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
+from blog.models import Post
 from comments.demo.guidelines import GUIDELINES, seed_guidelines
-from comments.models import Guideline
-from tests.factories import PostFactory, UserFactory
+from comments.models import Comment, Guideline
+from comments.services import guideline_save
+from tests.factories import CommentFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +191,46 @@ class TestAdmin:
         assert client.post(change, data).status_code == 403
         assert client.get(reverse("admin:comments_guideline_add")).status_code == 403
         assert Guideline.objects.get().title == "First rule"
+
+
+class TestGuidelineSave:
+    """``guideline_save`` moves the comment version of exactly the posts whose threads
+    show the guideline, and only when what they show of it changes."""
+
+    def versions(self) -> dict[int, int]:
+        return dict(Post.objects.values_list("pk", "comment_version"))
+
+    def test_a_new_title_moves_only_the_posts_citing_it(self):
+        cited = Guideline.objects.create(number=1, title="Be kind", text="Please.")
+        other = Guideline.objects.create(number=2, title="Stay on topic", text="Please.")
+        citing = CommentFactory(status=Comment.Status.HIDDEN, guideline=cited).post
+        elsewhere = CommentFactory(status=Comment.Status.HIDDEN, guideline=other).post
+        before = self.versions()
+
+        cited.title = "Be civil"
+        guideline_save(guideline=cited)
+
+        after = self.versions()
+        assert after[citing.pk] == before[citing.pk] + 1
+        assert after[elsewhere.pk] == before[elsewhere.pk]
+
+    def test_a_new_text_leaves_cached_threads_alone(self):
+        guideline = Guideline.objects.create(number=1, title="Be kind", text="Please.")
+        post = CommentFactory(status=Comment.Status.HIDDEN, guideline=guideline).post
+        before = self.versions()
+
+        guideline.text = "Please be kind to each other."
+        guideline_save(guideline=guideline)
+
+        assert self.versions()[post.pk] == before[post.pk]
+        assert Guideline.objects.get(pk=guideline.pk).text == "Please be kind to each other."
+
+    def test_a_number_already_taken_is_refused_and_nothing_changes(self):
+        Guideline.objects.create(number=1, title="Be kind", text="Please.")
+        second = Guideline.objects.create(number=2, title="Stay on topic", text="Please.")
+
+        second.number = 1
+        with pytest.raises(ValidationError):
+            guideline_save(guideline=second)
+
+        assert Guideline.objects.get(pk=second.pk).number == 2

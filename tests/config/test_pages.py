@@ -123,6 +123,15 @@ def test_healthz_reports_database_and_cache(client):
     assert "no-cache" in response.headers["Cache-Control"]
 
 
+def test_healthz_answers_503_when_the_cache_is_down(client, redis_server):
+    redis_server.stop()
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": True, "cache": False}
+
+
 def test_healthz_answers_503_when_the_database_is_down(client):
     with mock.patch("config.views.connection.cursor", side_effect=DatabaseError("down")):
         response = client.get("/healthz")

@@ -70,6 +70,14 @@ def test_redis_url_selects_the_shared_cache():
     assert backend == "django.core.cache.backends.redis.RedisCache"
 
 
+def test_a_cache_that_does_not_answer_in_half_a_second_counts_as_down():
+    options = _settings(
+        "settings.CACHES['default']['OPTIONS']", DJANGO_DEBUG="1", REDIS_URL="redis://x:6379/0"
+    )
+
+    assert options == "{'socket_connect_timeout': 0.5, 'socket_timeout': 0.5}"
+
+
 def test_production_uses_hashed_compressed_static_files():
     backend = _settings("settings.STORAGES['staticfiles']['BACKEND']", **PRODUCTION)
 

@@ -1,0 +1,89 @@
+"""How the comments app uses the shared cache: the threads anonymous readers share, and
+going on without the cache when it does not answer.
+
+A cached thread is shared by every reader with nothing personal on the page, on every app
+instance, so its key carries every input of its HTML:
+
+- the comments, their authors' names and avatars, and the guidelines placeholders cite:
+  ``Post.comment_version``, moved in the same transaction by every service that changes
+  one of them (the comment services, ``accounts.services.profile``, ``guideline_save``);
+- the post's title and comment count (the heading) and its author (the Author badge);
+- the settings the thread is drawn with: the maximum depth (Reply links) and the page size;
+- whether the discussion is open (Reply links), which changes with time as well as with
+  writes, so it is worked out on each request and only ever used as part of the key;
+- the page, and the language and time zone its words and times are written in.
+
+The key carries those values themselves (hashed), not the time their row last changed, so
+a write that leaves ``updated_at`` alone (a queryset ``update()``) still moves it.
+
+The cache is an accelerator, never a dependency: when it fails (Redis down or too slow),
+reads miss, writes are skipped, and pages render uncached.
+"""
+
+import hashlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+from django.utils import timezone, translation
+from redis.exceptions import RedisError
+
+from blog.models import Post
+from comments.models import DiscussionSettings
+
+logger = logging.getLogger(__name__)
+
+THREAD_SECONDS = 24 * 60 * 60
+
+
+def cache_get(key: str) -> Any | None:
+    """The cached value of ``key``; None when there is none or the cache does not answer."""
+    try:
+        return cache.get(key)
+    except RedisError:
+        logger.warning("The cache did not answer a read of %s; going on without it.", key)
+        return None
+
+
+def cache_set(key: str, value: Any, timeout: int | None) -> None:
+    """Keep ``value`` under ``key``; nothing is kept when the cache does not answer."""
+    try:
+        cache.set(key, value, timeout)
+    except RedisError:
+        logger.warning("The cache did not answer a write of %s; not kept.", key)
+
+
+def cache_delete(key: str) -> None:
+    """Forget ``key``. When the cache does not answer, the old value lives until it expires,
+    so whatever is deleted this way must have a finite timeout."""
+    try:
+        cache.delete(key)
+    except RedisError:
+        logger.warning("The cache did not answer a delete of %s; it will expire.", key)
+
+
+def thread_cache_key(*, post: Post, settings: DiscussionSettings, page: int, is_open: bool) -> str:
+    """The shared cache key of comment page ``page`` of ``post``'s thread (see the module's
+    docstring for what it is made of and why)."""
+    shown = (
+        post.title,
+        post.author_id,
+        post.comment_count,
+        settings.max_depth,
+        settings.comments_per_page,
+        is_open,
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+    )
+    digest = hashlib.sha256(repr(shown).encode()).hexdigest()[:20]
+    return f"comments:thread:{post.pk}:v{post.comment_version}:p{page}:{digest}"
+
+
+def thread_html_shared(*, key: str, render: Callable[[], str]) -> str:
+    """The thread cached under ``key``, or ``render()``'s, kept for the next reader."""
+    html = cache_get(key)
+    if html is None:
+        html = render()
+        cache_set(key, html, THREAD_SECONDS)
+    return html
