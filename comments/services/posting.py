@@ -13,6 +13,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.ratelimit import rate_limit
 from blog.models import Post
 from comments import rules
 from comments.caching import cache_delete
@@ -113,13 +114,16 @@ def _reply_parent(
     return parent
 
 
-def _same_sender(*, user: User | None, guest_email: str, hashed_ip: str) -> Q:
+def _by_sender(*, user: User | None, guest_email: str) -> Q:
+    """The comments one person wrote: a member's, with those written as a guest under the
+    member's (confirmed) address; a guest's, by e-mail address. Never by IP address: people
+    behind one address (an office, a phone network) are different people."""
     if user is not None:
-        return Q(user=user)
-    sender = Q(user__isnull=True, guest_email__iexact=guest_email)
-    if hashed_ip:
-        sender |= Q(ip_hash=hashed_ip)
-    return sender
+        written = Q(user=user)
+        if user.email:
+            written |= Q(user__isnull=True, guest_email__iexact=user.email)
+        return written
+    return Q(user__isnull=True, guest_email__iexact=guest_email)
 
 
 def _check_not_repeated(
@@ -172,15 +176,30 @@ def _check_commenter(
 
 
 def _is_first_time(*, user: User | None, guest_email: str) -> bool:
-    """Whether the sender has no published comment yet: a member by account (or by earlier
-    guest comments under their verified address), a guest by e-mail in any case. One query."""
-    if user is not None:
-        earlier = Q(user=user)
-        if user.email:
-            earlier |= Q(user__isnull=True, guest_email__iexact=user.email)
-    else:
-        earlier = Q(user__isnull=True, guest_email__iexact=guest_email)
-    return not Comment.objects.published().filter(earlier).exists()
+    """Whether the sender has no published comment yet. One query."""
+    written = _by_sender(user=user, guest_email=guest_email)
+    return not Comment.objects.published().filter(written).exists()
+
+
+def _check_network_rate(*, user: User | None, hashed_ip: str) -> None:
+    """Refuse a guest's comment once their network (hashed IP address) has sent more than
+    ``COMMENTS_PER_IP_PER_MINUTE`` guest comments in a minute. Looser than the flood
+    interval, which is per person, so people sharing an address are not held back by each
+    other, while one sender giving a new e-mail address each time is. Members are counted
+    by their account only: a confirmed address is not thrown away so easily."""
+    if user is not None or not hashed_ip:
+        return
+    limit = django_settings.COMMENTS_PER_IP_PER_MINUTE
+    wait = rate_limit("comments:ip", hashed_ip, limit=limit, seconds=60)
+    if wait:
+        raise CommentRefused(
+            _(
+                "More comments have come from your network in the last minute than we accept "
+                "from one connection. Please wait %(n)s seconds and send yours again."
+            )
+            % {"n": wait},
+            code="rate",
+        )
 
 
 def _assess(
@@ -230,7 +249,8 @@ def comment_create(
     Refuses (``CommentRefused``, nothing stored) a post that is not published or closed, a
     guest where accounts are required, an empty, over-long or NUL-carrying body, a missing
     name or e-mail, a parent that is not a published comment of the same post, the same body
-    twice from one person, and a second comment within the flood interval. A second submit
+    twice from one person, a second comment from one person within the flood interval, and
+    a guest's comment past the per-network rate (``COMMENTS_PER_IP_PER_MINUTE``). A second submit
     of the same form (same ``submission_key``) returns the first comment instead.
 
     The moderation policy (``comments.moderation.assess_comment``) sets its status:
@@ -255,11 +275,13 @@ def comment_create(
     hashed_ip = ip_hash(ip)
     _check_not_repeated(
         post=post,
-        sender=_same_sender(user=user, guest_email=guest_email, hashed_ip=hashed_ip),
+        sender=_by_sender(user=user, guest_email=guest_email),
         body=body,
         now=now,
         settings=settings,
     )
+    # Last, so only a comment that would otherwise be stored counts against the network.
+    _check_network_rate(user=user, hashed_ip=hashed_ip)
     verdict = _assess(body=body, user=user, guest_email=guest_email, settings=settings)
     comment = Comment(
         post=post,

@@ -18,8 +18,9 @@ def discussion_settings(db):
 
 
 @pytest.fixture
-def no_flood(discussion_settings):
-    """Let one person post several comments in a row."""
+def no_flood(discussion_settings, settings):
+    """Let one person, or one IP address, post several comments in a row."""
+    settings.COMMENTS_PER_IP_PER_MINUTE = 0
     discussion_settings.flood_interval = 0
     discussion_settings_save(settings=discussion_settings)
     return discussion_settings

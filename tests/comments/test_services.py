@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from blog.models import Post
 from comments import services
-from comments.models import Comment
+from comments.models import Comment, ModerationEvent
 from comments.services import CommentRefused, comment_create, discussion_settings_save
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
@@ -175,10 +175,73 @@ def test_flood_control_refuses_a_second_comment_within_the_interval():
         assert guest(post, body="Another thought.").pk
 
 
-def test_flood_control_recognises_a_guest_by_ip_under_another_email():
+def test_guests_sharing_an_ip_address_do_not_flood_each_other_or_duplicate_each_other():
+    post = PostFactory()
+    office = "203.0.113.9"
+    guest(post, body="Thank you!", ip=office)
+    other = guest(post, body="Thank you!", guest_email="colleague@example.org", ip=office)
+    assert other.status == Comment.Status.PUBLISHED
+    assert Comment.objects.filter(body="Thank you!").count() == 2
+
+
+def test_flood_control_follows_the_guest_from_one_ip_address_to_another():
     post = PostFactory()
     guest(post, ip="203.0.113.9")
-    refused("flood", post=post, body="Other", guest_email="other@example.org", ip="203.0.113.9")
+    refused("flood", post=post, body="Other", guest_email="JANE@example.org", ip="198.51.100.1")
+
+
+def test_a_member_and_a_guest_on_one_ip_address_do_not_flood_each_other():
+    post = PostFactory()
+    member = UserFactory()
+    guest(post, ip="203.0.113.9")
+    assert comment_create(post=post, body="Me too.", user=member, ip="203.0.113.9").pk
+    assert guest(post, body="And me.", guest_email="third@example.org", ip="203.0.113.9").pk
+
+
+def test_a_member_is_one_person_with_the_guest_comments_under_their_address():
+    post = PostFactory()
+    member = UserFactory(email="jane@example.org")
+    guest(post, body="Posted before joining.")
+    with pytest.raises(CommentRefused) as caught:
+        comment_create(post=post, body="Posted after joining.", user=member)
+    assert caught.value.code == "flood"
+
+
+def test_more_guest_comments_from_one_ip_address_than_the_per_minute_rate_are_refused(
+    settings, no_flood
+):
+    settings.COMMENTS_PER_IP_PER_MINUTE = 10
+    post = PostFactory()
+    office = "203.0.113.9"
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        for n in range(10):
+            guest(post, body=f"Comment {n}", guest_email=f"person{n}@example.org", ip=office)
+        clock.shift(timedelta(seconds=45))
+        error = refused(
+            "rate", post=post, body="One too many", guest_email="late@example.org", ip=office
+        )
+        assert error.message == (
+            "More comments have come from your network in the last minute than we accept "
+            "from one connection. Please wait 15 seconds and send yours again."
+        )
+        assert error.field is None
+        assert Comment.objects.count() == 10
+        assert not ModerationEvent.objects.exists()
+        # Another network, and a member on this one, are not held back.
+        assert guest(post, body="Elsewhere", guest_email="late@example.org", ip="198.51.100.1")
+        assert comment_create(post=post, body="Member", user=UserFactory(), ip=office).pk
+        clock.shift(timedelta(seconds=16))
+        assert guest(post, body="One too many", guest_email="late@example.org", ip=office).pk
+
+
+def test_the_per_ip_rate_comes_from_the_settings(settings, no_flood):
+    settings.COMMENTS_PER_IP_PER_MINUTE = 2
+    post = PostFactory()
+    guest(post, body="One", guest_email="a@example.org", ip="203.0.113.9")
+    guest(post, body="Two", guest_email="b@example.org", ip="203.0.113.9")
+    refused("rate", post=post, body="Three", guest_email="c@example.org", ip="203.0.113.9")
+    settings.COMMENTS_PER_IP_PER_MINUTE = 0
+    assert guest(post, body="Three", guest_email="c@example.org", ip="203.0.113.9").pk
 
 
 def test_flood_control_does_not_stop_other_people():

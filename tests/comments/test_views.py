@@ -339,6 +339,50 @@ class TestPosting:
         assert "You’ve already posted this comment here." in duplicate.content.decode()
         assert Comment.objects.count() == 1
 
+    def test_two_guests_behind_one_address_both_post_and_both_say_thank_you(self):
+        post = PostFactory()
+        office = "203.0.113.9"
+        jane, john = Client(REMOTE_ADDR=office), Client(REMOTE_ADDR=office)
+        assert send(jane, post, body="Thank you!").status_code == 302
+        response = send(john, post, body="Thank you!", name="John", email="john@example.org")
+        assert response.status_code == 302
+        member = Client(REMOTE_ADDR=office)
+        member.force_login(UserFactory())
+        assert send(member, post, body="Thank you!").status_code == 302
+        assert Comment.objects.filter(body="Thank you!").count() == 3
+        html = section(Client().get(post.get_absolute_url()))
+        assert html.count("Thank you!") == 3
+
+    def test_one_guest_twice_within_the_flood_interval_is_refused_from_any_address(self):
+        post = PostFactory()
+        assert send(Client(REMOTE_ADDR="203.0.113.9"), post).status_code == 302
+        again = send(Client(REMOTE_ADDR="198.51.100.1"), post, body="Something else")
+        assert again.status_code == 400
+        assert "You’re commenting faster than we allow. Please wait 15 seconds" in (
+            again.content.decode()
+        )
+        assert Comment.objects.count() == 1
+
+    def test_the_eleventh_guest_comment_in_a_minute_from_one_address_is_refused(
+        self, settings, no_flood
+    ):
+        settings.COMMENTS_PER_IP_PER_MINUTE = 10
+        post = PostFactory()
+        office = Client(REMOTE_ADDR="203.0.113.9")
+        for n in range(10):
+            sent = send(office, post, body=f"Point {n}", email=f"person{n}@example.org")
+            assert sent.status_code == 302
+        refused = send(office, post, body="Point 10", email="person10@example.org")
+        assert refused.status_code == 400
+        assert "More comments have come from your network in the last minute" in (
+            refused.content.decode()
+        )
+        assert Comment.objects.count() == 10
+        elsewhere = Client(REMOTE_ADDR="198.51.100.1")
+        assert (
+            send(elsewhere, post, body="Point 10", email="person10@example.org").status_code == 302
+        )
+
     def test_double_submit_of_the_same_form_creates_one_comment(self, client):
         post = PostFactory()
         data = form(body="Clicked twice")
