@@ -117,14 +117,15 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status=Comment.Status.PUBLISHED)
 
     def visible_roots(self) -> "CommentQuerySet":
-        """Top-level comments a reader sees: published ones, and hidden ones kept as placeholders
-        because a published reply hangs under them."""
+        """Top-level comments a reader sees: published ones, and any other kept as a
+        placeholder because a published comment hangs somewhere in its thread. This is
+        ``rules.comment_shown_as`` for a reader, in SQL: every comment of a thread hangs
+        below its top-level comment, and a published one keeps each comment above it."""
         published_reply = Comment.objects.filter(
             thread_id=OuterRef("pk"), status=Comment.Status.PUBLISHED
         ).exclude(pk=OuterRef("pk"))
         return self.filter(parent__isnull=True).filter(
-            Q(status=Comment.Status.PUBLISHED)
-            | Q(Exists(published_reply), status=Comment.Status.HIDDEN)
+            Q(status=Comment.Status.PUBLISHED) | Q(Exists(published_reply))
         )
 
 

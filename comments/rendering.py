@@ -127,6 +127,7 @@ class _Words:
         self.edited = _("(edited)")
         self.awaiting = _("Your comment is awaiting moderation.")
         self.removed = _("This comment was removed by a moderator.")
+        self.withheld = _("This comment is awaiting moderation or was removed.")
         self.removed_for = _("This comment was removed for breaking guideline")
         self.report = _("Report")
         self.report_whose = _("comment by")
@@ -234,8 +235,12 @@ def _comment(item: FlatItem, options: ListOptions, words: _Words) -> str:
 
 
 def _removed(comment, words: _Words) -> str:
-    """A hidden comment's placeholder, naming the guideline it broke when there is one."""
-    if comment.guideline_number:
+    """The line in place of a comment readers don't see (``rules.Shown.PLACEHOLDER``): a
+    hidden one names the guideline it broke when there is one; a held or spam one does not
+    say which of the two it is."""
+    if comment.status != Comment.Status.HIDDEN:
+        text = str(words.withheld)
+    elif comment.guideline_number:
         number = escape(str(comment.guideline_number))
         anchor = guideline_anchor(comment.guideline_number)
         text = (

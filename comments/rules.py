@@ -6,6 +6,7 @@ data all call the same function with the values they have, so they cannot disagr
 """
 
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from django.conf import settings as django_settings
 
@@ -65,3 +66,51 @@ def moderation_actions_for(status: str) -> list[str]:
     """The moderation actions that apply to a comment with ``status``, in the order a
     moderator reads them (``approve``, ``hide``, ``restore``, ``spam``)."""
     return [action for action, sources in MODERATION_FROM.items() if status in sources]
+
+
+class Shown(StrEnum):
+    """How one comment shows to one viewer (``comment_shown_as``)."""
+
+    COMMENT = "comment"  # in full, to everyone
+    PLACEHOLDER = "placeholder"  # one line in its place, kept for the replies below it
+    OWN = "own"  # in full to the browser that sent it, marked as awaiting moderation
+    MODERATED = "moderated"  # in full to a moderator, marked with its status
+
+
+def comment_shown_as(
+    *, status: str, is_own: bool, has_shown_reply: bool, moderator: bool = False
+) -> Shown | None:
+    """How a comment shows to one viewer, or None when it is left out. The one rule for
+    what a reader can reach; the thread builder applies it to every comment of a page.
+
+    - A published comment shows in full to everyone.
+    - A moderator sees every comment in full, marked with its status.
+    - A held or spam comment shows in full to the browser that sent it, as awaiting
+      moderation, and to nobody else (telling a spammer which it was would help them).
+    - Any other comment (hidden, or someone else's held or spam one) stays as a
+      placeholder while a shown reply hangs under it, and is left out otherwise.
+
+    Why a placeholder rather than dropping the replies or moving them up a level: a
+    published reply was written in good faith to a comment that was public at the time
+    (a comment is published when answered; it can be held by an edit, hidden or marked
+    spam later). Dropping it would hide a published comment that the heading counts and
+    the feeds list, and its permalink would lead nowhere; moving it under another comment
+    would make it answer something it never answered. Readers of Reddit or Discourse know
+    the "[removed]" line. A hidden comment's placeholder names the guideline it broke; a
+    held or spam one says only that it is awaiting moderation or was removed, so an
+    author probing the word lists by editing learns nothing from it.
+
+    What the rest of the app relies on, and why it can: every published comment is
+    reachable (each of its ancestors is published or a placeholder), so the heading's
+    count (``Post.comment_count``), the comment feeds and permalinks take every published
+    comment as shown; and a comment that is not published shows to readers exactly when a
+    published comment hangs somewhere below it, which ``CommentQuerySet.visible_roots``
+    writes in SQL for top-level comments and ``comment_get_shown`` asks of any comment.
+    """
+    if status == Comment.Status.PUBLISHED:
+        return Shown.COMMENT
+    if moderator:
+        return Shown.MODERATED
+    if is_own and status in (Comment.Status.PENDING, Comment.Status.SPAM):
+        return Shown.OWN
+    return Shown.PLACEHOLDER if has_shown_reply else None

@@ -4,6 +4,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -15,7 +16,7 @@ from blog.models import Post
 from comments import rules
 from comments.caching import cache_get, cache_set
 from comments.models import Comment, DiscussionSettings, comment_author_name
-from comments.threads import CommentNode, FlatItem, build_threads, flatten
+from comments.threads import CommentNode, FlatItem, build_threads, comments_shown, flatten
 
 SETTINGS_CACHE_KEY = "comments:discussion-settings"
 # ``discussion_settings_save`` drops the cached copy, so its changes apply at once. A write
@@ -81,6 +82,14 @@ def _roots(post: Post, own_ids: frozenset[int], moderator: bool = False):
     if own_ids:
         roots = roots | Comment.objects.filter(post=post, parent__isnull=True, pk__in=own_ids)
     return roots
+
+
+class ThreadRow(NamedTuple):
+    """The least of a comment that says whether it shows (``threads.comments_shown``)."""
+
+    pk: int
+    parent_id: int | None
+    status: str
 
 
 @dataclass(slots=True)
@@ -203,17 +212,20 @@ def comment_location(*, comment: Comment) -> str:
 
 
 def comment_get_shown(*, pk: int) -> Comment | None:
-    """A comment a reader can see on its post page (published, or a hidden one with published
-    replies), with its post and thread root, or None."""
+    """A comment a reader can reach on its post page (``rules.comment_shown_as``: published,
+    or kept as a placeholder for the published replies below it), with its post and thread
+    root, or None. One query for a published comment, two for any other."""
     comment = Comment.objects.select_related("post", "thread").filter(pk=pk).first()
     if comment is None or not comment.post.is_published:
         return None
     if comment.status == Comment.Status.PUBLISHED:
         return comment
-    if comment.status == Comment.Status.HIDDEN:
-        has_reply = Comment.objects.filter(parent=comment, status=Comment.Status.PUBLISHED)
-        return comment if has_reply.exists() else None
-    return None
+    thread = Comment.objects.filter(thread_id=comment.thread_id, created_at__gte=comment.created_at)
+    rows = [
+        ThreadRow(*values)
+        for values in thread.order_by("created_at", "pk").values_list("pk", "parent_id", "status")
+    ]
+    return comment if comment.pk in comments_shown(rows) else None
 
 
 def comment_get_reply_target(*, post: Post, pk: int) -> Comment | None:
@@ -274,7 +286,9 @@ def comment_ids_personal_to(
 
 
 def comment_list_latest(*, post: Post | None = None, limit: int = 30) -> list[Comment]:
-    """The newest published comments, site-wide or on one published post, for feeds."""
+    """The newest published comments, site-wide or on one published post, for feeds. Every
+    published comment can be reached on its post page (``rules.comment_shown_as``), so each
+    item's permalink leads to it."""
     comments = Comment.objects.published().filter(post__in=Post.objects.published())
     if post is not None:
         comments = comments.filter(post=post)

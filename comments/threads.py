@@ -4,10 +4,12 @@ Pure functions over already-loaded comments: no queries here, so the tree can be
 tested without a database and the page's query count does not depend on it.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from comments import rules
 from comments.models import Comment
+from comments.rules import Shown
 
 
 @dataclass
@@ -17,7 +19,7 @@ class CommentNode:
     comment: Comment
     number: int | None = None
     children: list["CommentNode"] = field(default_factory=list)
-    # A hidden comment kept only because published replies hang under it.
+    # A comment readers don't see, kept as one line because shown replies hang under it.
     is_placeholder: bool = False
     # The viewer's own comment that nobody else sees yet.
     is_own_pending: bool = False
@@ -29,24 +31,28 @@ class CommentNode:
         return self.comment.depth
 
 
-def _shown_as(
-    comment: Comment, own_ids: frozenset[int], has_shown_child: bool, moderator: bool
-) -> str | None:
-    """ "comment", "placeholder", "own-pending", "moderated" or None (left out) for one
-    comment and this viewer."""
-    status = comment.status
-    if status == Comment.Status.PUBLISHED:
-        return "comment"
-    if moderator:
-        return "moderated"
-    # The sender of a held comment, or of one the rules took for spam, sees it waiting:
-    # telling a spammer which it was would help them.
-    if status in (Comment.Status.PENDING, Comment.Status.SPAM) and comment.pk in own_ids:
-        return "own-pending"
-    if status == Comment.Status.HIDDEN and has_shown_child:
-        return "placeholder"
-    # Spam disappears with whatever hangs under it; so does anyone else's pending comment.
-    return None
+def comments_shown(
+    rows: Sequence, *, own_ids: frozenset[int] = frozenset(), moderator: bool = False
+) -> dict[int, Shown]:
+    """How each comment of ``rows`` shows to this viewer (``rules.comment_shown_as``); the
+    ones left out are missing. ``rows`` (anything with ``pk``, ``parent_id`` and ``status``)
+    come oldest first, whole threads or whole subtrees, so one backward pass sees every
+    reply before its parent."""
+    children: dict[int, list[int]] = {}
+    for comment in rows:
+        if comment.parent_id is not None:
+            children.setdefault(comment.parent_id, []).append(comment.pk)
+    shown: dict[int, Shown] = {}
+    for comment in reversed(rows):
+        how = rules.comment_shown_as(
+            status=comment.status,
+            is_own=comment.pk in own_ids,
+            has_shown_reply=any(pk in shown for pk in children.get(comment.pk, ())),
+            moderator=moderator,
+        )
+        if how is not None:
+            shown[comment.pk] = how
+    return shown
 
 
 def build_threads(
@@ -60,25 +66,13 @@ def build_threads(
 
     ``root_numbers`` maps each top-level comment on the page, in display order, to its
     number (None when it is not numbered, such as a placeholder). Rows come oldest first,
-    so a parent always precedes its replies; the tree is built in one forward pass and
-    pruned in one backward pass. Replies whose parent is missing from ``rows`` are dropped.
-    A ``moderator`` sees every comment, the ones readers don't see marked as moderated.
+    so a parent always precedes its replies; which comments show is decided in one backward
+    pass (``comments_shown``) and the tree is built in one forward pass. Replies whose
+    parent is missing from ``rows`` are dropped. A ``moderator`` sees every comment, the
+    ones readers don't see marked as moderated.
     """
-    own = frozenset(own_ids)
     ordered = [c for c in rows if c.thread_id in root_numbers]
-    children: dict[int, list[Comment]] = {}
-    for comment in ordered:
-        if comment.parent_id is not None:
-            children.setdefault(comment.parent_id, []).append(comment)
-
-    # Backward pass: a reply comes after its parent, so by the time we reach a
-    # comment we already know whether anything under it is shown.
-    shown: dict[int, str] = {}
-    for comment in reversed(ordered):
-        has_shown_child = any(child.pk in shown for child in children.get(comment.pk, ()))
-        how = _shown_as(comment, own, has_shown_child, moderator)
-        if how is not None:
-            shown[comment.pk] = how
+    shown = comments_shown(ordered, own_ids=frozenset(own_ids), moderator=moderator)
 
     nodes: dict[int, CommentNode] = {}
     for comment in ordered:
@@ -87,9 +81,9 @@ def build_threads(
             continue
         node = CommentNode(
             comment,
-            is_placeholder=how == "placeholder",
-            is_own_pending=how == "own-pending",
-            is_moderated=how == "moderated",
+            is_placeholder=how == Shown.PLACEHOLDER,
+            is_own_pending=how == Shown.OWN,
+            is_moderated=how == Shown.MODERATED,
         )
         nodes[comment.pk] = node
         if comment.parent_id is not None:

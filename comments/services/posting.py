@@ -74,7 +74,9 @@ def _clean_body(body: str, *, max_length: int) -> str:
 
 def post_comments_bump(post_id: int) -> None:
     """Recount the post's published comments and move its comment version on, so cached
-    threads are replaced. Every comment change calls it inside its own transaction."""
+    threads are replaced. Every comment change calls it inside its own transaction. The
+    count is what a reader can reach: every published comment shows, under placeholders if
+    need be (``rules.comment_shown_as``)."""
     published = (
         Comment.objects.filter(post_id=OuterRef("pk"), status=Comment.Status.PUBLISHED)
         .order_by()

@@ -59,3 +59,32 @@ def test_only_published_comments_take_replies(status, expected):
 )
 def test_replies_nest_up_to_the_maximum_depth(depth, max_depth, expected):
     assert rules.reply_nests_under(depth=depth, max_depth=max_depth) is expected
+
+
+SHOWN = rules.Shown
+
+
+@pytest.mark.parametrize(
+    ("status", "is_own", "has_shown_reply", "moderator", "expected"),
+    [
+        (S.PUBLISHED, False, False, False, SHOWN.COMMENT),
+        (S.PUBLISHED, True, True, False, SHOWN.COMMENT),
+        (S.HIDDEN, False, False, False, None),
+        (S.HIDDEN, False, True, False, SHOWN.PLACEHOLDER),
+        (S.HIDDEN, True, True, False, SHOWN.PLACEHOLDER),
+        (S.PENDING, False, False, False, None),
+        (S.PENDING, False, True, False, SHOWN.PLACEHOLDER),
+        (S.PENDING, True, False, False, SHOWN.OWN),
+        (S.SPAM, False, False, False, None),
+        (S.SPAM, False, True, False, SHOWN.PLACEHOLDER),
+        (S.SPAM, True, True, False, SHOWN.OWN),
+        (S.SPAM, False, False, True, SHOWN.MODERATED),
+        (S.HIDDEN, False, True, True, SHOWN.MODERATED),
+        (S.PENDING, False, False, True, SHOWN.MODERATED),
+    ],
+)
+def test_comment_shown_as(status, is_own, has_shown_reply, moderator, expected):
+    shown = rules.comment_shown_as(
+        status=status, is_own=is_own, has_shown_reply=has_shown_reply, moderator=moderator
+    )
+    assert shown == expected

@@ -78,11 +78,31 @@ def test_a_deep_published_reply_keeps_every_hidden_ancestor_as_placeholder():
     assert [threads[0].children[0].is_placeholder, threads[0].is_placeholder] == [True, False]
 
 
-def test_spam_disappears_with_its_replies():
+@pytest.mark.parametrize("status", [Comment.Status.SPAM, Comment.Status.PENDING])
+def test_spam_or_held_comment_disappears_when_nothing_published_hangs_under_it(status):
     a = make(1)
-    a1 = make(2, a, status=Comment.Status.SPAM)
-    a1x = make(3, a1)
+    a1 = make(2, a, status=status)
+    a1x = make(3, a1, status=Comment.Status.SPAM)
     assert shape(build_threads([a, a1, a1x], root_numbers={1: 1})) == [(1, [])]
+
+
+@pytest.mark.parametrize("status", [Comment.Status.SPAM, Comment.Status.PENDING])
+def test_spam_or_held_comment_with_a_published_reply_stays_as_a_placeholder(status):
+    # Answered while it was published, then held by an edit or marked spam.
+    a = make(1)
+    a1 = make(2, a, status=status)
+    a1x = make(3, a1)
+    threads = build_threads([a, a1, a1x], root_numbers={1: 1})
+    assert shape(threads) == [(1, [(2, [(3, [])])])]
+    assert threads[0].children[0].is_placeholder
+
+
+def test_held_top_level_comment_with_a_published_reply_is_an_unnumbered_placeholder():
+    a = make(1, status=Comment.Status.PENDING)
+    a1 = make(2, a)
+    threads = build_threads([a, a1], root_numbers={1: 4})
+    assert threads[0].is_placeholder
+    assert threads[0].number is None
 
 
 @pytest.mark.parametrize(("own", "shown"), [((), []), ((2,), [(2, [])])])
