@@ -128,6 +128,30 @@ def _by_sender(*, user: User | None, guest_email: str) -> Q:
     return Q(user__isnull=True, guest_email__iexact=guest_email)
 
 
+def _earlier_submission(
+    *, submission_key: str | None, post: Post, user: User | None, guest_email: str
+) -> Comment | None:
+    """The comment this same form already posted, which a second submit of it (a double
+    click, a resend after a time-out) gets back instead of posting again. A form whose key
+    already posted on another article, or for another person, is refused: its token was
+    copied, not sent twice. One query, two when the key has been used."""
+    if not submission_key:
+        return None
+    earlier = Comment.objects.filter(submission_key=submission_key).first()
+    if earlier is None:
+        return None
+    sender = _by_sender(user=user, guest_email=guest_email.strip())
+    if earlier.post_id == post.pk and Comment.objects.filter(sender, pk=earlier.pk).exists():
+        return earlier
+    raise CommentRefused(
+        _(
+            "This form has already been used to send a comment. Please reload the page and "
+            "send yours again."
+        ),
+        code="used",
+    )
+
+
 def _check_not_repeated(
     *, post: Post, sender: Q, body: str, now: datetime, settings: DiscussionSettings
 ) -> None:
@@ -253,7 +277,8 @@ def comment_create(
     name or e-mail, a parent that is not a published comment of the same post, the same body
     twice from one person, a second comment from one person within the flood interval, and
     a guest's comment past the per-network rate (``COMMENTS_PER_IP_PER_MINUTE``). A second submit
-    of the same form (same ``submission_key``) returns the first comment instead.
+    of the same form (same ``submission_key``) by the same person on the same post returns
+    the first comment instead; the key used anywhere else is refused.
 
     The moderation policy (``comments.moderation.assess_comment``) sets its status:
     published, pending (held for a moderator) or spam; a held or spam comment gets a
@@ -262,10 +287,11 @@ def comment_create(
     the transaction commits.
     """
     settings = discussion_settings_get()
-    if submission_key:
-        earlier = Comment.objects.filter(submission_key=submission_key, post=post).first()
-        if earlier is not None:
-            return earlier
+    earlier = _earlier_submission(
+        submission_key=submission_key, post=post, user=user, guest_email=guest_email
+    )
+    if earlier is not None:
+        return earlier
     if not post_discussion_is_open(post=post, settings=settings):
         raise CommentRefused(_("Comments are closed on this article."), code="closed")
     guest_name, guest_email = _check_commenter(
@@ -288,7 +314,7 @@ def comment_create(
     comment = Comment(
         post=post,
         parent=parent,
-        thread=parent.thread if parent else None,
+        thread_id=parent.thread_id if parent else None,
         depth=parent.depth + 1 if parent else 0,
         user=user,
         guest_name=guest_name,
@@ -297,7 +323,8 @@ def comment_create(
         created_at=now,
         notify_on_reply=notify_on_reply,
         ip_hash=hashed_ip,
-        user_agent=user_agent[:USER_AGENT_MAX],
+        # A NUL is no part of any browser's name, and PostgreSQL would refuse the row.
+        user_agent=user_agent.replace("\x00", "")[:USER_AGENT_MAX],
         submission_key=submission_key or None,
         status=verdict.status,
     )
@@ -313,10 +340,20 @@ def comment_create(
                 _event_by_rule(comment=comment, verdict=verdict)
             post_comments_bump(post.pk)
     except IntegrityError:
-        # The same form raced in twice; the first one won.
-        earlier = Comment.objects.filter(submission_key=submission_key, post=post).first()
+        # Another request stored its comment between the checks above and this one: the
+        # same form sent twice at once (the unique key let the first through), or, rarer,
+        # the parent purged meanwhile. Nothing of this one was stored.
+        earlier = _earlier_submission(
+            submission_key=submission_key, post=post, user=user, guest_email=guest_email
+        )
         if earlier is None:
-            raise
+            raise CommentRefused(
+                _(
+                    "The discussion changed while your comment was on its way, so it wasn’t "
+                    "saved. Please send it again."
+                ),
+                code="conflict",
+            ) from None
         return earlier
     return comment
 

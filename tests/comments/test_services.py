@@ -1,6 +1,7 @@
 """The rules of posting and editing comments, through the services directly."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 import time_machine
@@ -9,7 +10,7 @@ from django.utils import timezone
 from blog.models import Post
 from comments import services
 from comments.models import Comment, ModerationEvent
-from comments.services import CommentRefused, comment_create, discussion_settings_save
+from comments.services import CommentRefused, comment_create, discussion_settings_save, posting
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -264,6 +265,96 @@ def test_double_submit_of_one_form_creates_one_comment(no_flood):
     second = guest(post, submission_key="k" * 32)
     assert first.pk == second.pk
     assert Comment.objects.count() == 1
+
+
+def test_a_form_key_used_on_another_post_is_refused_and_nothing_is_stored(no_flood):
+    # It was an IntegrityError (a 500): the key is unique across all comments.
+    first = guest(PostFactory(), submission_key="k" * 32)
+    other = PostFactory()
+
+    error = refused("used", post=other, submission_key="k" * 32)
+
+    assert "already been used" in error.message
+    assert list(Comment.objects.all()) == [first]
+    other.refresh_from_db()
+    assert (other.comment_count, other.comment_version) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    "someone_else",
+    [{"guest_email": "bob@example.org"}, {"user": "member"}],
+    ids=["guest", "member"],
+)
+def test_a_form_key_used_by_someone_else_on_the_same_post_is_refused(no_flood, someone_else):
+    post = PostFactory()
+    first = guest(post, submission_key="k" * 32)
+    if someone_else.get("user") == "member":
+        someone_else = {"user": UserFactory(), "guest_name": "", "guest_email": ""}
+
+    refused("used", post=post, submission_key="k" * 32, **someone_else)
+
+    assert list(Comment.objects.all()) == [first]
+
+
+def test_a_member_sending_the_same_form_twice_gets_the_first_comment_back(no_flood):
+    post, member = PostFactory(), UserFactory()
+    first = comment_create(post=post, body="Hello", user=member, submission_key="m" * 32)
+    second = comment_create(post=post, body="Hello", user=member, submission_key="m" * 32)
+    assert second.pk == first.pk
+    assert Comment.objects.count() == 1
+
+
+def _racing(store_first):
+    """Make ``comment_create`` meet a row stored by a concurrent request: ``store_first``
+    runs after the service's own checks, just before it saves (``_assess`` is the last step
+    before the save, looked up in the posting module)."""
+    real_assess = posting._assess
+    stored = []
+
+    def assess_after_the_other_request(**kwargs):
+        if not stored:  # once: the other request goes through the service too
+            stored.append(True)
+            store_first()
+        return real_assess(**kwargs)
+
+    return mock.patch.object(posting, "_assess", assess_after_the_other_request)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sends_of_one_form_at_once_end_with_one_comment(no_flood):
+    # The unique key settles the race; the loser answers as a double submit does.
+    post = PostFactory()
+    first = []
+    with _racing(lambda: first.append(guest(post, submission_key="r" * 32))):
+        second = guest(post, submission_key="r" * 32)
+    assert second.pk == first[0].pk
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_copied_form_racing_on_another_post_is_refused(no_flood):
+    post, other = PostFactory(), PostFactory()
+    with _racing(lambda: guest(other, submission_key="r" * 32)):
+        refused("used", post=post, submission_key="r" * 32)
+    assert Comment.objects.filter(post=post).count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reply_whose_parent_is_purged_meanwhile_is_refused_not_a_500(no_flood):
+    # The foreign key is checked when the transaction commits: an IntegrityError there.
+    post = PostFactory()
+    parent = guest(post, guest_email="bob@example.org")
+    with _racing(lambda: Comment.objects.filter(pk=parent.pk).delete()):
+        error = refused("conflict", post=post, parent_id=parent.pk)
+    assert "Please send it again" in error.message
+    assert not Comment.objects.exists()
+
+
+def test_a_null_byte_in_the_user_agent_is_dropped(no_flood):
+    # PostgreSQL refuses NUL in text: the comment was a 500 there.
+    comment = guest(PostFactory(), user_agent="Mozilla/5.0\x00 evil")
+    comment.refresh_from_db()
+    assert comment.user_agent == "Mozilla/5.0 evil"
 
 
 def test_ip_is_stored_only_as_a_keyed_hash():

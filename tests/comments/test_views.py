@@ -393,6 +393,19 @@ class TestPosting:
         assert first["Location"] == second["Location"]
         assert Comment.objects.count() == 1
 
+    def test_one_forms_token_sent_on_another_post_is_refused_with_a_new_form(self, client):
+        # It was a 500: the form's key is unique across every comment.
+        first_post, other_post = PostFactory(), PostFactory()
+        data = form(body="Copied form")
+        assert client.post(reverse("comments:post", args=[first_post.pk]), data).status_code == 302
+
+        response = client.post(reverse("comments:post", args=[other_post.pk]), data)
+
+        assert response.status_code == 400
+        assert "This form has already been used to send a comment" in response.text
+        assert re.search(r'name="token" value="(?!' + re.escape(data["token"]) + ")", response.text)
+        assert not Comment.objects.filter(post=other_post).exists()
+
 
 class TestBotTraps:
     def test_honeypot_refuses_without_storing_and_tells_a_human_what_to_do(self, client):
