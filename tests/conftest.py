@@ -1,8 +1,23 @@
+"""Fixtures every part of the suite shares.
+
+The autouse ones hold for every test: cheap password hashing, an empty cache, uploads in a
+throw-away folder and no silently failed background task. The others are asked for by name
+(``pytest.mark.usefixtures("_quick_forms")`` for the ones that only change a setting).
+"""
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
+from django.tasks.base import TaskResultStatus
+from django.tasks.signals import task_finished
 from django.test import override_settings
 
 from tests.redis_server import RedisServer
+
+NAUGHTY_STRINGS = Path(__file__).resolve().parent / "data/naughty-strings/blns.json"
 
 
 @pytest.fixture(autouse=True)
@@ -35,3 +50,62 @@ def redis_server(tmp_path):
             yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path) -> Path:
+    """The folder uploads go to: a new one for each test, so no test writes into the
+    checkout or sees another's pictures (parallel workers included). A test that looks at
+    the stored files asks for it by name."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _tasks_must_succeed():
+    """The immediate backend records a task's exception instead of raising it; fail the test
+    instead, so a broken task cannot pass for one that chose to send nothing."""
+    failures = []
+
+    def record(sender, task_result, **kwargs):
+        if task_result.status == TaskResultStatus.FAILED:
+            failures.append(task_result.errors[-1].traceback)
+
+    task_finished.connect(record)
+    yield
+    task_finished.disconnect(record)
+    assert not failures, failures[0]
+
+
+@pytest.fixture
+def _quick_forms(settings):
+    # A person takes a few seconds to write a comment; tests and browsers take none.
+    # The too-fast trap has its own tests, which set the minimum themselves.
+    settings.COMMENT_FORM_MIN_SECONDS = 0
+
+
+@pytest.fixture(scope="session")
+def naughty_strings() -> list[str]:
+    """The whole Big List of Naughty Strings (tests/data), blank ones included."""
+    return json.loads(NAUGHTY_STRINGS.read_text())
+
+
+@pytest.fixture(scope="session")
+def naughty_strings_with_text(naughty_strings) -> list[str]:
+    """The naughty strings that are not blank, for fields where blank has its own tests."""
+    return [text for text in naughty_strings if text.strip()]
+
+
+@pytest.fixture
+def stored_files(media_root) -> Callable[[], list[str]]:
+    """Lists the files stored under this test's media folder: sorted names relative to it,
+    as a FileField's ``name`` holds them."""
+
+    def stored_files() -> list[str]:
+        return sorted(
+            path.relative_to(media_root).as_posix()
+            for path in media_root.rglob("*")
+            if path.is_file()
+        )
+
+    return stored_files

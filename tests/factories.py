@@ -155,6 +155,28 @@ class CommentFactory(factory.django.DjangoModelFactory):
         return comment
 
 
+class GuidelineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "comments.Guideline"
+        django_get_or_create = ("number",)
+
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Guideline {n + 1}")
+    text = "Argue with the point, not the person."
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    """An open report by a member, stored directly (bypassing the reporting limits)."""
+
+    class Meta:
+        model = "comments.Report"
+
+    comment = factory.SubFactory(CommentFactory)
+    reporter = factory.SubFactory(UserFactory)
+    reporter_key = factory.LazyAttribute(lambda report: f"user:{report.reporter.pk}")
+    guideline = factory.SubFactory(GuidelineFactory)
+
+
 def build_discussion(post, sizes: list[int], *, max_depth: int = 5) -> list:
     """Store threads under ``post`` fast, with bulk inserts: for each number in ``sizes`` a
     top-level comment and that many replies, nested in a chain that restarts under the

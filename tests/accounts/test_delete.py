@@ -1,7 +1,6 @@
 """Leaving: deleting an account removes the person and keeps the discussions whole."""
 
 import io
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
@@ -27,12 +26,6 @@ from tests.factories import DEFAULT_PASSWORD, CommentFactory, PostFactory, UserF
 pytestmark = pytest.mark.django_db
 
 DELETE_URL = reverse("accounts:delete")
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
@@ -81,10 +74,6 @@ def member_comment(member, **kwargs) -> Comment:
     comment = CommentFactory(**(defaults | kwargs))
     post_comments_bump(comment.post_id)
     return comment
-
-
-def stored_files(media_root: Path) -> list[Path]:
-    return [p for p in media_root.rglob("*") if p.is_file()]
 
 
 # --- The page --------------------------------------------------------------------
@@ -154,11 +143,11 @@ def test_deleting_signs_out_and_says_so(signed_in, member):
 
 
 def test_deleting_scrubs_the_account(
-    signed_in, member, media_root, django_capture_on_commit_callbacks
+    signed_in, member, stored_files, django_capture_on_commit_callbacks
 ):
     with_avatar(member)
     member.groups.add(Group.objects.get(name=MODERATORS))
-    assert stored_files(media_root)
+    assert stored_files()
 
     with django_capture_on_commit_callbacks(execute=True):
         signed_in.post(DELETE_URL, {"password": DEFAULT_PASSWORD})
@@ -170,7 +159,7 @@ def test_deleting_scrubs_the_account(
     assert (member.first_name, member.last_name, member.display_name) == ("", "", "")
     assert (member.byline_title, member.bio) == ("", "")
     assert not member.avatar
-    assert stored_files(media_root) == []
+    assert stored_files() == []
     assert not member.has_usable_password()
     assert not member.check_password(DEFAULT_PASSWORD)
     assert (member.is_active, member.is_staff, member.is_superuser) == (False, False, False)

@@ -19,16 +19,6 @@ from accounts.models import User
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-def stored_files(root: Path) -> list[Path]:
-    return sorted(path for path in root.rglob("*") if path.is_file())
-
-
 def test_the_three_logins_are_verified():
     seed_demo_users()
 
@@ -81,17 +71,17 @@ def test_nobody_can_sign_in_as_a_member(client):
         assert not User.objects.get(username=member.username).has_usable_password()
 
 
-def test_running_twice_adds_nobody_and_no_file(media_root):
+def test_running_twice_adds_nobody_and_no_file(stored_files):
     seed_demo_users()
     before_users = dict(User.objects.values_list("username", "email_verified_at"))
     before_avatars = dict(User.objects.values_list("username", "avatar"))
-    before_files = stored_files(media_root)
+    before_files = stored_files()
 
     seed_demo_users()
 
     assert dict(User.objects.values_list("username", "email_verified_at")) == before_users
     assert dict(User.objects.values_list("username", "avatar")) == before_avatars
-    assert stored_files(media_root) == before_files
+    assert stored_files() == before_files
     assert len(before_files) == len(DEMO_MEMBERS)
     assert User.objects.count() == len(DEMO_LOGINS) + len(DEMO_MEMBERS)
 

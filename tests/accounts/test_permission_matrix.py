@@ -22,7 +22,7 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_quick_forms")]
 
 SIGN_IN = "sign in"
 
@@ -45,17 +45,6 @@ def make_person(role: str) -> User | None:
         case "superuser":
             return UserFactory(is_superuser=True, is_staff=True)
     raise ValueError(role)
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(autouse=True)
-def _no_minimum_form_time(settings):
-    # Tests send forms at machine speed; the too-fast trap has its own test.
-    settings.COMMENT_FORM_MIN_SECONDS = 0
 
 
 @dataclass

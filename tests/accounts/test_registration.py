@@ -1,10 +1,8 @@
 """Joining and confirming the e-mail address, through HTTP with the in-memory outbox."""
 
-import json
 import re
 import unicodedata
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -560,20 +558,16 @@ def test_resend_refuses_a_post_without_a_csrf_token(member):
 
 # --- Naughty strings ------------------------------------------------------------------
 
-BLNS = Path(__file__).resolve().parents[1] / "data/naughty-strings/blns.json"
-
 
 class TestNaughtyStrings:
     """Each string is stored exactly (after Django's normalisation) or refused with a
     message; none causes an error, and none comes back unescaped."""
 
-    @pytest.fixture
-    def strings(self):
-        return [s for s in json.loads(BLNS.read_text()) if s.strip()]
-
-    def test_each_string_as_a_username(self, client, strings, django_capture_on_commit_callbacks):
+    def test_each_string_as_a_username(
+        self, client, naughty_strings_with_text, django_capture_on_commit_callbacks
+    ):
         created = 0
-        for i, text in enumerate(strings):
+        for i, text in enumerate(naughty_strings_with_text):
             with django_capture_on_commit_callbacks(execute=True):
                 response = client.post(
                     SIGNUP_URL, signup_data(username=text, email=f"p{i}@example.org")
@@ -589,8 +583,8 @@ class TestNaughtyStrings:
                 assert "<script>alert(0)</script>" not in response.text
         assert created == User.objects.count() > 0
 
-    def test_each_string_as_an_email_address(self, client, strings):
-        for i, text in enumerate(strings):
+    def test_each_string_as_an_email_address(self, client, naughty_strings_with_text):
+        for i, text in enumerate(naughty_strings_with_text):
             response = client.post(SIGNUP_URL, signup_data(username=f"u{i}", email=text))
             assert response.status_code in (200, 302), text
             if response.status_code == 302:
@@ -598,8 +592,8 @@ class TestNaughtyStrings:
             else:
                 assert "<script>alert(0)</script>" not in response.text
 
-    def test_each_string_as_a_password(self, client, strings):
-        for i, text in enumerate(strings):
+    def test_each_string_as_a_password(self, client, naughty_strings_with_text):
+        for i, text in enumerate(naughty_strings_with_text):
             response = client.post(
                 SIGNUP_URL,
                 signup_data(
@@ -613,7 +607,7 @@ class TestNaughtyStrings:
             else:
                 assert not User.objects.filter(username=f"u{i}").exists()
 
-    def test_each_string_as_a_verification_token(self, client, strings):
-        for text in strings:
+    def test_each_string_as_a_verification_token(self, client, naughty_strings_with_text):
+        for text in naughty_strings_with_text:
             response = client.get(f"/accounts/verify/{quote(text, safe='')}/")
             assert response.status_code in (400, 404), text

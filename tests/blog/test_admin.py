@@ -36,11 +36,6 @@ pytestmark = pytest.mark.django_db
 CHANGELIST_MAX_QUERIES = 12
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path
-
-
 def make_staff(role: str):
     """A staff member in the Editors or Moderators group."""
     return UserFactory(**{"editor" if role == EDITORS else "moderator": True})
@@ -55,10 +50,6 @@ def editor():
 def editor_client(client, editor):
     client.force_login(editor)
     return client
-
-
-def stored_files(root: Path) -> list[Path]:
-    return [path for path in root.rglob("*") if path.is_file()]
 
 
 def post_form_data(**overrides) -> dict:
@@ -530,7 +521,7 @@ def test_moderator_can_view_posts_but_not_add_or_change_them(client):
 # --- Images --------------------------------------------------------------------------
 
 
-def test_image_upload_strips_exif_and_makes_renditions(editor_client, editor, tmp_path):
+def test_image_upload_strips_exif_and_makes_renditions(editor_client, editor, media_root):
     data = jpeg_with_gps()
     assert PILImage.open(io.BytesIO(data)).getexif().get_ifd(ExifTags.IFD.GPSInfo)
 
@@ -559,7 +550,7 @@ def test_image_upload_strips_exif_and_makes_renditions(editor_client, editor, tm
     assert {r["format"] for r in image.renditions} == {"webp", "jpg"}
     for rendition in image.renditions:
         assert default_storage.exists(rendition["name"])
-    assert Path(default_storage.path(image.file.name)).is_relative_to(tmp_path)
+    assert Path(default_storage.path(image.file.name)).is_relative_to(media_root)
 
 
 @pytest.mark.parametrize(
@@ -584,7 +575,7 @@ def test_image_upload_strips_exif_and_makes_renditions(editor_client, editor, tm
     ids=["renamed-text-file", "too-many-pixels", "too-many-bytes"],
 )
 def test_refused_upload_shows_a_clear_error_and_stores_nothing(
-    editor_client, monkeypatch, tmp_path, upload, limits, message
+    editor_client, monkeypatch, stored_files, upload, limits, message
 ):
     # The real limits (20 MB, 40 MP) stand in for small ones: the path is the same.
     for name, value in limits.items():
@@ -599,10 +590,10 @@ def test_refused_upload_shows_a_clear_error_and_stores_nothing(
     errors = response.context["adminform"].form.errors["file"]
     assert any(message in error for error in errors), errors
     assert not Image.objects.exists()
-    assert stored_files(tmp_path) == []
+    assert stored_files() == []
 
 
-def test_image_upload_needs_alt_text(editor_client, tmp_path):
+def test_image_upload_needs_alt_text(editor_client, stored_files):
     upload = SimpleUploadedFile("p.jpg", make_picture_bytes(), content_type="image/jpeg")
 
     response = editor_client.post(
@@ -612,7 +603,7 @@ def test_image_upload_needs_alt_text(editor_client, tmp_path):
     assert response.status_code == 200
     assert "alt_text" in response.context["adminform"].form.errors
     assert not Image.objects.exists()
-    assert stored_files(tmp_path) == []
+    assert stored_files() == []
 
 
 def test_image_change_page_shows_the_address_and_keeps_the_file(editor_client):

@@ -11,12 +11,6 @@ from blog.sanitize import sanitize_post_html
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def seed() -> None:
     call_command("seed_demo", allow_without_debug=True)
 

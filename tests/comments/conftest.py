@@ -3,12 +3,6 @@ import pytest
 from comments.services import discussion_settings_save
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    # Uploaded pictures and avatars go to a throw-away folder.
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def discussion_settings(db):
     """The site's discussion settings row, for a test to adjust."""

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from comments.models import Comment, Guideline, ModerationEvent, Report
 from comments.services import comment_hide
-from tests.factories import CommentFactory, PostFactory, UserFactory
+from tests.factories import CommentFactory, PostFactory, ReportFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,17 +56,6 @@ def guideline():
 @pytest.fixture
 def other_guideline():
     return Guideline.objects.create(number=5, title="No spam", text="No advertising.")
-
-
-def report(comment: Comment, guideline: Guideline, *, note: str = "", by=None) -> Report:
-    reporter = by or UserFactory()
-    return Report.objects.create(
-        comment=comment,
-        reporter=reporter,
-        reporter_key=f"user:{reporter.pk}",
-        guideline=guideline,
-        note=note,
-    )
 
 
 def messages_of(response) -> list[str]:
@@ -186,8 +175,8 @@ def test_filters(moderator_client, guideline, query, expected):
     CommentFactory(body="hidden one", hidden=True)
     CommentFactory(body="held one", pending=True)
     reported = CommentFactory(body="reported one")
-    report(reported, guideline)
-    dismissed = report(CommentFactory(body="plain one"), guideline)
+    ReportFactory(comment=reported, guideline=guideline)
+    dismissed = ReportFactory(comment=CommentFactory(body="plain one"), guideline=guideline)
     Report.objects.filter(pk=dismissed.pk).update(resolution=Report.Resolution.DISMISSED)
 
     response = moderator_client.get(f"{CHANGELIST}?{query}")
@@ -228,9 +217,9 @@ def test_search_by_text_name_email_and_username(moderator_client, term, expected
 
 def test_the_open_report_count_counts_open_reports_only(moderator_client, guideline):
     comment = CommentFactory()
-    report(comment, guideline)
-    report(comment, guideline)
-    dismissed = report(comment, guideline)
+    ReportFactory(comment=comment, guideline=guideline)
+    ReportFactory(comment=comment, guideline=guideline)
+    dismissed = ReportFactory(comment=comment, guideline=guideline)
     Report.objects.filter(pk=dismissed.pk).update(resolution=Report.Resolution.DISMISSED)
 
     response = moderator_client.get(CHANGELIST)
@@ -257,7 +246,7 @@ def seed_comments(count: int, guideline: Guideline) -> None:
         if parent is None:
             roots.append(comment)
         if n % 3 == 0:
-            report(comment, guideline, note="Rude.")
+            ReportFactory(comment=comment, guideline=guideline, note="Rude.")
         ModerationEvent.objects.create(
             comment=comment,
             actor=member,
@@ -303,7 +292,7 @@ def test_a_comment_page_runs_a_bounded_number_of_queries(
     root = Comment.objects.filter(parent=None).first()
     for n in range(count):
         reply = CommentFactory(parent=root, member=True)
-        report(root, guideline, note=f"Report {n}")
+        ReportFactory(comment=root, guideline=guideline, note=f"Report {n}")
         ModerationEvent.objects.create(
             comment=root, actor=reply.user, action="hide", from_status="published",
             to_status="hidden", guideline=guideline,
@@ -338,7 +327,12 @@ def test_the_comment_page_shows_its_context(moderator_client):
 
 def test_the_comment_page_shows_its_reports_and_history(moderator_client, moderator, guideline):
     comment = CommentFactory(body="You are an idiot.")
-    report(comment, guideline, note="Name-calling.", by=UserFactory(display_name="Ada Reader"))
+    ReportFactory(
+        comment=comment,
+        guideline=guideline,
+        note="Name-calling.",
+        reporter=UserFactory(display_name="Ada Reader"),
+    )
     comment_hide(comment=comment, moderator=moderator, guideline=guideline, note="Clear case.")
 
     page = moderator_client.get(change_url(comment)).text
@@ -425,7 +419,7 @@ def test_the_comment_page_offers_the_actions_its_status_allows(
 ):
     comment = CommentFactory(status=status)
     if reported:
-        report(comment, guideline)
+        ReportFactory(comment=comment, guideline=guideline)
 
     page = moderator_client.get(change_url(comment)).text
 
@@ -572,7 +566,7 @@ def test_restore(moderator_client, moderator, guideline):
 
 def test_mark_spam(moderator_client, guideline):
     comment = CommentFactory()
-    report(comment, guideline)
+    ReportFactory(comment=comment, guideline=guideline)
 
     response = run_action(moderator_client, "mark_spam", [comment])
 
@@ -595,9 +589,9 @@ def test_approve_publishes_held_comments_and_names_the_others(moderator_client):
 
 def test_dismiss_reports_leaves_the_comment_as_it_is(moderator_client, guideline):
     first, second = CommentFactory(), CommentFactory()
-    report(first, guideline)
-    report(first, guideline)
-    report(second, guideline)
+    ReportFactory(comment=first, guideline=guideline)
+    ReportFactory(comment=first, guideline=guideline)
+    ReportFactory(comment=second, guideline=guideline)
 
     response = run_action(moderator_client, "dismiss_reports", [first, second])
 
@@ -702,15 +696,15 @@ def test_the_reports_queue_lists_reported_comments_most_reported_first(
     moderator_client, guideline, other_guideline
 ):
     once = CommentFactory(body="Reported once")
-    report(once, guideline)
+    ReportFactory(comment=once, guideline=guideline)
     thrice = CommentFactory(body="Reported three times")
     for g in (guideline, guideline, other_guideline):
-        report(thrice, g)
+        ReportFactory(comment=thrice, guideline=g)
     twice = CommentFactory(body="Reported twice")
-    report(twice, other_guideline)
-    report(twice, other_guideline)
+    ReportFactory(comment=twice, guideline=other_guideline)
+    ReportFactory(comment=twice, guideline=other_guideline)
     settled = CommentFactory(body="Reports dismissed")
-    Report.objects.filter(pk=report(settled, guideline).pk).update(resolution="dismissed")
+    ReportFactory(comment=settled, guideline=guideline, resolution=Report.Resolution.DISMISSED)
     CommentFactory(body="Never reported")
 
     response = moderator_client.get(REPORTS_QUEUE)
@@ -748,7 +742,7 @@ def test_approving_from_the_held_queue_comes_back_to_it(moderator_client):
 
 def test_the_queues_counts_show_on_the_list_and_the_index(moderator_client, guideline):
     for _ in range(2):
-        report(CommentFactory(), guideline)
+        ReportFactory(comment=CommentFactory(), guideline=guideline)
     CommentFactory(pending=True)
 
     index = moderator_client.get(INDEX).text
@@ -784,8 +778,8 @@ def test_the_overview_counts_each_day_of_the_last_30_days(moderator_client, guid
     CommentFactory(post=quiet, created_at=now - timedelta(days=2))
     CommentFactory(post=quiet, created_at=now - timedelta(days=40))  # too old
     reported = Comment.objects.filter(post=busy).first()
-    report(reported, guideline)
-    report(reported, guideline)  # the same comment, counted once
+    ReportFactory(comment=reported, guideline=guideline)
+    ReportFactory(comment=reported, guideline=guideline)  # the same comment, counted once
     for days_ago, to_status in [(0, "hidden"), (0, "hidden"), (1, "spam"), (2, "pending")]:
         ModerationEvent.objects.create(
             comment=CommentFactory(post=quiet, created_at=now - timedelta(days=45)),
@@ -831,7 +825,7 @@ def test_the_overview_draws_an_accessible_chart_with_a_table(moderator_client):
 
 
 def test_the_overview_says_what_is_waiting(moderator_client, guideline):
-    report(CommentFactory(), guideline)
+    ReportFactory(comment=CommentFactory(), guideline=guideline)
     CommentFactory(pending=True)
 
     page = moderator_client.get(OVERVIEW).text

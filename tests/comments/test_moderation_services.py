@@ -9,8 +9,6 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.core import mail
 from django.db import connection
-from django.tasks.base import TaskResultStatus
-from django.tasks.signals import task_finished
 from django.test.utils import CaptureQueriesContext
 
 from blog.models import Post
@@ -30,7 +28,7 @@ from comments.services import (
     reports_dismiss,
 )
 from comments.tasks import send_comment_hidden_email
-from tests.factories import CommentFactory, PostFactory, UserFactory
+from tests.factories import CommentFactory, PostFactory, ReportFactory, UserFactory
 
 SITE_URL = "https://tribune.example"
 PUBLISHED = Comment.Status.PUBLISHED
@@ -45,22 +43,6 @@ _bodies = itertools.count(1)
 @pytest.fixture(autouse=True)
 def _site_url(settings):
     settings.SITE_URL = SITE_URL
-
-
-@pytest.fixture(autouse=True)
-def _tasks_must_succeed():
-    """The immediate backend records a task's exception instead of raising it; fail the test
-    instead, so a broken task cannot pass for one that chose to send nothing."""
-    failures = []
-
-    def record(sender, task_result, **kwargs):
-        if task_result.status == TaskResultStatus.FAILED:
-            failures.append(task_result.errors[-1].traceback)
-
-    task_finished.connect(record)
-    yield
-    task_finished.disconnect(record)
-    assert not failures, failures[0]
 
 
 @pytest.fixture
@@ -114,13 +96,6 @@ def say(post, body=None, **kwargs) -> Comment:
         kwargs.setdefault("guest_name", "Jane Doe")
         kwargs.setdefault("guest_email", "jane@example.org")
     return comment_create(post=post, body=body or f"Remark number {next(_bodies)}.", **kwargs)
-
-
-def report(comment, guideline, *, reporter=None) -> Report:
-    reporter = reporter or UserFactory()
-    return Report.objects.create(
-        comment=comment, reporter=reporter, reporter_key=f"user:{reporter.pk}", guideline=guideline
-    )
 
 
 def version_and_count(post) -> tuple[int, int]:
@@ -292,8 +267,8 @@ class TestHide:
 
     def test_hiding_upholds_the_open_reports(self, moderator, guideline):
         comment = CommentFactory()
-        open_report = report(comment, guideline)
-        old = report(comment, guideline)
+        open_report = ReportFactory(comment=comment, guideline=guideline)
+        old = ReportFactory(comment=comment, guideline=guideline)
         Report.objects.filter(pk=old.pk).update(resolution=Report.Resolution.DISMISSED)
         comment_hide(comment=comment, moderator=moderator, guideline=guideline)
         open_report.refresh_from_db()
@@ -351,7 +326,7 @@ class TestHide:
         self, guideline, run_on_commit
     ):
         comment = CommentFactory()
-        open_report = report(comment, guideline)
+        open_report = ReportFactory(comment=comment, guideline=guideline)
         run_on_commit(
             comment_hide, comment=comment, moderator=None, guideline=guideline, rule="auto-hide"
         )
@@ -366,7 +341,7 @@ class TestHide:
 
     def test_a_moderator_confirms_a_hide_pending_review(self, moderator, guideline, run_on_commit):
         comment = CommentFactory()
-        open_report = report(comment, guideline)
+        open_report = ReportFactory(comment=comment, guideline=guideline)
         comment_hide(comment=comment, moderator=None, guideline=guideline, rule="auto-hide")
         other = Guideline.objects.create(number=7, title="Stay on topic", text="...")
         run_on_commit(comment_hide, comment=comment, moderator=moderator, guideline=other)
@@ -422,7 +397,7 @@ class TestRestore:
 
     def test_restoring_dismisses_open_reports(self, moderator, guideline):
         comment = CommentFactory()
-        open_report = report(comment, guideline)
+        open_report = ReportFactory(comment=comment, guideline=guideline)
         comment_hide(comment=comment, moderator=None, guideline=guideline, rule="auto-hide")
         comment_restore(comment=comment, moderator=moderator)
         open_report.refresh_from_db()
@@ -463,7 +438,7 @@ class TestMarkSpam:
     @pytest.mark.parametrize("status", ["published", "pending", "hidden"])
     def test_any_comment_but_spam_can_be_marked_spam(self, moderator, guideline, status):
         comment = CommentFactory(status=status)
-        open_report = report(comment, guideline)
+        open_report = ReportFactory(comment=comment, guideline=guideline)
         post_comments_bump(comment.post_id)
         version, _ = version_and_count(comment.post)
         comment_mark_spam(comment=comment, moderator=moderator, note="Casino links")
@@ -527,8 +502,8 @@ class TestApprove:
 class TestDismissReports:
     def test_open_reports_are_dismissed_and_counted(self, moderator, guideline):
         comment = CommentFactory()
-        reports = [report(comment, guideline) for _ in range(3)]
-        upheld = report(CommentFactory(), guideline)  # another comment's
+        reports = [ReportFactory(comment=comment, guideline=guideline) for _ in range(3)]
+        upheld = ReportFactory(comment=CommentFactory(), guideline=guideline)  # another comment's
         post_comments_bump(comment.post_id)
         version, count = version_and_count(comment.post)
         assert reports_dismiss(comment=comment, moderator=moderator, note="Not abusive") == 3
@@ -563,7 +538,7 @@ class TestPurge:
             ip_hash="abc", user_agent="Firefox",
         )  # fmt: skip
         reply = CommentFactory(parent=comment)
-        open_report = report(comment, guideline)
+        open_report = ReportFactory(comment=comment, guideline=guideline)
         post_comments_bump(comment.post_id)
         version, _ = version_and_count(comment.post)
         comment_purge(comment=comment, actor=superuser)
@@ -647,7 +622,7 @@ ALLOWED = {"moderator", "superuser"}
 def test_only_moderators_and_superusers_may_moderate(action, who, guideline):
     status, act = ACTIONS[action]
     comment = CommentFactory(status=status, body="Original text")
-    report(comment, guideline)
+    ReportFactory(comment=comment, guideline=guideline)
     user = PEOPLE[who]()
     if who in ALLOWED:
         act(comment, user, guideline)

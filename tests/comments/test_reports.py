@@ -1,7 +1,5 @@
 """Readers report comments through HTTP: who may, what is refused, and auto-hide."""
 
-import json
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -17,7 +15,6 @@ from tests.factories import CommentFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-BLNS = Path(__file__).resolve().parents[1] / "data/naughty-strings/blns.json"
 THANKS = "Thank you. A moderator will review this comment."
 UNAVAILABLE = "That comment isn’t available."
 ALREADY = "You’ve already reported this comment; a moderator will look at it."
@@ -373,17 +370,16 @@ class TestInput:
         assert not Report.objects.exists()
 
     def test_each_naughty_string_as_a_note_is_stored_exactly_or_refused(
-        self, client, comment, guidelines, guests_may_report, monkeypatch
+        self, client, comment, guidelines, guests_may_report, monkeypatch, naughty_strings
     ):
         monkeypatch.setattr(reports, "REPORTS_PER_HOUR", 10_000)
-        strings = json.loads(BLNS.read_text())
-        for i, text in enumerate(strings):
+        for i, text in enumerate(naughty_strings):
             response = report(client, comment, guidelines[0], note=text, email=f"r{i}@example.org")
             assert response.status_code in (302, 400), text
             if response.status_code == 302:
                 expected = text.replace("\r\n", "\n").replace("\r", "\n").strip()
                 assert Report.objects.latest("pk").note == expected
-        assert Report.objects.count() > len(strings) * 0.9
+        assert Report.objects.count() > len(naughty_strings) * 0.9
 
 
 class TestAfterReporting:

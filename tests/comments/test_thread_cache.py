@@ -30,11 +30,6 @@ from tests.factories import CommentFactory, PostFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def thread(post: Post) -> str:
     """The discussion section of the post page, as a new anonymous reader gets it."""
     response = Client().get(post.get_absolute_url())
@@ -369,8 +364,8 @@ def test_with_redis_down_the_post_page_renders_its_thread_uncached(redis_server,
     assert "2 thoughts on" in html
 
 
-def test_with_redis_down_comments_and_settings_are_still_saved(redis_server, no_flood, settings):
-    settings.COMMENT_FORM_MIN_SECONDS = 0  # sent at machine speed
+@pytest.mark.usefixtures("_quick_forms")
+def test_with_redis_down_comments_and_settings_are_still_saved(redis_server, no_flood):
     post = PostFactory()
     redis_server.stop()
 

@@ -1,10 +1,8 @@
 """The discussion through HTTP: reading, posting, replying, editing, closing, permalinks."""
 
-import json
 import re
 import time
 from datetime import timedelta
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -19,15 +17,7 @@ from comments.models import Comment
 from comments.services import discussion_settings_save
 from tests.factories import CommentFactory, PostFactory, UserFactory, build_discussion
 
-pytestmark = pytest.mark.django_db
-
-BLNS = Path(__file__).resolve().parents[1] / "data/naughty-strings/blns.json"
-
-
-@pytest.fixture(autouse=True)
-def _no_minimum_form_time(settings):
-    # Tests send forms at machine speed; the too-fast trap has its own test.
-    settings.COMMENT_FORM_MIN_SECONDS = 0
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_quick_forms")]
 
 
 def form(**overrides):
@@ -437,6 +427,9 @@ class TestBotTraps:
             signing.dumps({"t": 0, "k": "x"}, salt="other"),
             signing.dumps({"k": "x"}, salt=TOKEN_SALT),
         ],
+        # Fixed ids: signed tokens carry the time, and parallel workers must collect the
+        # same test names.
+        ids=["missing", "garbage", "other-salt", "no-time"],
     )
     def test_a_missing_or_forged_token_is_refused(self, client, token):
         response = send(client, PostFactory(), token=token)
@@ -586,27 +579,23 @@ class TestNaughtyStrings:
     """Every string of the Big List of Naughty Strings is stored and shown back escaped,
     or refused with a message; never a 500."""
 
-    @pytest.fixture
-    def strings(self):
-        return [s for s in json.loads(BLNS.read_text()) if s.strip()]
-
-    def test_each_string_as_a_comment_body(self, client, no_flood, strings):
+    def test_each_string_as_a_comment_body(self, client, no_flood, naughty_strings_with_text):
         post = PostFactory()
-        for i, text in enumerate(strings):
+        for i, text in enumerate(naughty_strings_with_text):
             response = send(client, post, body=text, email=f"p{i}@example.org")
             assert response.status_code in (302, 400), text
             if response.status_code == 302:
                 comment = Comment.objects.latest("pk")
                 expected = text.replace("\r\n", "\n").replace("\r", "\n").strip()
                 assert comment.body == expected
-        assert Comment.objects.count() > len(strings) * 0.9
+        assert Comment.objects.count() > len(naughty_strings_with_text) * 0.9
         page = client.get(post.get_absolute_url() + "?cpage=1")
         assert page.status_code == 200
         assert "<script>alert(0)</script>" not in section(page)
 
-    def test_each_string_as_a_guest_name(self, client, no_flood, strings):
+    def test_each_string_as_a_guest_name(self, client, no_flood, naughty_strings_with_text):
         post = PostFactory()
-        for i, text in enumerate(strings):
+        for i, text in enumerate(naughty_strings_with_text):
             response = send(client, post, name=text[:100], body=f"Comment {i}")
             assert response.status_code in (302, 400), text
         assert client.get(post.get_absolute_url()).status_code == 200

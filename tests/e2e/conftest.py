@@ -91,6 +91,14 @@ def assert_accessible(page: Page) -> None:
     assert results.violations_count == 0, results.generate_report()
 
 
+def sign_in(page: Page, live_server, client, user) -> None:
+    """Sign ``user`` in on ``page`` with a session made by Django's test client; signing in
+    through the pages has browser tests of its own."""
+    client.force_login(user)
+    session = client.cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+
+
 def assert_no_page_errors(page: Page) -> None:
     """Fail now (not only at teardown) if the page logged errors or CSP violations."""
     assert page.problems.messages == [], "\n".join(page.problems.messages)

@@ -8,16 +8,10 @@ from PIL import Image as PILImage
 from playwright.sync_api import Page, expect
 
 from comments.services import post_comments_bump
-from tests.e2e.conftest import assert_accessible, assert_no_page_errors
+from tests.e2e.conftest import assert_accessible, assert_no_page_errors, sign_in
 from tests.factories import DEFAULT_PASSWORD, CommentFactory, PostFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.MEDIA_URL = "/media/"
 
 
 @pytest.fixture
@@ -25,14 +19,6 @@ def avatar_file(tmp_path):
     path = tmp_path / "portrait.png"
     PILImage.new("RGB", (600, 400), (30, 110, 170)).save(path, format="PNG")
     return path
-
-
-def sign_in(page: Page, live_server, client, user) -> None:
-    # Signed in through the session Django's test client makes (sign-in pages are another
-    # part of this work).
-    client.force_login(user)
-    session = client.cookies["sessionid"].value
-    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
 
 
 def test_member_updates_profile_then_deletes_account(page: Page, live_server, client, avatar_file):

@@ -8,18 +8,16 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from comments.models import Comment
-from tests.e2e.conftest import assert_accessible, assert_no_page_errors
+from tests.e2e.conftest import assert_accessible, assert_no_page_errors, sign_in
 from tests.factories import DEFAULT_PASSWORD, PostFactory, UserFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("_quick_forms"),
+]
 
 PASSWORD = "plum-orchard-47-lantern"
-
-
-@pytest.fixture(autouse=True)
-def _quick_forms(settings):
-    # A person takes a few seconds to write; the browser takes none.
-    settings.COMMENT_FORM_MIN_SECONDS = 0
 
 
 def field(page: Page, label: str):
@@ -89,10 +87,7 @@ def test_visitor_signs_up_confirms_their_address_and_comments(page: Page):
 
 def test_broken_verification_link_and_resend_pages_are_clear(page: Page, live_server, client):
     member = UserFactory(username="tom", email="tom@example.org", unverified=True)
-    client.force_login(member)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    sign_in(page, live_server, client, member)
 
     response = page.goto("/accounts/verify/not-a-real-token/")
     assert response.status == 400

@@ -8,16 +8,14 @@ from playwright.sync_api import Browser, Page, expect
 from comments.models import Comment
 from comments.selectors import discussion_settings_get
 from comments.services import discussion_settings_save
-from tests.e2e.conftest import PageProblems, assert_accessible, assert_no_page_errors
+from tests.e2e.conftest import PageProblems, assert_accessible, assert_no_page_errors, sign_in
 from tests.factories import CommentFactory, PostFactory, UserFactory, build_discussion
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _quick_forms(settings):
-    # A person takes a few seconds to write; the browser takes none.
-    settings.COMMENT_FORM_MIN_SECONDS = 0
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("_quick_forms"),
+]
 
 
 @pytest.fixture
@@ -157,11 +155,7 @@ def test_closed_discussion_shows_its_comments_and_no_form(page: Page, article):
 
 def test_member_comments_as_themselves_and_edits_it(page: Page, live_server, article, client):
     member = UserFactory(display_name="Sam Reader")
-    # Signed in through the session Django's test client makes (sign-in pages are another
-    # issue's work).
-    client.force_login(member)
-    session = client.cookies["sessionid"].value
-    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    sign_in(page, live_server, client, member)
     page.goto(article.get_absolute_url())
     expect(page.get_by_text("Commenting as Sam Reader.")).to_be_visible()
     write_comment(page, "Speaking as a member.")

@@ -7,16 +7,10 @@ from playwright.sync_api import Browser, Page, expect
 
 from comments.models import Comment, Guideline
 from comments.services import post_comments_bump
-from tests.e2e.conftest import assert_accessible, assert_no_page_errors
+from tests.e2e.conftest import assert_accessible, assert_no_page_errors, sign_in
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: Page, live_server, client, user) -> None:
-    client.force_login(user)
-    session = client.cookies["sessionid"].value
-    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
 
 
 def test_moderator_hides_a_comment_and_marks_spam_from_the_post_page_and_restores_it(

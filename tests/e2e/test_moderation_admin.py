@@ -6,17 +6,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from comments.models import Comment, Guideline, ModerationEvent, Report
-from tests.e2e.conftest import assert_accessible, assert_no_page_errors
-from tests.factories import CommentFactory, PostFactory, UserFactory
+from tests.e2e.conftest import assert_accessible, assert_no_page_errors, sign_in
+from tests.factories import CommentFactory, PostFactory, ReportFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def report(comment: Comment, guideline: Guideline) -> None:
-    reporter = UserFactory()
-    Report.objects.create(
-        comment=comment, reporter=reporter, reporter_key=f"user:{reporter.pk}", guideline=guideline
-    )
 
 
 @pytest.fixture
@@ -27,19 +20,17 @@ def reported_discussion():
     Guideline.objects.create(number=5, title="No spam", text="No advertising.")
     post = PostFactory(title="Where the river floods")
     insult = CommentFactory(post=post, guest_name="Rex Rude", body="Only an idiot would say that.")
-    report(insult, attacks)
-    report(insult, attacks)
+    ReportFactory(comment=insult, guideline=attacks)
+    ReportFactory(comment=insult, guideline=attacks)
     doubtful = CommentFactory(post=post, guest_name="Tom Hale", body="The council is lying.")
-    report(doubtful, attacks)
+    ReportFactory(comment=doubtful, guideline=attacks)
     CommentFactory(post=post, guest_name="Ana Silva", body="Buy cheap watches", pending=True)
     return insult
 
 
 @pytest.fixture
 def moderator_page(page: Page, live_server, client) -> Page:
-    client.force_login(UserFactory(moderator=True, display_name="Mo Derator"))
-    session = client.cookies["sessionid"].value
-    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    sign_in(page, live_server, client, UserFactory(moderator=True, display_name="Mo Derator"))
     return page
 
 

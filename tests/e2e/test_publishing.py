@@ -15,11 +15,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 TITLE = "Kingfishers return to the Wend"
 
 
-@pytest.fixture
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def _sign_in(page: Page, username: str) -> None:
     page.goto("/admin/login/")
     page.get_by_label("Username").fill(username)
@@ -28,7 +23,6 @@ def _sign_in(page: Page, username: str) -> None:
     expect(page.get_by_role("heading", name="Newsroom and moderation")).to_be_visible()
 
 
-@pytest.mark.usefixtures("_media")
 def test_editor_publishes_a_post_with_an_image_and_a_reader_finds_it(
     page: Page, browser: Browser, live_server
 ):

@@ -14,13 +14,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.MEDIA_URL = "/media/"
-
-
-@pytest.fixture
-def article(_media):
+def article():
     author = UserFactory(
         username="jane", editor=True, display_name="Jane Doe", byline_title="Senior Researcher"
     )

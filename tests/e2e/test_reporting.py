@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from comments.models import Comment, Guideline, Report
 from comments.services import post_comments_bump
-from tests.e2e.conftest import assert_accessible, assert_no_page_errors
+from tests.e2e.conftest import assert_accessible, assert_no_page_errors, sign_in
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -36,13 +36,6 @@ def spam(guidelines):
     )
     post_comments_bump(post.pk)
     return comment
-
-
-def sign_in(page: Page, live_server, client, user) -> None:
-    # Signed in through the session Django's test client makes, as in test_discussion.
-    client.force_login(user)
-    session = client.cookies["sessionid"].value
-    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
 
 
 def open_report_form(page: Page, comment: Comment) -> None:
