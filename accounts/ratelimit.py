@@ -15,10 +15,17 @@ import math
 import time
 
 from django.core.cache import cache
+from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address a request came from, as limits count it. Behind a proxy, the deployment
+    sets ``REMOTE_ADDR`` from the header the proxy is trusted to write."""
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def rate_limit(scope: str, who: str, *, limit: int, seconds: int) -> int:

@@ -197,6 +197,11 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # How long the e-mail verification link of a new account works.
 ACCOUNT_VERIFICATION_DAYS = 3
+# E-mails the account pages send (sign-up, confirmation links, password resets) to one
+# address, and asked for from one IP address, in an hour; counted whether or not an
+# account uses the address, so a refusal says nothing about accounts. 0 turns one off.
+ACCOUNT_EMAILS_PER_ADDRESS_PER_HOUR = env_int("DJANGO_ACCOUNT_EMAILS_PER_ADDRESS_PER_HOUR", 5)
+ACCOUNT_EMAILS_PER_IP_PER_HOUR = env_int("DJANGO_ACCOUNT_EMAILS_PER_IP_PER_HOUR", 30)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"

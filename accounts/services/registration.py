@@ -6,14 +6,13 @@ account creates nothing and reveals nothing: the owner of that address is told b
 instead. E-mails go out through ``django.tasks`` once the transaction commits.
 """
 
-import time
+import math
 from dataclasses import dataclass
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import IntegrityError, transaction
@@ -21,8 +20,10 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from accounts.models import User
+from accounts.ratelimit import rate_limit
 from accounts.tokens import verification_token_make, verification_token_read
 
 RESEND_INTERVAL_SECONDS = 60
@@ -65,6 +66,23 @@ class VerificationResendTooSoon(Exception):
         self.seconds_left = seconds_left
 
 
+class TooManyEmails(Exception):
+    """More e-mails were asked for, to one address or from one IP address, than the limits
+    allow; ``message`` is for people and says nothing about whether an account exists."""
+
+    def __init__(self, seconds_left: int) -> None:
+        minutes = math.ceil(seconds_left / 60)
+        self.seconds_left = seconds_left
+        self.message = ngettext(
+            "Sorry, we’ve sent as many e-mails to that address, or for your connection, as "
+            "we can for now. Please try again in %(n)s minute.",
+            "Sorry, we’ve sent as many e-mails to that address, or for your connection, as "
+            "we can for now. Please try again in %(n)s minutes.",
+            minutes,
+        ) % {"n": minutes}
+        super().__init__(self.message)
+
+
 @dataclass(frozen=True)
 class PendingVerification:
     """A valid link for an address not yet confirmed."""
@@ -73,20 +91,57 @@ class PendingVerification:
     next_url: str
 
 
+# --- Limits -------------------------------------------------------------------
+
+
+def account_email_limit(*, email: str, ip: str) -> None:
+    """Count one e-mail asked for to ``email`` from ``ip`` (a sign-up, a new confirmation
+    link, a password reset) against the hourly limits per address and per IP address
+    (``ACCOUNT_EMAILS_PER_ADDRESS_PER_HOUR``, ``ACCOUNT_EMAILS_PER_IP_PER_HOUR``).
+
+    Counted whether or not an account uses the address, so being refused says nothing about
+    accounts. Raises ``TooManyEmails`` with the seconds left when either limit is reached.
+    """
+    hour = 60 * 60
+    waits = [
+        rate_limit(
+            "accounts:email:address",
+            email.strip().lower(),
+            limit=settings.ACCOUNT_EMAILS_PER_ADDRESS_PER_HOUR,
+            seconds=hour,
+        )
+    ]
+    if ip:
+        waits.append(
+            rate_limit(
+                "accounts:email:ip",
+                ip,
+                limit=settings.ACCOUNT_EMAILS_PER_IP_PER_HOUR,
+                seconds=hour,
+            )
+        )
+    if max(waits):
+        raise TooManyEmails(max(waits))
+
+
 # --- Joining ------------------------------------------------------------------
 
 
-def user_signup(*, username: str, email: str, password: str, next_url: str = "") -> User | None:
+def user_signup(
+    *, username: str, email: str, password: str, next_url: str = "", ip: str = ""
+) -> User | None:
     """Create an account with an unconfirmed e-mail address and e-mail it a link (whose
     confirmation page then points at ``next_url``, a path on this site).
 
     Returns the new user, or ``None`` when ``email`` (in any letter case) already belongs to
     an account: then nothing is created, and that account's owner is told by e-mail that
-    someone tried to join with their address. Raises ``ValidationError`` (on ``username``)
-    if another sign-up took the username in the meantime. Password validation is the form's
-    job.
+    someone tried to join with their address. Raises ``TooManyEmails``, creating and
+    sending nothing, past the e-mail limits for the address or for ``ip`` (see
+    ``account_email_limit``), and ``ValidationError`` (on ``username``) if another sign-up
+    took the username in the meantime. Password validation is the form's job.
     """
     email = User.objects.normalize_email(email.strip())
+    account_email_limit(email=email, ip=ip)
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:
         # Hash anyway, so the answer takes as long as for a new account.
@@ -131,17 +186,19 @@ def verification_send(*, user: User, next_url: str = "") -> None:
     )
 
 
-def verification_resend(*, user: User, next_url: str = "") -> None:
+def verification_resend(*, user: User, next_url: str = "", ip: str = "") -> None:
     """Send ``user`` a new verification link, at most one per ``RESEND_INTERVAL_SECONDS``.
 
-    Raises ``VerificationResendTooSoon`` with the seconds left when asked again too soon.
+    Raises ``VerificationResendTooSoon`` with the seconds left when asked again too soon,
+    and ``TooManyEmails`` past the e-mail limits for the address or for ``ip`` (see
+    ``account_email_limit``).
     """
-    key = f"accounts:verification-resend:{user.pk}"
-    now = time.time()
-    if not cache.add(key, now, timeout=RESEND_INTERVAL_SECONDS):
-        sent_at = cache.get(key, now)
-        seconds_left = max(1, round(RESEND_INTERVAL_SECONDS - (now - sent_at)))
+    seconds_left = rate_limit(
+        "accounts:verification-resend", str(user.pk), limit=1, seconds=RESEND_INTERVAL_SECONDS
+    )
+    if seconds_left:
         raise VerificationResendTooSoon(seconds_left)
+    account_email_limit(email=user.email, ip=ip)
     verification_send(user=user, next_url=next_url)
 
 

@@ -10,18 +10,21 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms.registration import PasswordResetForm, SignupForm
+from accounts.ratelimit import client_ip
 from accounts.services.registration import (
     EmailAlreadyVerified,
+    TooManyEmails,
     VerificationError,
     VerificationLinkExpired,
     VerificationResendTooSoon,
+    account_email_limit,
     sign_in_unlock,
     user_signup,
     verification_check,
@@ -61,9 +64,13 @@ def signup(request: HttpRequest) -> HttpResponse:
                 email=data["email"],
                 password=data["password1"],
                 next_url=_safe_next(request, data["next"]),
+                ip=client_ip(request),
             )
         except ValidationError as error:
             form.add_error(None, error)
+        except TooManyEmails as error:
+            form.add_error(None, error.message)
+            return render(request, "accounts/signup.html", {"form": form}, status=429)
         else:
             # Nobody is signed in here, new address or taken: a different page frame
             # would tell a stranger which addresses have accounts. The link signs in.
@@ -122,9 +129,12 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
     }
     if request.method == "POST" and not context["already"]:
         try:
-            verification_resend(user=request.user, next_url=next_url)
+            verification_resend(user=request.user, next_url=next_url, ip=client_ip(request))
         except VerificationResendTooSoon as error:
             context["seconds_left"] = error.seconds_left
+            return render(request, "accounts/resend_verification.html", context, status=429)
+        except TooManyEmails as error:
+            context["too_many"] = error.message
             return render(request, "accounts/resend_verification.html", context, status=429)
         messages.success(
             request,
@@ -174,8 +184,9 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Ask for a reset link. The next page reads the same whether or not an account uses
-    the address."""
+    """Ask for a reset link, within the e-mail limits per address and per IP address. The
+    next page reads the same whether or not an account uses the address, and whether or
+    not a limit stopped the e-mail."""
 
     form_class = PasswordResetForm
     email_template_name = "registration/password_reset_email.txt"
@@ -185,6 +196,15 @@ class PasswordResetView(auth_views.PasswordResetView):
     @property
     def extra_email_context(self) -> dict[str, str]:
         return {"site_name": settings.SITE_NAME}
+
+    def form_valid(self, form) -> HttpResponse:
+        try:
+            account_email_limit(email=form.cleaned_data["email"], ip=client_ip(self.request))
+        except TooManyEmails:
+            # Past the limits nothing is sent, and the page says what it always says: a
+            # different answer would tell a stranger which addresses have accounts.
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

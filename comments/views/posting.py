@@ -7,15 +7,11 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.ratelimit import client_ip
 from blog.models import Post
 from comments import discussion, notifications, selectors, services
 from comments.forms import CommentEditForm, CommentForm
 from comments.models import Comment
-
-
-def _client_ip(request: HttpRequest) -> str:
-    # Behind a proxy, the deployment sets REMOTE_ADDR from the trusted header.
-    return request.META.get("REMOTE_ADDR", "")
 
 
 @require_POST
@@ -37,7 +33,7 @@ def comment_post(request: HttpRequest, post_id: int) -> HttpResponse:
             parent_id=data["parent"],
             notify_on_reply=data["notify_on_reply"],
             submission_key=data["submission_key"],
-            ip=_client_ip(request),
+            ip=client_ip(request),
             user_agent=request.headers.get("User-Agent", ""),
         )
     except services.CommentRefused as refused:

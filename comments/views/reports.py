@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.ratelimit import client_ip
 from comments import discussion, reports
 from comments.forms import ReportForm
 from comments.models import Comment
@@ -48,7 +49,7 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
             note=form.cleaned_data["note"],
             user=user,
             guest_email=form.cleaned_data.get("email", ""),
-            ip=request.META.get("REMOTE_ADDR", ""),
+            ip=client_ip(request),
         )
     except reports.ReportRefused as refusal:
         return _refused(request, comment, form, refusal)

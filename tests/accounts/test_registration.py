@@ -563,6 +563,10 @@ class TestNaughtyStrings:
     """Each string is stored exactly (after Django's normalisation) or refused with a
     message; none causes an error, and none comes back unescaped."""
 
+    @pytest.fixture(autouse=True)
+    def _one_client_may_sign_up_hundreds(self, settings):
+        settings.ACCOUNT_EMAILS_PER_IP_PER_HOUR = 0
+
     def test_each_string_as_a_username(
         self, client, naughty_strings_with_text, django_capture_on_commit_callbacks
     ):
