@@ -2,13 +2,13 @@
 ``report_create``, the one way a report is stored (and, when the discussion settings ask
 for it, a comment hidden automatically pending review)."""
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.ratelimit import rate_limit
 from comments import services
 from comments.models import Comment, DiscussionSettings, Guideline, Report
 from comments.selectors import discussion_settings_get
@@ -106,9 +106,9 @@ def report_create(
     note = _clean_note(note)
     key = reporter_key(user=user, guest_email=guest_email)
     _check_not_own(comment=comment, user=user, guest_email=guest_email)
-    throttle_keys = _throttle_keys(key=key, user=user, ip=ip)
-    _check_throttle(throttle_keys)
     _check_not_reported(comment=comment, key=key)
+    # Last, so only a report that would otherwise be stored counts towards the limit.
+    _check_throttle(key=key, user=user, ip=ip)
     try:
         with transaction.atomic():
             # Reports on one comment queue here, so the count that triggers auto-hide is
@@ -130,12 +130,6 @@ def report_create(
             code="invalid",
             field="guideline",
         ) from None
-    for throttle_key in throttle_keys:
-        cache.add(throttle_key, 0, THROTTLE_SECONDS)
-        try:
-            cache.incr(throttle_key)
-        except ValueError:  # expired between the two calls
-            cache.set(throttle_key, 1, THROTTLE_SECONDS)
     return report
 
 
@@ -197,17 +191,19 @@ def _clean_note(note: str) -> str:
     return note
 
 
-def _throttle_keys(*, key: str, user: User | None, ip: str) -> list[str]:
-    keys = [f"comments:reports:{key}"]
-    # A guest could give a new address for each report; their connection counts too.
-    # Members are not counted by address, so people sharing one are not held back.
+def _check_throttle(*, key: str, user: User | None, ip: str) -> None:
+    """Count this report towards its reporter's hourly limit and refuse it past the limit.
+    A guest could give a new address for each report, so their connection (hashed IP) is
+    counted too; members are not counted by address, so people sharing one are not held
+    back."""
+    counted = [("comments:reports", key)]
     if user is None and ip:
-        keys.append(f"comments:reports:ip:{services.ip_hash(ip)}")
-    return keys
-
-
-def _check_throttle(keys: list[str]) -> None:
-    if any((cache.get(key) or 0) >= REPORTS_PER_HOUR for key in keys):
+        counted.append(("comments:reports:ip", services.ip_hash(ip)))
+    waits = [
+        rate_limit(scope, who, limit=REPORTS_PER_HOUR, seconds=THROTTLE_SECONDS)
+        for scope, who in counted
+    ]
+    if any(waits):
         raise ReportRefused(
             _(
                 "You’ve sent %(n)s reports in the last hour, the most we accept. Thank you; "

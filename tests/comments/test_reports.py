@@ -426,6 +426,15 @@ class TestAfterReporting:
         assert refused.status_code == 429
         assert Report.objects.count() == 10
 
+    def test_with_redis_down_a_report_is_still_taken(
+        self, redis_server, client, comment, guidelines, guests_may_report, caplog
+    ):
+        redis_server.stop()
+        response = report(client, comment, guidelines[0], email="guest@example.org")
+        assert response.status_code == 302
+        assert Report.objects.filter(comment=comment).count() == 1
+        assert "Rate limit comments:reports not applied" in caplog.text
+
 
 class TestAutoHide:
     def test_off_by_default_however_many_report(self, comment, guidelines):
