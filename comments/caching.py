@@ -80,8 +80,24 @@ def thread_cache_key(*, post: Post, settings: DiscussionSettings, page: int, is_
     return f"comments:thread:{post.pk}:v{post.comment_version}:p{page}:{digest}"
 
 
-def thread_html_shared(*, key: str, render: Callable[[], str]) -> str:
-    """The thread cached under ``key``, or ``render()``'s, kept for the next reader."""
+def thread_html_for(
+    *,
+    post: Post,
+    settings: DiscussionSettings,
+    page: int,
+    is_open: bool,
+    is_personal: bool,
+    render: Callable[[], str],
+) -> str:
+    """Comment page ``page`` of ``post``'s thread as ``render()`` writes it for one viewer.
+
+    A viewer who sees something nobody else does (``is_personal``: their own held or still
+    editable comments, a moderator's buttons with their CSRF token) gets their own render,
+    never stored. Everybody else shares one copy under ``thread_cache_key``, rendered by
+    the first of them to ask."""
+    if is_personal:
+        return render()
+    key = thread_cache_key(post=post, settings=settings, page=page, is_open=is_open)
     html = cache_get(key)
     if html is None:
         html = render()

@@ -2,6 +2,7 @@
 form, which is always rendered per request because it carries the CSRF token."""
 
 import json
+from dataclasses import dataclass
 
 from django.conf import settings as django_settings
 from django.core import signing
@@ -10,10 +11,12 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from blog.models import Post
-from comments import selectors
-from comments.caching import thread_cache_key, thread_html_shared
+from comments import selectors, services
+from comments.caching import thread_html_for
 from comments.forms import CommentForm
+from comments.models import Comment, DiscussionSettings
 from comments.rendering import ListOptions, comment_list_html
 from config.params import positive_int
 
@@ -70,9 +73,54 @@ def remember_own_comment(request: HttpRequest, pk: int) -> None:
     request.session[SESSION_KEY] = [*ids[-49:], pk]
 
 
-def _render_thread(request, *, post, settings, page, is_open, personal, moderator=False) -> str:
+@dataclass(frozen=True)
+class Viewer:
+    """Who is reading the post page, as far as its discussion is concerned."""
+
+    user: User | None
+    # Their own comments that they see differently from everybody else.
+    personal: selectors.PersonalComments
+    is_moderator: bool
+
+    @property
+    def sees_own_thread(self) -> bool:
+        """Whether the thread this viewer sees is theirs alone (see ``thread_html_for``)."""
+        return bool(self.personal) or self.is_moderator
+
+
+def viewer_from(request: HttpRequest, post: Post) -> Viewer:
+    """The viewer of ``post``'s discussion: signed in or not, their own comments (a guest's
+    are known by the session), whether they moderate. One query, three for staff."""
+    user = request.user if request.user.is_authenticated else None
+    personal = selectors.comment_ids_personal_to(
+        post=post, user=user, session_ids=own_comment_ids(request)
+    )
+    return Viewer(user=user, personal=personal, is_moderator=services.user_may_moderate(user))
+
+
+def reply_target_from(request: HttpRequest, post: Post) -> Comment | None:
+    """The comment ``?replyto=`` asks to answer: a published comment of ``post``, else None."""
+    reply_to_id = positive_int(request.GET.get("replyto"))
+    if reply_to_id is None:
+        return None
+    return selectors.comment_get_reply_target(post=post, pk=reply_to_id)
+
+
+def _render_thread(
+    request: HttpRequest,
+    *,
+    post: Post,
+    settings: DiscussionSettings,
+    page: int,
+    is_open: bool,
+    viewer: Viewer,
+) -> str:
     thread_page = selectors.comment_thread_for_post(
-        post=post, settings=settings, page=page, own_ids=personal.ids, moderator=moderator
+        post=post,
+        settings=settings,
+        page=page,
+        own_ids=viewer.personal.ids,
+        moderator=viewer.is_moderator,
     )
     if thread_page is None:
         raise Http404(_("There is no such comment page."))
@@ -80,9 +128,9 @@ def _render_thread(request, *, post, settings, page, is_open, personal, moderato
         is_open=is_open,
         max_depth=settings.max_depth,
         page_number=page,
-        editable_ids=personal.editable,
+        editable_ids=viewer.personal.editable,
         post_author_id=post.author_id,
-        moderator_csrf=get_token(request) if moderator else "",
+        moderator_csrf=get_token(request) if viewer.is_moderator else "",
     )
     context = {
         "post": post,
@@ -92,62 +140,43 @@ def _render_thread(request, *, post, settings, page, is_open, personal, moderato
     return render_to_string("comments/_thread.html", context)
 
 
+def _blank_form(
+    request: HttpRequest, *, user: User | None, reply_to: Comment | None
+) -> CommentForm:
+    initial = {"parent": reply_to.pk if reply_to else None}
+    if user is not None:
+        initial["notify_on_reply"] = user.notify_replies_default
+    else:
+        initial.update(remembered_commenter(request))
+    return CommentForm(is_guest=user is None, initial=initial)
+
+
 def discussion_context(
     request: HttpRequest, post: Post, *, form: CommentForm | None = None
 ) -> dict:
-    """Everything the post page needs to show its discussion."""
+    """Everything the post page needs to show its discussion: the thread (shared and cached
+    unless this viewer sees something of their own) and the form, made for each request
+    because it carries the CSRF token; ``form`` is one sent back with errors."""
     settings = selectors.discussion_settings_get()
     page = comment_page_from(request)
     is_open = selectors.post_discussion_is_open(post=post, settings=settings)
-    user = request.user if request.user.is_authenticated else None
-    personal = selectors.comment_ids_personal_to(
+    viewer = viewer_from(request, post)
+    thread_html = thread_html_for(
         post=post,
-        user=user,
-        session_ids=own_comment_ids(request),
+        settings=settings,
+        page=page,
+        is_open=is_open,
+        is_personal=viewer.sees_own_thread,
+        render=lambda: _render_thread(
+            request, post=post, settings=settings, page=page, is_open=is_open, viewer=viewer
+        ),
     )
-    # Only staff can moderate; asking costs two queries, so members are not asked.
-    moderator = user is not None and user.is_staff and user.has_perm("comments.change_comment")
-    if personal or moderator:
-        # This viewer sees something nobody else does: never share or store it.
-        thread_html = _render_thread(
-            request,
-            post=post,
-            settings=settings,
-            page=page,
-            is_open=is_open,
-            personal=personal,
-            moderator=moderator,
-        )
-    else:
-        thread_html = thread_html_shared(
-            key=thread_cache_key(post=post, settings=settings, page=page, is_open=is_open),
-            render=lambda: _render_thread(
-                request,
-                post=post,
-                settings=settings,
-                page=page,
-                is_open=is_open,
-                personal=selectors.PersonalComments(),
-            ),
-        )
-
-    reply_to = None
-    reply_to_id = positive_int(request.GET.get("replyto"))
-    if is_open and reply_to_id is not None:
-        reply_to = selectors.comment_get_reply_target(post=post, pk=reply_to_id)
-    needs_confirmation = user is not None and not user.can_comment
-    may_comment = (user is not None and not needs_confirmation) or (
-        user is None and settings.guests_allowed
-    )
-    if form is None and is_open and may_comment:
-        initial = {"parent": reply_to.pk if reply_to else None}
-        if user is not None:
-            initial["notify_on_reply"] = user.notify_replies_default
-        else:
-            initial.update(remembered_commenter(request))
-        form = CommentForm(is_guest=user is None, initial=initial)
+    reply_to = reply_target_from(request, post) if is_open else None
+    refusal = services.commenter_refusal(user=viewer.user, settings=settings)
+    if form is None and is_open and refusal is None:
+        form = _blank_form(request, user=viewer.user, reply_to=reply_to)
     return {
-        "needs_confirmation": needs_confirmation,
+        "needs_confirmation": refusal is not None and refusal.code == "unverified",
         "thread_html": thread_html,
         "comment_form": form,
         "comments_open": is_open,

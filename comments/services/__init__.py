@@ -11,6 +11,7 @@ from comments.services.moderation import (
     comment_purge,
     comment_restore,
     reports_dismiss,
+    user_may_moderate,
 )
 from comments.services.posting import (
     RULE_MAX_LENGTH,
@@ -21,6 +22,7 @@ from comments.services.posting import (
     comment_create,
     comment_edit,
     comment_unsubscribe,
+    commenter_refusal,
     discussion_settings_save,
     ip_hash,
     post_comments_bump,
@@ -41,9 +43,11 @@ __all__ = [
     "comment_purge",
     "comment_restore",
     "comment_unsubscribe",
+    "commenter_refusal",
     "discussion_settings_save",
     "guideline_save",
     "ip_hash",
     "post_comments_bump",
     "reports_dismiss",
+    "user_may_moderate",
 ]

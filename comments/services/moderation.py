@@ -48,13 +48,21 @@ def _status_words(status: str) -> str:
     }.get(status, status)
 
 
-def _is_moderator(user: User | None) -> bool:
-    # Superusers have every permission; inactive accounts have none.
-    return user is not None and user.has_perm("comments.change_comment")
+def user_may_moderate(user: User | None) -> bool:
+    """Whether ``user`` moderates comments: an active staff account with the
+    ``comments.change_comment`` permission (the Moderators group; superusers have every
+    permission). ``accounts.services.roles`` keeps ``is_staff`` in step with the roles, so
+    asking it first spares a member's post page the two permission queries."""
+    return (
+        user is not None
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("comments.change_comment")
+    )
 
 
 def _require_moderator(user: User | None, *, message: str) -> None:
-    if not _is_moderator(user):
+    if not user_may_moderate(user):
         raise ModerationRefused(message, code="forbidden")
 
 

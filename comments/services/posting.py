@@ -176,19 +176,32 @@ def _check_not_repeated(
             )
 
 
+def commenter_refusal(*, user: User | None, settings: DiscussionSettings) -> CommentRefused | None:
+    """Why ``user`` (None for a guest) may not comment at all, or None when they may: an
+    inactive account, a member who has not confirmed their e-mail address (code
+    ``unverified``), a guest where the settings require an account. ``comment_create``
+    refuses with it; the post page offers the form only to those it lets through."""
+    if user is not None:
+        if not user.is_active:
+            return CommentRefused(_("This account can’t comment."), code="forbidden")
+        if not user.can_comment:
+            return CommentRefused(
+                _("Please confirm your e-mail address to comment."), code="unverified"
+            )
+        return None
+    if not settings.guests_allowed:
+        return CommentRefused(_("Please sign in to comment."), code="forbidden")
+    return None
+
+
 def _check_commenter(
     *, user: User | None, guest_name: str, guest_email: str, settings: DiscussionSettings
 ) -> tuple[str, str]:
+    refusal = commenter_refusal(user=user, settings=settings)
+    if refusal is not None:
+        raise refusal
     if user is not None:
-        if not user.is_active:
-            raise CommentRefused(_("This account can’t comment."), code="forbidden")
-        if not user.can_comment:
-            raise CommentRefused(
-                _("Please confirm your e-mail address to comment."), code="unverified"
-            )
         return "", ""
-    if not settings.guests_allowed:
-        raise CommentRefused(_("Please sign in to comment."), code="forbidden")
     guest_name = guest_name.strip()
     if not guest_name or "\x00" in guest_name or not guest_name.isprintable():
         raise CommentRefused(

@@ -26,7 +26,7 @@ DONE = {
 @require_POST
 def comment_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     """Apply one moderation action to a comment; hiding first asks which guideline."""
-    if not request.user.has_perm("comments.change_comment"):
+    if not services.user_may_moderate(request.user):
         raise PermissionDenied(_("Only moderators can do that."))
     comment = get_object_or_404(Comment.objects.select_related("post", "user"), pk=pk)
     action = request.POST.get("action", "")

@@ -4,6 +4,7 @@ same services as the admin."""
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
@@ -160,6 +161,22 @@ def test_only_moderators_may_act(client, thread, guideline, who):
         assert "/accounts/login/" in response["Location"]
     else:
         assert response.status_code == 403
+    root.refresh_from_db()
+    assert root.status == Comment.Status.PUBLISHED
+
+
+def test_a_member_given_the_permission_outside_the_roles_is_no_moderator_anywhere(
+    client, thread, guideline
+):
+    # Moderators are staff; a permission granted to a member's account by hand gives
+    # them neither the buttons on the post page nor the actions behind them.
+    post, root = thread
+    member = UserFactory()
+    member.user_permissions.add(Permission.objects.get(codename="change_comment"))
+    client.force_login(member)
+
+    assert "comment-moderate" not in section(client.get(post.get_absolute_url()))
+    assert moderate(client, root, action="hide", guideline=guideline.pk).status_code == 403
     root.refresh_from_db()
     assert root.status == Comment.Status.PUBLISHED
 

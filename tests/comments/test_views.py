@@ -632,6 +632,25 @@ def test_the_articles_author_is_marked_in_the_thread(client):
 
 
 class TestMembersAndGuests:
+    @pytest.mark.parametrize(
+        ("who", "guests_allowed"),
+        [("guest", True), ("guest", False), ("member", True), ("unverified member", True)],
+    )
+    def test_the_form_is_offered_to_exactly_those_whose_comment_is_accepted(
+        self, client, discussion_settings, who, guests_allowed
+    ):
+        discussion_settings.guests_allowed = guests_allowed
+        discussion_settings_save(settings=discussion_settings)
+        if who != "guest":
+            client.force_login(UserFactory(unverified=who == "unverified member"))
+        post = PostFactory()
+
+        offered = 'id="comment-form"' in section(client.get(post.get_absolute_url()))
+        accepted = send(client, post).status_code == 302
+
+        assert offered == accepted
+        assert offered == (who == "member" or (guests_allowed and who == "guest"))
+
     def test_unverified_member_is_told_why_they_cannot_comment(self, client):
         member = UserFactory(unverified=True)
         client.force_login(member)
