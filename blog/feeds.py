@@ -8,7 +8,6 @@ one or two small queries until something changes.
 """
 
 import copy
-import hashlib
 import mimetypes
 from abc import ABC, abstractmethod
 from datetime import datetime
@@ -25,7 +24,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
 from blog.models import Category, Image, Post, PostQuerySet
-from blog.selectors import category_get, post_list_last_modified, post_list_published
+from blog.selectors import (
+    category_get,
+    post_list_last_modified,
+    post_list_published,
+    post_list_shown_digest,
+)
 
 FEED_LENGTH = 20
 CONTENT_NAMESPACE = "http://purl.org/rss/1.0/modules/content/"
@@ -97,6 +101,7 @@ class PostFeed(ConditionalFeed):
     """A feed of posts, dated by the newest change among the posts that can affect it."""
 
     _last_modified: datetime | None = None
+    _shown: list[Post] | None = None
 
     @abstractmethod
     def changes(self, *args, **kwargs) -> PostQuerySet | None:
@@ -110,18 +115,31 @@ class PostFeed(ConditionalFeed):
         return self._last_modified
 
     def etag(self, request, *args, **kwargs) -> str | None:
-        # Last-Modified alone misses a deleted post; the ids shown catch that.
+        # Last-Modified alone misses a deleted post, and a change to another row than the
+        # posts' (an author's name, a category's, a picture's alt text); the digest of
+        # what the feed shows catches both. Clients that send only If-Modified-Since see
+        # such a change with the next edit of a post.
         last_modified = self.last_modified(request, *args, **kwargs)
         if last_modified is None:
             return None
-        posts = self.posts(*args, **kwargs)
-        shown = ",".join(str(pk) for pk in posts.values_list("pk", flat=True)[:FEED_LENGTH])
-        digest = hashlib.sha256(f"{last_modified.isoformat()}|{shown}".encode()).hexdigest()
-        return digest[:32]
+        return post_list_shown_digest(
+            self.shown(*args, **kwargs), last_modified, self.around(*args, **kwargs)
+        )
 
     @abstractmethod
     def posts(self, *args, **kwargs) -> PostQuerySet:
         """The posts this feed shows, newest first."""
+
+    def shown(self, *args, **kwargs) -> list[Post]:
+        """The posts this feed shows; fetched once per request (validators, then items)."""
+        if self._shown is None:
+            self._shown = list(self.posts(*args, **kwargs)[:FEED_LENGTH])
+        return self._shown
+
+    def around(self, *args, **kwargs) -> list[str]:
+        """What the feed says besides its items, when that can change (a category's
+        name and description)."""
+        return []
 
 
 def _dated_posts(posts=None) -> PostQuerySet:
@@ -164,7 +182,7 @@ class LatestPostsFeed(PostFeed):
         return _dated_posts()
 
     def items(self) -> list[Post]:
-        return list(self.posts()[:FEED_LENGTH])
+        return self.shown()
 
     # Item level
 
@@ -280,7 +298,11 @@ class CategoryPostsFeed(LatestPostsFeed):
         return _dated_posts(Post.objects.filter(categories=category))
 
     def items(self, category: Category) -> list[Post]:
-        return list(self.posts(category.slug)[:FEED_LENGTH])
+        return self.shown(category.slug)
+
+    def around(self, slug: str) -> list[str]:
+        category = self._category_for(slug)
+        return [category.name, category.description] if category else []
 
     def _category_for(self, slug: str) -> Category | None:
         # Looked up once per request: by the conditional check, then by the feed.

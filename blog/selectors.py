@@ -1,13 +1,15 @@
 """Every read the blog's pages need, relations preloaded."""
 
+import hashlib
 import html
 import re
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Max, Prefetch, Q, Sum
+from django.db.models import F, Max, Prefetch, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
@@ -138,15 +140,30 @@ def post_list_last_modified(posts: PostQuerySet) -> datetime | None:
     ]
 
 
-def post_list_fingerprint(posts: PostQuerySet) -> str:
-    """A short string that changes when any of these posts changes, including its
-    discussion (comment counts show on cards). One query."""
-    found = posts.order_by().aggregate(
-        last=Max(Greatest(F("updated_at"), F("published_at"))),
-        discussions=Sum("comment_version"),
-    )
-    stamp = found["last"].timestamp() if found["last"] else 0
-    return f"{stamp}-{found['discussions'] or 0}"
+def post_list_shown_digest(posts: Iterable[Post], *around: object) -> str:
+    """A digest of everything a list of posts or a feed shows of ``posts``, loaded as
+    ``post_list_published`` loads them (no query), and of the values shown ``around`` them
+    (a heading, a count). The ETag of archives and feeds, so a reader never keeps a page
+    that changed: beyond each post's own fields and its comment count, it covers what
+    other rows supply without moving the post's ``updated_at``: its author's name, byline
+    and page, its picture and the picture's alt text, its categories' names."""
+    shown = [repr(value) for value in around]
+    for post in posts:
+        author, image = post.author, post.featured_image
+        shown.append(
+            repr(
+                (
+                    (post.pk, post.title, post.slug, post.excerpt, post.updated_at),
+                    (post.published_at, post.is_sticky, post.comments_enabled),
+                    post.comment_count,
+                    (author.public_name, author.byline_title, author.username),
+                    (author.is_staff, author.is_active),
+                    image and (image.pk, image.file.name, image.alt_text, image.renditions),
+                    [(category.name, category.slug) for category in post.categories.all()],
+                )
+            )
+        )
+    return hashlib.sha256("\n".join(shown).encode()).hexdigest()[:32]
 
 
 # --- Search ----------------------------------------------------------------

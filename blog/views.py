@@ -31,11 +31,6 @@ def paginate(request: HttpRequest, items: QuerySet, per_page: int = POSTS_PER_PA
     raise Http404(_("There is no such page."))
 
 
-def _render_list(request: HttpRequest, posts: QuerySet, context: dict) -> HttpResponse:
-    page = paginate(request, posts)
-    return render(request, "blog/post_list.html", {**context, "page_obj": page})
-
-
 def home(request: HttpRequest) -> HttpResponse:
     """The front page: sticky posts first, then the newest, ten at a time."""
     page = paginate(request, selectors.post_list_home())
@@ -71,8 +66,9 @@ class Archive:
 def _archive_view(find: Callable[..., Archive | None], missing: str) -> Callable:
     """A view for one kind of archive. ``find`` turns the URL's arguments into the archive,
     or None for a 404 that says ``missing``. Conditional GETs are answered with an ETag that
-    changes with the posts listed and the reader: the page frame differs for staff and for
-    a signed-in member, and pending one-time messages switch it off so they are shown."""
+    changes with everything the page shows (``selectors.post_list_shown_digest``) and the
+    reader: the page frame differs for staff and for a signed-in member, and pending
+    one-time messages switch it off so they are shown."""
 
     def found(request: HttpRequest, kwargs: dict) -> Archive | None:
         # Asked by the ETag and by the view: look the archive up once per request.
@@ -80,11 +76,25 @@ def _archive_view(find: Callable[..., Archive | None], missing: str) -> Callable
             request._blog_archive = find(**kwargs)
         return request._blog_archive
 
+    def page_of(request: HttpRequest, archive: Archive) -> Page:
+        # The ETag is worked out from the page shown: count and rows, fetched once.
+        if not hasattr(request, "_blog_archive_page"):
+            request._blog_archive_page = paginate(request, archive.posts)
+        return request._blog_archive_page
+
     def etag(request: HttpRequest, **kwargs) -> str | None:
         archive = found(request, kwargs)
         if archive is None or len(messages.get_messages(request)):
             return None
-        stamp = selectors.post_list_fingerprint(archive.posts)
+        page = page_of(request, archive)
+        author = archive.context.get("author")
+        stamp = selectors.post_list_shown_digest(
+            page.object_list,
+            page.number,
+            page.paginator.count,
+            [value for value in archive.context.values() if isinstance(value, str)],
+            author.byline_title if author else "",
+        )
         return f'"{stamp}-{request.user.pk or 0}-{request.GET.urlencode()}"'
 
     @condition(etag_func=etag)
@@ -92,7 +102,8 @@ def _archive_view(find: Callable[..., Archive | None], missing: str) -> Callable
         archive = found(request, kwargs)
         if archive is None:
             raise Http404(missing)
-        return _render_list(request, archive.posts, archive.context)
+        context = {**archive.context, "page_obj": page_of(request, archive)}
+        return render(request, "blog/post_list.html", context)
 
     return view
 
