@@ -1,6 +1,6 @@
 """Turning an uploaded picture into a member's avatar.
 
-Pillow decides what a file is, never its name (``blog.images.check_image_upload`` does the
+Pillow decides what a file is, never its name (``core.images.check_image_upload`` does the
 opening and verifying). Only JPEG, PNG and WebP are taken, small files only, and the stored
 avatar is always a fresh 256 × 256 WebP, so no EXIF or GPS metadata survives.
 """
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import ImageOps
 
-from blog.images import check_image_upload
+from core.images import check_image_upload
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 25_000_000

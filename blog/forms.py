@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
-from blog.images import check_image_upload
 from blog.models import Image, Post
 from blog.services import post_check_slug_free
+from core.images import check_image_upload
 
 # What the body editor offers. Everything it can produce survives
 # ``blog.sanitize``; the editor's own sanitiser stays off because ``post_save``

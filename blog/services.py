@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from blog.images import check_image_upload, clean_original, make_renditions
+from blog.images import clean_original, make_renditions
 from blog.models import Image, Post
 from blog.sanitize import sanitize_post_html
+from core.images import check_image_upload
 
 
 def image_create(

@@ -19,8 +19,8 @@ from PIL import ExifTags
 from PIL import Image as PILImage
 
 from accounts.roles import EDITORS, MODERATORS
-from blog import images
 from blog.models import Category, Image, Post, Tag
+from core import images
 from tests.factories import (
     CategoryFactory,
     ImageFactory,

@@ -6,9 +6,9 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
 
-from blog import images
 from blog.models import Image
 from blog.services import image_create
+from core import images
 from tests.factories import make_picture_bytes
 
 pytestmark = pytest.mark.django_db
