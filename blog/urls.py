@@ -1,7 +1,6 @@
 from django.urls import path, re_path
 
 from blog import feeds, views
-from comments.feeds import PostCommentsFeed
 
 app_name = "blog"
 
@@ -9,6 +8,8 @@ app_name = "blog"
 YEAR = r"(?P<year>[0-9]{4})"
 MONTH = r"(?P<month>[0-9]{2})"
 DAY = r"(?P<day>[0-9]{2})"
+# A post's address, /YYYY/MM/DD/slug/; the apps built on blog add pages under it.
+POST_PATH = rf"{YEAR}/{MONTH}/{DAY}/(?P<slug>[-\w]+)/"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,10 +23,5 @@ urlpatterns = [
     re_path(rf"^{YEAR}/$", views.date_archive, name="year"),
     re_path(rf"^{YEAR}/{MONTH}/$", views.date_archive, name="month"),
     re_path(rf"^{YEAR}/{MONTH}/{DAY}/$", views.date_archive, name="day"),
-    re_path(rf"^{YEAR}/{MONTH}/{DAY}/(?P<slug>[-\w]+)/$", views.post_detail, name="post_detail"),
-    re_path(
-        rf"^{YEAR}/{MONTH}/{DAY}/(?P<slug>[-\w]+)/feed/$",
-        PostCommentsFeed(),
-        name="post_comments_feed",
-    ),
+    re_path(rf"^{POST_PATH}$", views.post_detail, name="post_detail"),
 ]

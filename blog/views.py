@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import condition
 
 from blog import selectors
-from comments.discussion import discussion_context
+from blog.models import Post
+from blog.signals import post_page_context
 from config.params import positive_int
 
 POSTS_PER_PAGE = 10
@@ -38,21 +39,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def post_detail(request: HttpRequest, year: str, month: str, day: str, slug: str) -> HttpResponse:
-    """One published post with its neighbours."""
+    """One published post with its neighbours, and what the apps built on blog add to it
+    through ``post_page_context`` (the discussion)."""
     post = selectors.post_get_published(year=int(year), month=int(month), day=int(day), slug=slug)
     if post is None:
         raise Http404(_("We can’t find that article."))
     previous_post, next_post = selectors.post_adjacent(post=post)
-    return render(
-        request,
-        "blog/post_detail.html",
-        {
-            "post": post,
-            "previous_post": previous_post,
-            "next_post": next_post,
-            **discussion_context(request, post),
-        },
-    )
+    context = {"post": post, "previous_post": previous_post, "next_post": next_post}
+    for _receiver, extra in post_page_context.send(sender=Post, request=request, post=post):
+        context.update(extra)
+    return render(request, "blog/post_detail.html", context)
 
 
 @dataclass(frozen=True)

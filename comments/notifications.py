@@ -1,4 +1,5 @@
-"""E-mails about new comments, and the signed links in them that stop those e-mails.
+"""E-mails about new comments, and the signed links in them that stop those e-mails
+(``comments.services.subscriptions`` stops them).
 
 Two kinds of e-mail go out when a comment is published: to the author of the comment it
 replies to, if they asked for replies, and to the article's author, unless they turned that
@@ -22,7 +23,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from comments.models import Comment
-from comments.services import comment_unsubscribe
 
 UNSUBSCRIBE_SALT = "comments.notifications.unsubscribe"
 EXCERPT_CHARS = 300
@@ -106,23 +106,7 @@ def subscription_from_token(*, token: str) -> Subscription:
     )
 
 
-# --- Services -----------------------------------------------------------------
-
-
-def user_unsubscribe_post_comments(*, user: User) -> User:
-    """Stop e-mails to ``user`` about comments on their articles. Safe to repeat."""
-    if user.notify_on_post_comments:
-        user.notify_on_post_comments = False
-        user.save(update_fields=["notify_on_post_comments"])
-    return user
-
-
-def subscription_stop(*, subscription: Subscription) -> None:
-    """Stop the e-mails ``subscription`` names. Safe to repeat."""
-    if subscription.kind is Kind.REPLIES and subscription.comment is not None:
-        comment_unsubscribe(comment=subscription.comment)
-    elif subscription.kind is Kind.POST_COMMENTS and subscription.user is not None:
-        user_unsubscribe_post_comments(user=subscription.user)
+# --- E-mails -----------------------------------------------------------------
 
 
 def _same_address(a: str, b: str) -> bool:

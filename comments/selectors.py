@@ -4,8 +4,9 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from django.conf import settings as django_settings
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When, Window
@@ -293,3 +294,30 @@ def comment_list_latest(*, post: Post | None = None, limit: int = 30) -> list[Co
     if post is not None:
         comments = comments.filter(post=post)
     return list(comments.select_related("user", "post").order_by("-created_at", "-pk")[:limit])
+
+
+def comment_list_for_export(*, user: User) -> list[dict[str, Any]]:
+    """Every comment ``user`` wrote, oldest first, as plain data for their download: its id,
+    the post's title and address, the comment it replies to, when it was written and last
+    edited, its status and its text. One query."""
+    comments = Comment.objects.filter(user=user).select_related("post").order_by("created_at", "pk")
+    return [
+        {
+            "id": comment.pk,
+            "post_title": comment.post.title,
+            "post_url": django_settings.SITE_URL + comment.post.get_absolute_url(),
+            "parent_id": comment.parent_id,
+            "created_at": comment.created_at.isoformat(),
+            "edited_at": comment.edited_at.isoformat() if comment.edited_at else None,
+            "status": comment.status,
+            "body": comment.body,
+        }
+        for comment in comments
+    ]
+
+
+def post_ids_commented_by(*, user: User) -> list[int]:
+    """The posts ``user`` has written any comment on (in any status). One query."""
+    return list(
+        Comment.objects.filter(user=user).order_by().values_list("post_id", flat=True).distinct()
+    )

@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.text import Truncator
 
 from comments.models import Comment
+from comments.notifications import comment_notifications_send
 
 HIDDEN_EXCERPT_CHARS = 300
 
@@ -17,9 +18,6 @@ def send_comment_notifications(*, comment_id: int) -> int:
     """E-mail the people who asked to hear about comment ``comment_id`` and return how many
     e-mails went out (none if the comment is gone or not published). Addresses are not
     returned: a database backend stores the result."""
-    # comments.services queues this task, and notifications use those services.
-    from comments.notifications import comment_notifications_send
-
     comment = (
         Comment.objects.select_related("post__author", "user", "parent__user")
         .filter(pk=comment_id)

@@ -1,17 +1,21 @@
-from django.urls import path
+from django.urls import path, re_path
 
+from blog.urls import POST_PATH
 from comments import feeds
 from comments.views import moderation, reports
 from comments.views import posting as views
 
 app_name = "comments"
 
+# Mounted at the site's root: the comments' own pages live under /comments/, and each
+# post's comment feed under the post's address.
 urlpatterns = [
-    path("post/<int:post_id>/", views.comment_post, name="post"),
-    path("<int:pk>/", views.comment_permalink, name="permalink"),
-    path("<int:pk>/edit/", views.comment_edit, name="edit"),
-    path("<int:pk>/report/", reports.comment_report, name="report"),
-    path("<int:pk>/moderate/", moderation.comment_moderate, name="moderate"),
-    path("feed/", feeds.LatestCommentsFeed(), name="feed"),
-    path("unsubscribe/<str:token>/", views.comment_unsubscribe_page, name="unsubscribe"),
+    path("comments/post/<int:post_id>/", views.comment_post, name="post"),
+    path("comments/<int:pk>/", views.comment_permalink, name="permalink"),
+    path("comments/<int:pk>/edit/", views.comment_edit, name="edit"),
+    path("comments/<int:pk>/report/", reports.comment_report, name="report"),
+    path("comments/<int:pk>/moderate/", moderation.comment_moderate, name="moderate"),
+    path("comments/feed/", feeds.LatestCommentsFeed(), name="feed"),
+    path("comments/unsubscribe/<str:token>/", views.comment_unsubscribe_page, name="unsubscribe"),
+    re_path(rf"^{POST_PATH}feed/$", feeds.PostCommentsFeed(), name="post_comments_feed"),
 ]

@@ -22,7 +22,7 @@ urlpatterns = [
         name="robots",
     ),
     path("accounts/", include("accounts.urls")),
-    path("comments/", include("comments.urls")),
+    path("", include("comments.urls")),
     path("community-guidelines/", guidelines.guidelines, name="guidelines"),
     path("", include("blog.urls")),
 ]

@@ -1,34 +1,21 @@
-"""A member's own account: changing their profile, exporting their comments, leaving.
+"""A member's own account: changing their profile, exporting their data, leaving.
 
-Threads are cached with each commenter's name and avatar in them, so every change that
-alters how a member appears under their comments moves the comment version of each post
-they commented on, in the same transaction.
+Other apps show a member's name and avatar (threads are cached with them) and keep data
+tied to the member (comments). accounts does not know them: it sends the signals of
+``accounts.signals`` inside its transactions, and those apps act on them.
 """
 
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import signals
 from accounts.avatars import avatar_process
 from accounts.models import User
-from comments.models import Comment
-from comments.services import post_comments_bump
-
-
-def _commented_post_ids(user: User) -> list[int]:
-    return list(
-        Comment.objects.filter(user=user).order_by().values_list("post_id", flat=True).distinct()
-    )
-
-
-def _bump_commented_posts(user: User) -> None:
-    for post_id in _commented_post_ids(user):
-        post_comments_bump(post_id)
 
 
 def _delete_file_on_commit(field_file) -> None:
@@ -54,9 +41,9 @@ def profile_update(
     ``avatar`` is a picture made by ``accounts.avatars.avatar_process``; a raw upload is run
     through it first (so it is refused, with ValidationError, unless it is a proper
     picture). A new avatar replaces the old one and ``remove_avatar`` drops it; the old
-    file leaves storage once the change is committed. When the name or avatar shown on
-    the member's comments changes, every post they commented on gets a new comment
-    version, so no cached thread shows the old ones.
+    file leaves storage once the change is committed. When the name or avatar shown next
+    to what the member wrote changes, ``member_appearance_changed`` is sent in the same
+    transaction (comments moves the version of every thread that shows them).
     """
     if isinstance(avatar, UploadedFile):
         avatar = avatar_process(avatar)
@@ -89,48 +76,32 @@ def profile_update(
             fields.append("avatar")
         user.save(update_fields=fields)
         if (user.public_name, user.avatar.name or "") != shown_before:
-            _bump_commented_posts(user)
+            signals.member_appearance_changed.send(sender=User, user=user)
     return user
 
 
-def comments_export(*, user: User) -> list[dict[str, Any]]:
-    """Every comment ``user`` wrote, oldest first, as plain data for a JSON download: its id,
-    the post's title and address, the comment it replies to, when it was written and last
-    edited, its status and its text. One query."""
-    comments = Comment.objects.filter(user=user).select_related("post").order_by("created_at", "pk")
-    return [
-        {
-            "id": comment.pk,
-            "post_title": comment.post.title,
-            "post_url": settings.SITE_URL + comment.post.get_absolute_url(),
-            "parent_id": comment.parent_id,
-            "created_at": comment.created_at.isoformat(),
-            "edited_at": comment.edited_at.isoformat() if comment.edited_at else None,
-            "status": comment.status,
-            "body": comment.body,
-        }
-        for comment in comments
-    ]
-
-
 def account_export(*, user: User) -> dict[str, Any]:
-    """What a member may download about themselves: their account and their comments."""
-    return {
+    """What a member may download about themselves: their account, then the sections the
+    other apps add through ``account_exporting`` (comments adds every comment they wrote)."""
+    data: dict[str, Any] = {
         "account": {
             "username": user.username,
             "email": user.email,
             "display_name": user.display_name,
             "date_joined": user.date_joined.isoformat(),
         },
-        "comments": comments_export(user=user),
     }
+    for _receiver, sections in signals.account_exporting.send(sender=User, user=user):
+        data.update(sections)
+    return data
 
 
 def account_delete(*, user: User, password: str) -> None:
     """Close ``user``'s account for good and remove their personal data.
 
-    Their comments stay where they are, so threads keep their shape, but belong to nobody:
-    they show as “Former member”, and no e-mail, IP hash or browser is kept with them. The
+    ``account_closing`` is sent first, in the same transaction: comments keeps the member's
+    comments where they are, so threads keep their shape, but they belong to nobody: they
+    show as “Former member”, and no e-mail, IP hash or browser is kept with them. The
     account row stays (emptied, deactivated, unusable password, no roles) so nothing that
     pointed at it breaks; the avatar file leaves storage once this commits.
 
@@ -165,18 +136,7 @@ def account_close(*, user: User) -> None:
                 ),
                 code="last_superuser",
             )
-        post_ids = _commented_post_ids(user)
-        Comment.objects.filter(user=user).update(
-            user=None,
-            guest_name="",
-            guest_email="",
-            notify_on_reply=False,
-            ip_hash="",
-            user_agent="",
-        )
-        for post_id in post_ids:
-            post_comments_bump(post_id)
-
+        signals.account_closing.send(sender=User, user=user)
         _delete_file_on_commit(user.avatar)
         user.username = f"deleted-{user.pk}"
         user.email = f"deleted-{user.pk}@invalid"

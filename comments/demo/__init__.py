@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from blog.models import Post
 from comments.demo.discussions import DISCUSSIONS, GUESTS, DemoComment, DemoDiscussion
+from comments.demo.guidelines import seed_guidelines
 from comments.models import Comment
 from comments.rules import reply_nests_under
 from comments.selectors import discussion_settings_get
@@ -30,6 +31,7 @@ __all__ = [
     "DemoDiscussion",
     "DiscussionSummary",
     "demo_members",
+    "seed_demo_comments",
     "seed_demo_discussions",
 ]
 
@@ -48,6 +50,19 @@ class DiscussionSummary:
 def demo_members() -> set[str]:
     """The usernames of the demo members who take part in the discussions."""
     return {c.member for d in DISCUSSIONS.values() for c in _walk(d.threads) if c.member}
+
+
+def seed_demo_comments() -> list[str]:
+    """Add the demo discussions and the Community Guidelines that are missing, and return
+    the lines ``seed_demo`` prints about them."""
+    discussions = seed_demo_discussions()
+    guidelines = seed_guidelines()
+    if discussions.added:
+        noun = "post" if discussions.posts == 1 else "posts"
+        added = f"Demo comments: {discussions.added} added on {discussions.posts} {noun}."
+    else:
+        added = "Demo comments: 0 added."
+    return [added, f"Community guidelines: {guidelines} added."]
 
 
 def seed_demo_discussions(now: datetime | None = None) -> DiscussionSummary:

@@ -1,8 +1,11 @@
 """Every change to comments happens here: `posting` (comment, reply, edit), `moderation`
-(hide, restore, spam, approve, dismiss, purge) and `guidelines`. Each keeps the comment
-version of the posts it touches in step, so a cached thread is never served stale."""
+(hide, restore, spam, approve, dismiss, purge), `guidelines`, `members` (what a change to
+a member's account does to their comments) and `subscriptions` (stopping e-mails). Each
+keeps the comment version of the posts it touches in step, so a cached thread is never
+served stale."""
 
 from comments.services.guidelines import guideline_save
+from comments.services.members import member_comments_anonymise, member_threads_bump
 from comments.services.moderation import (
     ModerationRefused,
     comment_approve,
@@ -21,11 +24,15 @@ from comments.services.posting import (
     comment_can_edit,
     comment_create,
     comment_edit,
-    comment_unsubscribe,
     commenter_refusal,
     discussion_settings_save,
     ip_hash,
     post_comments_bump,
+)
+from comments.services.subscriptions import (
+    comment_unsubscribe,
+    subscription_stop,
+    user_unsubscribe_post_comments,
 )
 
 __all__ = [
@@ -47,7 +54,11 @@ __all__ = [
     "discussion_settings_save",
     "guideline_save",
     "ip_hash",
+    "member_comments_anonymise",
+    "member_threads_bump",
     "post_comments_bump",
     "reports_dismiss",
+    "subscription_stop",
     "user_may_moderate",
+    "user_unsubscribe_post_comments",
 ]

@@ -427,14 +427,6 @@ def comment_edit(*, comment: Comment, user: User, body: str) -> Comment:
     return comment
 
 
-def comment_unsubscribe(*, comment: Comment) -> Comment:
-    """Stop reply notifications for ``comment``. Safe to repeat. Nothing shown changes, so
-    the post's comment version stays."""
-    Comment.objects.filter(pk=comment.pk).update(notify_on_reply=False)
-    comment.notify_on_reply = False
-    return comment
-
-
 def _queue_notifications(comment_id: int) -> None:
     send_comment_notifications.enqueue(comment_id=comment_id)
 

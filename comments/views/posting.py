@@ -113,5 +113,5 @@ def comment_unsubscribe_page(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, template, {"invalid_message": invalid.message}, status=400)
     stopped = request.method == "POST"
     if stopped:
-        notifications.subscription_stop(subscription=subscription)
+        services.subscription_stop(subscription=subscription)
     return render(request, template, {"subscription": subscription, "stopped": stopped})

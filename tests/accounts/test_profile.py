@@ -13,8 +13,9 @@ from PIL import Image as PILImage
 
 from accounts.avatars import avatar_process
 from accounts.models import User
-from accounts.services.profile import comments_export, profile_update
+from accounts.services.profile import profile_update
 from blog.models import Post
+from comments.selectors import comment_list_for_export
 from comments.services import post_comments_bump
 from tests.factories import CommentFactory, PostFactory, UserFactory, make_picture_bytes
 
@@ -531,4 +532,4 @@ def test_export_answers_get_only(signed_in):
 
 
 def test_comments_export_of_a_member_without_comments_is_empty(member):
-    assert comments_export(user=member) == []
+    assert comment_list_for_export(user=member) == []

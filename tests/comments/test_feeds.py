@@ -24,7 +24,7 @@ SITE_FEED = "/comments/feed/"
 def _post_feed_url(post) -> str:
     local = timezone.localtime(post.published_at)
     return reverse(
-        "blog:post_comments_feed",
+        "comments:post_comments_feed",
         kwargs={
             "year": f"{local:%Y}",
             "month": f"{local:%m}",

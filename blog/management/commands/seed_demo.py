@@ -3,12 +3,15 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import seed_demo_users
 from blog.demo import seed_demo_posts
-from comments.demo import seed_demo_discussions
-from comments.demo.guidelines import seed_guidelines
+from blog.models import Post
+from blog.signals import demo_seeded
 
 
 class Command(BaseCommand):
-    help = "Load the demo content and people. Safe to run again: it updates, never duplicates."
+    help = (
+        "Load the demo content and people (the apps built on blog add theirs through "
+        "blog.signals.demo_seeded). Safe to run again: it updates, never duplicates."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -25,18 +28,12 @@ class Command(BaseCommand):
             )
         logins = seed_demo_users()
         posts = seed_demo_posts()
-        discussions = seed_demo_discussions()
-        guidelines = seed_guidelines()
+        reports = [lines for _receiver, lines in demo_seeded.send(sender=Post)]
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
         self.stdout.write(f"Demo articles: {posts.created} added, {posts.existing} already there.")
-        if discussions.added:
-            noun = "post" if discussions.posts == 1 else "posts"
-            self.stdout.write(
-                f"Demo comments: {discussions.added} added on {discussions.posts} {noun}."
-            )
-        else:
-            self.stdout.write("Demo comments: 0 added.")
-        self.stdout.write(f"Community guidelines: {guidelines} added.")
+        for lines in reports:
+            for line in lines:
+                self.stdout.write(line)
         self.stdout.write("Demo logins (development only):")
         for login in logins:
             self.stdout.write(f"  {login.role:<10} {login.username} / {login.password}")

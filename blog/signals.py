@@ -1,0 +1,17 @@
+"""What blog asks of the apps built on it (comments) without knowing them.
+
+Apps depend one way: accounts <- blog <- comments. A higher app connects its receivers to
+these signals in its ``AppConfig.ready()``; blog works, with less on its pages, when none
+is connected. Each is sent with ``sender=Post``.
+"""
+
+from django.dispatch import Signal
+
+# The post page is being rendered for ``request`` and the published ``post``: each receiver
+# returns a dict to add to the page's context (comments adds the discussion block). A
+# receiver may raise Http404, for a query string that names nothing.
+post_page_context = Signal()
+
+# ``seed_demo`` has stored the demo members and articles: each receiver adds its own demo
+# content (idempotently) and returns the lines to print about what it did.
+demo_seeded = Signal()
