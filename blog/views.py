@@ -16,7 +16,7 @@ from django.views.decorators.http import condition
 from blog import selectors
 from blog.models import Post
 from blog.signals import post_page_context
-from config.params import positive_int
+from core.params import positive_int
 
 POSTS_PER_PAGE = 10
 

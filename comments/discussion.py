@@ -18,7 +18,7 @@ from comments.caching import thread_html_for
 from comments.forms import CommentForm
 from comments.models import Comment, DiscussionSettings
 from comments.rendering import ListOptions, comment_list_html
-from config.params import positive_int
+from core.params import positive_int
 
 SESSION_KEY = "comments.own"
 COMMENTER_COOKIE = "tribune_commenter"

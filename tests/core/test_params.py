@@ -2,7 +2,7 @@
 
 import pytest
 
-from config.params import MAX_ID, positive_int
+from core.params import MAX_ID, positive_int
 
 
 @pytest.mark.parametrize(
