@@ -14,12 +14,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.forms.admin import UserAdminForm
 from accounts.models import User
 from accounts.roles import EDITORS, MODERATORS
-from accounts.services.profile import account_close
+from accounts.services.profile import account_close, profile_update
 from accounts.services.roles import user_role_grant, user_role_revoke, user_staff_flag_sync
 
 
@@ -45,10 +47,23 @@ class SuperuserOnlyMixin:
 
 @admin.register(User)
 class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
+    form = UserAdminForm
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
-        (_("Public profile"), {"fields": ("display_name", "byline_title", "bio", "avatar")}),
+        (
+            _("Public profile"),
+            {
+                "fields": (
+                    "display_name",
+                    "byline_title",
+                    "bio",
+                    "current_avatar",
+                    "avatar",
+                    "remove_avatar",
+                )
+            },
+        ),
         (
             _("E-mail"),
             {
@@ -71,7 +86,7 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
         ),
         (_("Important dates"), {"fields": ("last_login", "date_joined", "deleted_at")}),
     )
-    readonly_fields = ("is_staff", "deleted_at")
+    readonly_fields = ("is_staff", "deleted_at", "current_avatar")
     list_display = (
         "username",
         "email",
@@ -100,6 +115,14 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("groups")
 
+    def save_model(self, request: HttpRequest, obj: User, form: ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            # The profile goes through the profile page's service: the avatar is resized
+            # and stripped, and the threads showing this person are renewed. The form's
+            # checks ran already; the service's own refusals are the same ones.
+            profile_update(user=obj, **form.profile_arguments(obj))
+
     def save_related(
         self, request: HttpRequest, form: ModelForm, formsets: list, change: bool
     ) -> None:
@@ -112,6 +135,14 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
         # From the prefetched groups: no query per row.
         names = sorted(group.name for group in user.groups.all())
         return ", ".join(names) or self.get_empty_value_display()
+
+    @admin.display(description=_("current avatar"))
+    def current_avatar(self, user: User) -> str:
+        if not user.avatar:
+            return self.get_empty_value_display()
+        return format_html(
+            '<img src="{}" width="64" height="64" alt="{}">', user.avatar.url, user.public_name
+        )
 
     @admin.display(description=_("e-mail confirmed"), boolean=True, ordering="email_verified_at")
     def is_verified(self, user: User) -> bool:

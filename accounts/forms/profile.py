@@ -9,9 +9,9 @@ from accounts.models import User
 _field = User._meta.get_field
 
 
-class ProfileForm(forms.Form):
-    """A member's public face and e-mail preferences. The e-mail address is not here: it
-    is shown read-only. Articles e-mails are offered to staff only, who write articles."""
+class ProfileFields(forms.Form):
+    """A member's public face and e-mail preferences, and the rules for them: what the
+    profile page and the admin's change form both take and hand to ``profile_update``."""
 
     display_name = forms.CharField(
         label=_("Display name"),
@@ -51,23 +51,16 @@ class ProfileForm(forms.Form):
         label=_("E-mail me about comments on my articles"), required=False
     )
 
-    def __init__(self, *args, user: User, **kwargs) -> None:
-        kwargs.setdefault(
-            "initial",
-            {
-                "display_name": user.display_name,
-                "byline_title": user.byline_title,
-                "bio": user.bio,
-                "notify_replies_default": user.notify_replies_default,
-                "notify_on_post_comments": user.notify_on_post_comments,
-            },
-        )
-        super().__init__(*args, **kwargs)
-        self.user = user
-        if not user.is_staff:
-            del self.fields["notify_on_post_comments"]
-        if not user.avatar:
-            del self.fields["remove_avatar"]
+    @staticmethod
+    def initial_for(user: User) -> dict:
+        """The stored values of ``user`` for the fields that show them."""
+        return {
+            "display_name": user.display_name,
+            "byline_title": user.byline_title,
+            "bio": user.bio,
+            "notify_replies_default": user.notify_replies_default,
+            "notify_on_post_comments": user.notify_on_post_comments,
+        }
 
     def clean_display_name(self) -> str:
         name = self.cleaned_data["display_name"]
@@ -108,12 +101,14 @@ class ProfileForm(forms.Form):
         if cleaned.get("avatar") and cleaned.get("remove_avatar"):
             self.add_error(
                 "remove_avatar",
-                _("Choose a new picture or tick “Remove my avatar”, not both."),
+                _("Choose a new picture or tick “%(remove)s”, not both.")
+                % {"remove": self.fields["remove_avatar"].label},
             )
         return cleaned
 
-    def service_arguments(self) -> dict:
-        """``cleaned_data`` in the shape ``profile_update`` takes."""
+    def profile_arguments(self, user: User) -> dict:
+        """``cleaned_data`` in the shape ``profile_update`` takes for ``user``; a field left
+        out of this form keeps ``user``'s stored value."""
         data = self.cleaned_data
         return {
             "display_name": data["display_name"],
@@ -121,11 +116,29 @@ class ProfileForm(forms.Form):
             "bio": data["bio"],
             "notify_replies_default": data["notify_replies_default"],
             "notify_on_post_comments": data.get(
-                "notify_on_post_comments", self.user.notify_on_post_comments
+                "notify_on_post_comments", user.notify_on_post_comments
             ),
             "avatar": data.get("avatar"),
             "remove_avatar": data.get("remove_avatar", False),
         }
+
+
+class ProfileForm(ProfileFields):
+    """The member's own profile page. The e-mail address is not here: it is shown
+    read-only. Articles e-mails are offered to staff only, who write articles."""
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        kwargs.setdefault("initial", self.initial_for(user))
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not user.is_staff:
+            del self.fields["notify_on_post_comments"]
+        if not user.avatar:
+            del self.fields["remove_avatar"]
+
+    def service_arguments(self) -> dict:
+        """``cleaned_data`` in the shape ``profile_update`` takes."""
+        return self.profile_arguments(self.user)
 
 
 class AccountDeleteForm(forms.Form):

@@ -1,18 +1,25 @@
 """People, roles and sign-in lockouts in the admin, which only superusers may touch."""
 
+import io
+from pathlib import Path
+
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group, Permission
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image as PILImage
 
 from accounts.models import User
 from accounts.roles import EDITORS, MODERATORS
 from accounts.services.roles import user_role_grant, user_role_revoke, user_staff_flag_sync
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from comments.services import post_comments_bump
+from tests.factories import DEFAULT_PASSWORD, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -285,6 +292,138 @@ def test_a_superuser_can_confirm_an_email_address_by_hand(superuser_client):
 
     person.refresh_from_db()
     assert person.email_verified_at is not None
+
+
+# --- The public profile goes through the profile service --------------------------------
+
+
+@pytest.fixture
+def media_root(settings, tmp_path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def stored_files(media_root: Path) -> list[str]:
+    return sorted(str(p.relative_to(media_root)) for p in media_root.rglob("*") if p.is_file())
+
+
+def commenter_on_a_post() -> tuple[User, str]:
+    """A member with a published comment, and the address of the post it is on."""
+    member = UserFactory(username="sam", display_name="Sam Reader")
+    comment = CommentFactory(user=member, guest_name="", guest_email="")
+    post_comments_bump(comment.post_id)
+    return member, comment.post.get_absolute_url()
+
+
+def large_jpeg_with_gps() -> SimpleUploadedFile:
+    exif = PILImage.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif.get_ifd(0x8825)[2] = (51.0, 30.0, 0.0)  # GPSLatitude
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (3000, 2000), (200, 60, 40)).save(
+        buffer, format="JPEG", exif=exif.tobytes()
+    )
+    return SimpleUploadedFile("holiday.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def test_display_name_changed_in_the_admin_shows_on_the_cached_thread_at_once(
+    superuser_client,
+):
+    member, post_url = commenter_on_a_post()
+    assert "Sam Reader" in Client().get(post_url).text  # the thread is cached now
+
+    response = superuser_client.post(
+        reverse("admin:accounts_user_change", args=[member.pk]),
+        change_form_data(member, display_name="Samira Q"),
+    )
+
+    assert response.status_code == 302
+    html = Client().get(post_url).text
+    assert "Samira Q" in html
+    assert "Sam Reader" not in html
+
+
+def test_avatar_uploaded_in_the_admin_is_a_square_webp_without_metadata(
+    superuser_client, media_root
+):
+    member, post_url = commenter_on_a_post()
+    Client().get(post_url)  # the thread is cached now, without an avatar
+
+    response = superuser_client.post(
+        reverse("admin:accounts_user_change", args=[member.pk]),
+        change_form_data(member, avatar=large_jpeg_with_gps()),
+    )
+
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.avatar.name.endswith(".webp")
+    with PILImage.open(media_root / member.avatar.name) as stored:
+        assert (stored.format, stored.size) == ("WEBP", (256, 256))
+        assert "exif" not in stored.info
+        assert len(stored.getexif()) == 0
+    assert b"PhoneMaker" not in (media_root / member.avatar.name).read_bytes()
+    assert stored_files(media_root) == [member.avatar.name]
+    assert f'src="/media/{member.avatar.name}"' in Client().get(post_url).text
+
+
+def test_avatar_removed_in_the_admin_leaves_storage(
+    superuser_client, media_root, django_capture_on_commit_callbacks
+):
+    member, _post_url = commenter_on_a_post()
+    url = reverse("admin:accounts_user_change", args=[member.pk])
+    superuser_client.post(url, change_form_data(member, avatar=large_jpeg_with_gps()))
+    member.refresh_from_db()
+    assert stored_files(media_root) == [member.avatar.name]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = superuser_client.post(url, change_form_data(member, remove_avatar="on"))
+
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert not member.avatar
+    assert stored_files(media_root) == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        (
+            {"avatar": SimpleUploadedFile("me.jpg", b"just some words\n" * 20)},
+            "avatar",
+            "This file is not a picture we can read. Please upload a JPEG, PNG or WebP picture.",
+        ),
+        (
+            {"avatar": SimpleUploadedFile("me.gif", b"GIF89a" + b"\0" * 40)},
+            "avatar",
+            "Please upload a JPEG, PNG or WebP picture.",
+        ),
+        ({"display_name": "Former Member"}, "display_name", "marks deleted accounts"),
+        ({"display_name": "Sam\u200bQ"}, "display_name", "a character we can’t show"),
+    ],
+    ids=["text-as-jpeg", "broken-gif", "reserved-name", "invisible-character"],
+)
+def test_bad_profile_input_in_the_admin_is_a_form_error_and_changes_nothing(
+    superuser_client, media_root, overrides, field, message
+):
+    member, post_url = commenter_on_a_post()
+    url = reverse("admin:accounts_user_change", args=[member.pk])
+    superuser_client.post(url, change_form_data(member, avatar=large_jpeg_with_gps()))
+    member.refresh_from_db()
+    before = (member.display_name, member.bio, member.avatar.name, stored_files(media_root))
+    version = member.comments.get().post.comment_version
+
+    response = superuser_client.post(
+        url, change_form_data(member, **({"bio": "Changed"} | overrides))
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors[field]
+    assert any(message in error for error in errors), errors
+    member.refresh_from_db()
+    after = (member.display_name, member.bio, member.avatar.name, stored_files(media_root))
+    assert after == before
+    assert member.comments.get().post.comment_version == version
+    assert "Sam Reader" in Client().get(post_url).text
 
 
 # --- The user list ---------------------------------------------------------------------
