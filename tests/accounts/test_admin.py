@@ -1,7 +1,6 @@
 """People, roles and sign-in lockouts in the admin, which only superusers may touch."""
 
 import io
-from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
@@ -297,16 +296,6 @@ def test_a_superuser_can_confirm_an_email_address_by_hand(superuser_client):
 # --- The public profile goes through the profile service --------------------------------
 
 
-@pytest.fixture
-def media_root(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-def stored_files(media_root: Path) -> list[str]:
-    return sorted(str(p.relative_to(media_root)) for p in media_root.rglob("*") if p.is_file())
-
-
 def commenter_on_a_post() -> tuple[User, str]:
     """A member with a published comment, and the address of the post it is on."""
     member = UserFactory(username="sam", display_name="Sam Reader")
@@ -344,7 +333,7 @@ def test_display_name_changed_in_the_admin_shows_on_the_cached_thread_at_once(
 
 
 def test_avatar_uploaded_in_the_admin_is_a_square_webp_without_metadata(
-    superuser_client, media_root
+    superuser_client, media_root, stored_files
 ):
     member, post_url = commenter_on_a_post()
     Client().get(post_url)  # the thread is cached now, without an avatar
@@ -362,18 +351,18 @@ def test_avatar_uploaded_in_the_admin_is_a_square_webp_without_metadata(
         assert "exif" not in stored.info
         assert len(stored.getexif()) == 0
     assert b"PhoneMaker" not in (media_root / member.avatar.name).read_bytes()
-    assert stored_files(media_root) == [member.avatar.name]
+    assert stored_files() == [member.avatar.name]
     assert f'src="/media/{member.avatar.name}"' in Client().get(post_url).text
 
 
 def test_avatar_removed_in_the_admin_leaves_storage(
-    superuser_client, media_root, django_capture_on_commit_callbacks
+    superuser_client, stored_files, django_capture_on_commit_callbacks
 ):
     member, _post_url = commenter_on_a_post()
     url = reverse("admin:accounts_user_change", args=[member.pk])
     superuser_client.post(url, change_form_data(member, avatar=large_jpeg_with_gps()))
     member.refresh_from_db()
-    assert stored_files(media_root) == [member.avatar.name]
+    assert stored_files() == [member.avatar.name]
 
     with django_capture_on_commit_callbacks(execute=True):
         response = superuser_client.post(url, change_form_data(member, remove_avatar="on"))
@@ -381,7 +370,7 @@ def test_avatar_removed_in_the_admin_leaves_storage(
     assert response.status_code == 302
     member.refresh_from_db()
     assert not member.avatar
-    assert stored_files(media_root) == []
+    assert stored_files() == []
 
 
 @pytest.mark.parametrize(
@@ -403,13 +392,13 @@ def test_avatar_removed_in_the_admin_leaves_storage(
     ids=["text-as-jpeg", "broken-gif", "reserved-name", "invisible-character"],
 )
 def test_bad_profile_input_in_the_admin_is_a_form_error_and_changes_nothing(
-    superuser_client, media_root, overrides, field, message
+    superuser_client, stored_files, overrides, field, message
 ):
     member, post_url = commenter_on_a_post()
     url = reverse("admin:accounts_user_change", args=[member.pk])
     superuser_client.post(url, change_form_data(member, avatar=large_jpeg_with_gps()))
     member.refresh_from_db()
-    before = (member.display_name, member.bio, member.avatar.name, stored_files(media_root))
+    before = (member.display_name, member.bio, member.avatar.name, stored_files())
     version = member.comments.get().post.comment_version
 
     response = superuser_client.post(
@@ -420,7 +409,7 @@ def test_bad_profile_input_in_the_admin_is_a_form_error_and_changes_nothing(
     errors = response.context["adminform"].form.errors[field]
     assert any(message in error for error in errors), errors
     member.refresh_from_db()
-    after = (member.display_name, member.bio, member.avatar.name, stored_files(media_root))
+    after = (member.display_name, member.bio, member.avatar.name, stored_files())
     assert after == before
     assert member.comments.get().post.comment_version == version
     assert "Sam Reader" in Client().get(post_url).text
