@@ -1,5 +1,5 @@
-"""E-mails about new comments, and the signed links in them that stop those e-mails
-(``comments.services.subscriptions`` stops them).
+"""E-mails about comments (a new one, and one hidden by a moderator), and the signed links
+in them that stop those e-mails (``comments.services.subscriptions`` stops them).
 
 Two kinds of e-mail go out when a comment is published: to the author of the comment it
 replies to, if they asked for replies, and to the article's author, unless they turned that
@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail import EmailMessage, EmailMultiAlternatives, mailers
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -202,6 +202,32 @@ def _message(
             "List-Unsubscribe": f"<{unsubscribe}>",
             "Auto-Submitted": "auto-generated",
         },
+    )
+
+
+def comment_hidden_message(comment: Comment) -> EmailMessage:
+    """The e-mail telling ``comment``'s author that a moderator hid it: the guideline it
+    broke (number, title, link) and the start of the comment."""
+    guideline = comment.guideline
+    context = {
+        "site_name": settings.SITE_NAME,
+        "recipient_name": comment.author_name,
+        "post_title": comment.post.title,
+        "post_url": settings.SITE_URL + comment.post.get_absolute_url(),
+        "excerpt": Truncator(comment.body).chars(EXCERPT_CHARS),
+        "guideline_number": guideline.number,
+        "guideline_title": guideline.title,
+        "guideline_url": settings.SITE_URL + guideline.get_absolute_url(),
+    }
+    # Sent from a worker, outside any request: use the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("comments/email/comment_hidden_subject.txt", context)
+        body = render_to_string("comments/email/comment_hidden.txt", context)
+    return EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body,
+        to=[comment.author_email],
+        headers={"Auto-Submitted": "auto-generated"},
     )
 
 

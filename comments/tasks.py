@@ -1,16 +1,11 @@
-"""Background work for comments: e-mails never block a request."""
+"""Background work for comments: e-mails never block a request. The services queue these
+once their transaction commits; ``comments.notifications`` writes the e-mails."""
 
-from django.conf import settings
-from django.core.mail import EmailMessage, mailers
+from django.core.mail import mailers
 from django.tasks import task
-from django.template.loader import render_to_string
-from django.utils import translation
-from django.utils.text import Truncator
 
 from comments.models import Comment
-from comments.notifications import comment_notifications_send
-
-HIDDEN_EXCERPT_CHARS = 300
+from comments.notifications import comment_hidden_message, comment_notifications_send
 
 
 @task
@@ -45,29 +40,5 @@ def send_comment_hidden_email(*, comment_id: int) -> int:
         or (comment.user is not None and not comment.user.is_active)
     ):
         return 0
-    mailers.default.send_messages([_comment_hidden_message(comment)])
+    mailers.default.send_messages([comment_hidden_message(comment)])
     return 1
-
-
-def _comment_hidden_message(comment: Comment) -> EmailMessage:
-    guideline = comment.guideline
-    context = {
-        "site_name": settings.SITE_NAME,
-        "recipient_name": comment.author_name,
-        "post_title": comment.post.title,
-        "post_url": settings.SITE_URL + comment.post.get_absolute_url(),
-        "excerpt": Truncator(comment.body).chars(HIDDEN_EXCERPT_CHARS),
-        "guideline_number": guideline.number,
-        "guideline_title": guideline.title,
-        "guideline_url": settings.SITE_URL + guideline.get_absolute_url(),
-    }
-    # Sent from a worker, outside any request: use the site's language.
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("comments/email/comment_hidden_subject.txt", context)
-        body = render_to_string("comments/email/comment_hidden.txt", context)
-    return EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        to=[comment.author_email],
-        headers={"Auto-Submitted": "auto-generated"},
-    )

@@ -5,7 +5,7 @@ from django.contrib.auth import forms as auth_forms
 from django.template.loader import render_to_string
 
 from accounts.models import User
-from accounts.services.registration import send_prepared_email
+from accounts.tasks import send_prepared_email
 
 
 class SignupForm(auth_forms.UserCreationForm):

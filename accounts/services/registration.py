@@ -3,7 +3,8 @@
 A new account can sign in at once but comments only once its e-mail address is confirmed
 through a signed link (``accounts.tokens``). Signing up with an address that already has an
 account creates nothing and reveals nothing: the owner of that address is told by e-mail
-instead. E-mails go out through ``django.tasks`` once the transaction commits.
+instead. E-mails go out through the tasks of ``accounts.tasks`` once the transaction
+commits.
 """
 
 import math
@@ -14,17 +15,14 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import IntegrityError, transaction
-from django.tasks import task
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import ngettext
 
 from accounts.models import User
 from accounts.ratelimit import rate_limit
-from accounts.tokens import verification_token_make, verification_token_read
+from accounts.tasks import send_signup_attempt_email, send_verification_email
+from accounts.tokens import verification_token_read
 
 RESEND_INTERVAL_SECONDS = 60
 
@@ -269,65 +267,3 @@ def sign_in_unlock(*, user: User) -> int:
     password reset), so a locked-out member can sign in again. Returns how many records
     were removed."""
     return axes_reset(username=user.get_username())
-
-
-# --- E-mails ------------------------------------------------------------------
-
-
-@task
-def send_verification_email(*, user_id: int, next_url: str = "") -> bool:
-    """E-mail a link confirming the current address of account ``user_id``. Sends nothing
-    (and returns ``False``) if the account is gone or its address is confirmed."""
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or user.email_verified_at is not None or not user.email:
-        return False
-    token = verification_token_make(user=user, next_url=next_url)
-    context = {
-        "user": user,
-        "verify_url": settings.SITE_URL + reverse("accounts:verify", kwargs={"token": token}),
-        "days": settings.ACCOUNT_VERIFICATION_DAYS,
-    }
-    _send(template="verification", to=user.email, context=context)
-    return True
-
-
-@task
-def send_signup_attempt_email(*, user_id: int) -> bool:
-    """Tell the owner of account ``user_id`` that someone tried to join with their address,
-    with links to sign in and to reset the password. Returns ``False`` if the account is
-    gone."""
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or not user.email:
-        return False
-    context = {
-        "user": user,
-        "login_url": settings.SITE_URL + reverse("accounts:login"),
-        "password_reset_url": settings.SITE_URL + reverse("accounts:password_reset"),
-    }
-    _send(template="signup_attempt_existing", to=user.email, context=context)
-    return True
-
-
-@task
-def send_prepared_email(*, subject: str, body: str, to: str) -> None:
-    """Send an e-mail whose text was written in the request (a password reset link), so
-    the request answers at once and at the same speed whether or not it had an account."""
-    message = EmailMultiAlternatives(
-        subject=subject, body=body, to=[to], headers={"Auto-Submitted": "auto-generated"}
-    )
-    mailers.default.send_messages([message])
-
-
-def _send(*, template: str, to: str, context: dict) -> None:
-    context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
-    # Sent from a worker, outside any request: use the site's language.
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"accounts/email/{template}_subject.txt", context)
-        body = render_to_string(f"accounts/email/{template}.txt", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=body,
-        to=[to],
-        headers={"Auto-Submitted": "auto-generated"},
-    )
-    mailers.default.send_messages([message])
