@@ -8,7 +8,7 @@ Pure functions: no database, no request.
 from dataclasses import dataclass
 from datetime import date
 
-from comments.admin.stats import DailyOverview
+from comments.selectors.moderation import DailyOverview
 
 WIDTH = 720
 LABEL_WIDTH = 130

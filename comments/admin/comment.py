@@ -27,13 +27,13 @@ from comments.admin.display import (
     status_badge,
 )
 from comments.admin.inlines import ModerationEventInline, ReportInline
-from comments.admin.stats import (
+from comments.models import Comment, Report
+from comments.selectors.moderation import (
     busiest_posts,
     moderation_daily_overview,
     moderation_queue_counts,
     open_reports_of_outer_comment,
 )
-from comments.models import Comment, Report
 
 REPLIES_SHOWN = 50
 

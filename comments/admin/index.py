@@ -11,7 +11,7 @@ from functools import wraps
 from django.contrib import admin
 from django.http import HttpRequest
 
-from comments.admin.stats import moderation_queue_counts
+from comments.selectors.moderation import moderation_queue_counts
 
 
 def _with_moderation_counts(index):

@@ -1,6 +1,7 @@
 """Every change to comments happens here: `posting` (comment, reply, edit), `moderation`
-(hide, restore, spam, approve, dismiss, purge), `guidelines`, `members` (what a change to
-a member's account does to their comments) and `subscriptions` (stopping e-mails). Each
+(hide, restore, spam, approve, dismiss, purge), `reports` (readers' reports), `guidelines`,
+`members` (what a change to a member's account does to their comments) and
+`subscriptions` (stopping e-mails). Each
 keeps the comment version of the posts it touches in step, so a cached thread is never
 served stale."""
 
@@ -29,6 +30,7 @@ from comments.services.posting import (
     ip_hash,
     post_comments_bump,
 )
+from comments.services.reports import ReportRefused, report_create, report_refusal
 from comments.services.subscriptions import (
     comment_unsubscribe,
     subscription_stop,
@@ -41,6 +43,7 @@ __all__ = [
     "Action",
     "CommentRefused",
     "ModerationRefused",
+    "ReportRefused",
     "comment_approve",
     "comment_can_edit",
     "comment_create",
@@ -57,6 +60,8 @@ __all__ = [
     "member_comments_anonymise",
     "member_threads_bump",
     "post_comments_bump",
+    "report_create",
+    "report_refusal",
     "reports_dismiss",
     "subscription_stop",
     "user_may_moderate",

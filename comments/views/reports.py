@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.ratelimit import client_ip
-from comments import discussion, reports
+from comments import discussion, selectors, services
 from comments.forms import ReportForm
 from comments.models import Comment
 
@@ -20,16 +20,16 @@ REFUSAL_STATUS = {"forbidden": 403, "unverified": 403, "own": 403, "throttled": 
 def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the report form for a published comment (GET) or store the report (POST), then
     go back to the comment with a thank-you. Refusals are explained on the same page."""
-    comment = reports.report_comment_get(pk=pk)
+    comment = selectors.report_comment_get(pk=pk)
     if comment is None:
         return _notice(request, None, _("That comment isn’t available."), status=404)
-    guidelines = reports.guideline_list()
+    guidelines = selectors.guideline_list()
     posted = request.method == "POST"
     if not guidelines:
         message = _("Reporting opens once the site has published its guidelines.")
         return _notice(request, comment, message, status=400 if posted else 200)
     user = request.user if request.user.is_authenticated else None
-    refused = reports.report_refusal(comment=comment, user=user)
+    refused = services.report_refusal(comment=comment, user=user)
     if refused is not None:
         status = REFUSAL_STATUS.get(refused.code, 400) if posted else 200
         return _notice(request, comment, refused.message, status=status, code=refused.code)
@@ -43,7 +43,7 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _form_page(request, comment, form, status=400 if posted else 200)
     try:
-        reports.report_create(
+        services.report_create(
             comment=comment,
             guideline=form.cleaned_data["guideline"],
             note=form.cleaned_data["note"],
@@ -51,7 +51,7 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
             guest_email=form.cleaned_data.get("email", ""),
             ip=client_ip(request),
         )
-    except reports.ReportRefused as refusal:
+    except services.ReportRefused as refusal:
         return _refused(request, comment, form, refusal)
     messages.success(request, _("Thank you. A moderator will review this comment."))
     if comment.status != Comment.Status.PUBLISHED:  # hidden automatically, pending review
@@ -60,7 +60,7 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _refused(
-    request: HttpRequest, comment: Comment, form: ReportForm, refusal: reports.ReportRefused
+    request: HttpRequest, comment: Comment, form: ReportForm, refusal: services.ReportRefused
 ) -> HttpResponse:
     if refusal.code == "unavailable":
         return _notice(request, None, refusal.message, status=404)

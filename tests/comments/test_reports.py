@@ -8,9 +8,9 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from comments import reports, services
+from comments import services
 from comments.models import Comment, Guideline, ModerationEvent, Report
-from comments.services import discussion_settings_save
+from comments.services import discussion_settings_save, reports
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -447,7 +447,8 @@ class TestAutoHide:
         self, discussion_settings, comment, guidelines
     ):
         auto_hide_after(discussion_settings, 3)
-        with mock.patch.object(services, "comment_hide", create=True) as comment_hide:
+        # Patched where report_create looks it up.
+        with mock.patch.object(reports, "comment_hide") as comment_hide:
             report_as(UserFactory(), comment, guidelines[2])
             report_as(UserFactory(), comment, guidelines[1])
             comment_hide.assert_not_called()

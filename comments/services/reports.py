@@ -1,6 +1,7 @@
-"""Readers' reports: the comment a reader may report, the guidelines they choose from, and
-``report_create``, the one way a report is stored (and, when the discussion settings ask
-for it, a comment hidden automatically pending review)."""
+"""Readers' reports: ``report_create``, the one way a report is stored (and, when the
+discussion settings ask for it, a comment hidden automatically pending review), and
+``report_refusal``, the same rules asked before the form is sent. The comment a reader may
+report and the guidelines they choose from are read by ``comments.selectors``."""
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -9,9 +10,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.ratelimit import rate_limit
-from comments import services
 from comments.models import Comment, DiscussionSettings, Guideline, Report
 from comments.selectors import discussion_settings_get
+from comments.services.moderation import comment_hide
+from comments.services.posting import ip_hash
 
 NOTE_MAX_LENGTH = 1000
 # Enough for anyone reading a discussion in good faith; a flood of reports is the same
@@ -30,20 +32,6 @@ class ReportRefused(Exception):
         self.message = message
         self.code = code
         self.field = field
-
-
-def guideline_list() -> list[Guideline]:
-    """Every guideline, in number order (one query)."""
-    return list(Guideline.objects.order_by("number"))
-
-
-def report_comment_get(*, pk: int) -> Comment | None:
-    """The comment ``pk`` if readers may report it (published, on a published post), with
-    its post and member author; otherwise None. One query."""
-    comment = Comment.objects.select_related("post", "user").filter(pk=pk).first()
-    if comment is None or comment.status != Comment.Status.PUBLISHED:
-        return None
-    return comment if comment.post.is_published else None
 
 
 def reporter_key(*, user: User | None, guest_email: str = "") -> str:
@@ -198,7 +186,7 @@ def _check_throttle(*, key: str, user: User | None, ip: str) -> None:
     back."""
     counted = [("comments:reports", key)]
     if user is None and ip:
-        counted.append(("comments:reports:ip", services.ip_hash(ip)))
+        counted.append(("comments:reports:ip", ip_hash(ip)))
     waits = [
         rate_limit(scope, who, limit=REPORTS_PER_HOUR, seconds=THROTTLE_SECONDS)
         for scope, who in counted
@@ -232,7 +220,7 @@ def _auto_hide(*, comment: Comment, settings: DiscussionSettings) -> bool:
         .values_list("guideline", flat=True)
         .first()
     )
-    services.comment_hide(
+    comment_hide(
         comment=comment,
         moderator=None,
         guideline=Guideline.objects.get(pk=most_cited),

@@ -1,7 +1,7 @@
-"""The reads behind the moderation pages of the admin: queue counts and the 30-day overview.
+"""The reads behind the moderators' pages in the admin: the queues' counts (also on the
+admin index) and the 30-day overview.
 
-Each function runs a fixed number of queries whatever the amount of data. They are read
-only by the admin, so they live beside it rather than in ``comments.selectors``.
+Each function runs a fixed number of queries whatever the amount of data.
 """
 
 from dataclasses import dataclass

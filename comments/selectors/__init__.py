@@ -1,4 +1,5 @@
-"""Every read the discussion pages need, in a fixed number of queries."""
+"""Every read the discussion pages need, in a fixed number of queries. The moderators'
+queues and overview in the admin are read by ``comments.selectors.moderation``."""
 
 import math
 from collections.abc import Iterable
@@ -16,7 +17,7 @@ from accounts.models import User, public_name
 from blog.models import Post
 from comments import rules
 from comments.caching import cache_get, cache_set
-from comments.models import Comment, DiscussionSettings, comment_author_name
+from comments.models import Comment, DiscussionSettings, Guideline, comment_author_name
 from comments.threads import CommentNode, FlatItem, build_threads, comments_shown, flatten
 
 SETTINGS_CACHE_KEY = "comments:discussion-settings"
@@ -321,3 +322,17 @@ def post_ids_commented_by(*, user: User) -> list[int]:
     return list(
         Comment.objects.filter(user=user).order_by().values_list("post_id", flat=True).distinct()
     )
+
+
+def guideline_list() -> list[Guideline]:
+    """Every guideline, in number order (one query)."""
+    return list(Guideline.objects.order_by("number"))
+
+
+def report_comment_get(*, pk: int) -> Comment | None:
+    """The comment ``pk`` if readers may report it (published, on a published post), with
+    its post and member author; otherwise None. One query."""
+    comment = Comment.objects.select_related("post", "user").filter(pk=pk).first()
+    if comment is None or comment.status != Comment.Status.PUBLISHED:
+        return None
+    return comment if comment.post.is_published else None
