@@ -77,7 +77,7 @@ COMMENT_EDIT_MINUTES = 15
 COMMENTS_PER_IP_PER_MINUTE = env_int("DJANGO_COMMENTS_PER_IP_PER_MINUTE", 10)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.AdminConfig",  # django.contrib.admin with Tribune's admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

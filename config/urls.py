@@ -8,10 +8,6 @@ from blog.sitemaps import SITEMAPS
 from comments.views import guidelines
 from config import views
 
-admin.site.site_header = "Tribune administration"
-admin.site.site_title = "Tribune admin"
-admin.site.index_title = "Newsroom and moderation"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

@@ -2,13 +2,12 @@
 registers its own models:
 
 - ``discussion_settings``: the one row of discussion settings;
+- ``guidelines``: the Community Guidelines;
 - ``comment``: moderators' comment list, its queues, the read-only comment page and the
   overview page, with the moderation actions of ``actions``;
-- ``events``: the moderation log, read-only;
-- ``index``: the queue counts on the admin index.
+- ``events``: the moderation log, read-only.
 
-The guidelines' admin lives in ``comments.guidelines_admin``.
+The queues' counts on the admin index come from the site itself (``config.admin``).
 """
 
-from comments import guidelines_admin  # noqa: F401
-from comments.admin import comment, discussion_settings, events, index  # noqa: F401
+from comments.admin import comment, discussion_settings, events, guidelines  # noqa: F401

@@ -33,8 +33,16 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request: HttpRequest, extra_context=None):
-        DiscussionSettings.objects.get_or_create(pk=1)
         return HttpResponseRedirect(reverse("admin:comments_discussionsettings_change", args=[1]))
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field=None):
+        # A data migration makes the row. Should it be missing all the same, the page shows
+        # the defaults (as the site applies them) and the first save stores the row: a GET
+        # never writes.
+        stored = super().get_object(request, object_id, from_field)
+        if stored is None and from_field is None and object_id == "1":
+            return DiscussionSettings(pk=1)
+        return stored
 
     def save_model(self, request, obj, form, change) -> None:
         discussion_settings_save(settings=obj)

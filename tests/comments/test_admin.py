@@ -36,6 +36,28 @@ def test_the_list_goes_straight_to_the_one_row(admin_client):
     assert response["Location"] == CHANGE
 
 
+def test_without_the_row_the_page_shows_the_defaults_and_a_get_writes_nothing(admin_client):
+    DiscussionSettings.objects.all().delete()
+
+    listing = admin_client.get(reverse("admin:comments_discussionsettings_changelist"))
+    page = admin_client.get(CHANGE)
+
+    assert listing["Location"] == CHANGE
+    assert page.status_code == 200
+    assert page.context["adminform"].form["max_depth"].value() == 5
+    assert not DiscussionSettings.objects.exists()
+
+
+def test_without_the_row_saving_stores_it(admin_client):
+    DiscussionSettings.objects.all().delete()
+
+    response = admin_client.post(CHANGE, settings_form(max_depth="3"))
+
+    assert response.status_code == 302
+    assert DiscussionSettings.objects.get().max_depth == 3
+    assert discussion_settings_get().max_depth == 3
+
+
 def test_there_is_nothing_to_add_or_delete(admin_client):
     assert admin_client.get(reverse("admin:comments_discussionsettings_add")).status_code == 403
     delete = reverse("admin:comments_discussionsettings_delete", args=[1])

@@ -130,11 +130,11 @@ class TestDemoSet:
 
 
 class TestAdmin:
-    """``comments.admin`` imports ``comments.guidelines_admin``, which registers it."""
+    """``comments.admin`` imports ``comments.admin.guidelines``, which registers it."""
 
     def test_guidelines_are_in_the_admin(self):
         assert Guideline in admin.site._registry, (
-            "Add `from comments import guidelines_admin  # noqa: F401` to comments/admin.py"
+            "comments/admin/__init__.py must import comments.admin.guidelines"
         )
 
     def test_the_list_shows_number_and_title_in_number_order(self, admin_client):

@@ -1,5 +1,4 @@
-"""The Community Guidelines in the admin. Imported by ``comments.admin``, which is the
-module Django's admin discovers."""
+"""The Community Guidelines in the admin."""
 
 from django.contrib import admin
 
