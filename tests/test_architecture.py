@@ -148,3 +148,61 @@ def test_the_graph_resolves_packages_and_submodules():
 @pytest.mark.parametrize("app", LAYERS)
 def test_modules_inside_an_app_import_each_other_one_way(app):
     assert _cycles(_import_graph(app)) == []
+
+
+# --- Where things live -----------------------------------------------------------------
+
+
+def _app_files() -> list[Path]:
+    return [path for app in LAYERS for path in _python_files(app)]
+
+
+def _in_admin(path: Path) -> bool:
+    """An app's admin.py or admin/ package; config wires the admin site itself."""
+    parts = path.relative_to(ROOT).parts
+    return parts[0] == "config" or parts[1] == "admin" or parts[-1] == "admin.py"
+
+
+def test_only_admin_modules_use_the_admin():
+    wrong = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in _app_files()
+        if not _in_admin(path)
+        for line, module, names in _imported_names(path)
+        if module.startswith("django.contrib.admin")
+        or (module == "django.contrib" and "admin" in names)
+    ]
+    assert wrong == [], "an app's admin lives in its admin.py or admin/ package"
+
+
+def _task_functions(path: Path) -> list[tuple[int, str]]:
+    """(line, name) of each function in ``path`` decorated with ``@task`` (or ``@task(...)``)."""
+
+    def name(decorator: ast.expr) -> str:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if isinstance(target, ast.Attribute):
+            return target.attr
+        return target.id if isinstance(target, ast.Name) else ""
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        (node.lineno, node.name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and any(name(decorator) == "task" for decorator in node.decorator_list)
+    ]
+
+
+def test_the_task_finder_finds_tasks():
+    found = {name for _line, name in _task_functions(ROOT / "comments/tasks.py")}
+    assert "send_comment_notifications" in found
+
+
+def test_tasks_are_defined_in_tasks_modules():
+    wrong = [
+        f"{path.relative_to(ROOT)}:{line} {name}"
+        for path in _app_files()
+        if path.name != "tasks.py"
+        for line, name in _task_functions(path)
+    ]
+    assert wrong == [], "each app's background tasks live in its tasks.py"
