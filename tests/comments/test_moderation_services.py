@@ -2,17 +2,16 @@
 hide, restore, mark spam, approve, dismiss reports and purge."""
 
 import itertools
-import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from blog.models import Post
-from comments import services
 from comments.models import Comment, DiscussionSettings, Guideline, ModerationEvent, Report
 from comments.services import (
     Action,
@@ -678,42 +677,44 @@ def test_every_change_of_status_is_logged_in_order(moderator, guideline):
 # --- Two moderators at the same moment ----------------------------------------
 
 
-def _at_once(monkeypatch, *calls):
-    """Run ``calls`` as two moderators acting at the same moment, and return each one's
-    outcome (its result, or the ModerationRefused it raised), in order.
+def _waiting_for_a_lock() -> int:
+    """How many other connections to this test database wait for a lock right now."""
+    with connection.cursor() as cursor:
+        # pg_stat_activity is read once per transaction unless told to look again.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
 
-    On PostgreSQL each runs in its own thread and connection, released together; whichever
-    takes the comment's row lock first holds it a little longer (a slow version bump), so
-    the other really waits on the lock. SQLite has no row locks and lets one writer in at a
-    time, so there they run one after the other: the outcome must be just as consistent.
+
+def _at_once(comment: Comment, *calls: Callable[[], object]) -> list[object]:
+    """Run ``calls`` as moderators acting on ``comment`` at the same moment, each in its own
+    thread and database connection, and return each one's outcome (its result, or the
+    ModerationRefused it raised), in order.
+
+    This test's connection holds the comment's row lock while the calls start, so each runs
+    until it must wait for that lock: a service that locks the row waits at its first read,
+    one that does not has read the comment's status already and waits at its first write.
+    Only once every call waits is the lock released, so they always meet at the row, and
+    only the service's own lock can keep the second from acting on a stale status.
     """
-    if connection.vendor != "postgresql":
-        outcomes = []
-        for call in calls:
-            try:
-                outcomes.append(call())
-            except ModerationRefused as refusal:
-                outcomes.append(refusal)
-        return outcomes
 
-    bump = services.post_comments_bump
-
-    def slow_bump(post_id: int) -> None:
-        bump(post_id)
-        time.sleep(0.3)
-
-    monkeypatch.setattr(services, "post_comments_bump", slow_bump)
-    start = threading.Barrier(len(calls))
-
-    def in_thread(call):
+    def in_thread(call: Callable[[], object]) -> object:
         try:
-            start.wait(timeout=10)
             return call()
         finally:
             connection.close()
 
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool, transaction.atomic():
+        Comment.objects.select_for_update().get(pk=comment.pk)
         futures = [pool.submit(in_thread, call) for call in calls]
+        deadline = time.monotonic() + 20
+        while _waiting_for_a_lock() < len(calls):
+            if time.monotonic() > deadline or any(f.done() for f in futures):
+                pytest.fail("the moderators did not both wait for the comment's row")
+            time.sleep(0.01)
     outcomes = []
     for future in futures:
         error = future.exception()
@@ -723,15 +724,20 @@ def _at_once(monkeypatch, *calls):
     return outcomes
 
 
+# Two connections contend for a row only on PostgreSQL (SQLite locks the whole database
+# and has no SELECT ... FOR UPDATE); these are collected on PostgreSQL runs only.
+
+
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
-def test_two_moderators_acting_at_once_make_two_consistent_events(monkeypatch):
+def test_two_moderators_acting_at_once_make_two_consistent_events():
     guideline = Guideline.objects.create(number=4, title="No spam", text="...")
     comment = CommentFactory(status=HIDDEN, guideline=guideline)
     first, second = UserFactory(moderator=True), UserFactory(moderator=True)
     # Each acts on the comment as their page showed it: hidden. Restore and mark spam both
     # make sense from hidden, and from each other's result.
     outcomes = _at_once(
-        monkeypatch,
+        comment,
         lambda: comment_restore(comment=Comment.objects.get(pk=comment.pk), moderator=first),
         lambda: comment_mark_spam(comment=Comment.objects.get(pk=comment.pk), moderator=second),
     )
@@ -745,13 +751,14 @@ def test_two_moderators_acting_at_once_make_two_consistent_events(monkeypatch):
     assert Post.objects.get(pk=comment.post_id).comment_version == 2
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
-def test_two_moderators_hiding_at_once_hide_it_once(monkeypatch):
+def test_two_moderators_hiding_at_once_hide_it_once():
     guideline = Guideline.objects.create(number=5, title="Be kind", text="...")
     comment = CommentFactory()
     first, second = UserFactory(moderator=True), UserFactory(moderator=True)
     outcomes = _at_once(
-        monkeypatch,
+        comment,
         *(
             lambda who=who: comment_hide(
                 comment=Comment.objects.get(pk=comment.pk), moderator=who, guideline=guideline
