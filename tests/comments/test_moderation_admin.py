@@ -205,7 +205,8 @@ def test_filter_by_post(moderator_client):
     ],
 )
 def test_search_by_text_name_email_and_username(moderator_client, term, expected):
-    CommentFactory(body="A note about the culvert.")
+    # Every name is set: a generated one could contain a search term.
+    CommentFactory(body="A note about the culvert.", guest_name="Ola Berg", guest_email="ola@x.org")
     CommentFactory(body="Guest words.", guest_name="Mira Osei", guest_email="mira@example.org")
     member = UserFactory(username="samreader", display_name="Samuel Reader")
     CommentFactory(body="Member words.", user=member, guest_name="", guest_email="")
