@@ -1,13 +1,16 @@
-"""Site-wide views: the health check and the error pages."""
+"""Site-wide views: the health check, uploaded files in development, and the error pages."""
 
+import errno
 import logging
 
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.static import serve
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -40,6 +43,18 @@ def _cache_ok() -> bool:
     except RedisError:
         logger.exception("Health check: the cache did not answer.")
         return False
+
+
+def media(request: HttpRequest, path: str, document_root: str) -> HttpResponse:
+    """An uploaded file, in development only (nginx serves /media/ in production). A name
+    too long for the file system to look up is missing like any other: Django's ``serve``
+    lets that OSError through as a 500."""
+    try:
+        return serve(request, path, document_root=document_root)
+    except OSError as error:
+        if error.errno != errno.ENAMETOOLONG:
+            raise
+        raise Http404(_("There is no such file.")) from None
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -5,10 +5,12 @@ from unittest import mock
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
+from django.http import Http404
 from django.test import Client
 from django.urls import path
 
 from config import urls as site_urls
+from config import views
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +115,16 @@ def test_bad_host_gets_400_page(client, settings):
 
     assert response.status_code == 400
     assert "We could not understand that request" in response.text
+
+
+@pytest.mark.parametrize("name", ["missing.jpg", "x" * 300, "a/" * 3000])
+def test_an_upload_that_is_not_there_is_a_404_however_long_its_name(rf, tmp_path, name):
+    # Development serves /media/ itself; a name past the file system's limit was a 500.
+    (tmp_path / "here.jpg").write_bytes(b"picture")
+
+    with pytest.raises(Http404):
+        views.media(rf.get(f"/media/{name}"), name, document_root=str(tmp_path))
+    assert views.media(rf.get("/media/here.jpg"), "here.jpg", document_root=str(tmp_path))
 
 
 def test_healthz_reports_database_and_cache(client):
