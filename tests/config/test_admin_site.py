@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from config.admin import TribuneAdminSite
-from tests.factories import UserFactory
+from tests.factories import CategoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,3 +23,15 @@ def test_the_index_is_titled_for_the_newsroom(client):
 
     assert "Tribune administration" in page
     assert "Newsroom and moderation" in page
+
+
+@pytest.mark.parametrize("page", ["change", "delete"])
+def test_an_empty_to_field_is_a_400_not_a_500(client, page):
+    # Found by the fuzz test: Django looked up a field named "".
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    category = CategoryFactory()
+    url = reverse(f"admin:blog_category_{page}", args=[category.pk])
+
+    assert client.get(url).status_code == 200
+    assert client.get(f"{url}?_to_field=").status_code == 400
+    assert client.get(f"{url}?_to_field=id").status_code == 200

@@ -251,10 +251,6 @@ def _admin_query_parameter_names() -> list[str]:
     return sorted(names)
 
 
-# Django's own admin answers ?_to_field= (empty) on every change and delete page with a 500
-# (ModelAdmin.get_object asks the model for a field named ""): staff only, Django's to fix.
-KNOWN_DJANGO_BUGS = {("_to_field", "")}
-
 QUERY_PARAMETERS = _query_parameter_names()
 ADMIN_QUERY_PARAMETERS = sorted({*QUERY_PARAMETERS, *_admin_query_parameter_names()})
 
@@ -385,7 +381,7 @@ def _address(route: Route, world: World, data: st.DataObject) -> str:
             value = shared if how == "shared" else data.draw(text_values(), label=name)
         if isinstance(value, Raw):
             raw.append(f"{name}={value.text}")
-        elif (name, value) not in KNOWN_DJANGO_BUGS:
+        else:
             pairs.append((name, value))
     query = "&".join(filter(None, [urlencode(pairs), *raw]))
     url = route.build(values)
