@@ -15,12 +15,20 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
 DEV_ENV := DJANGO_DEBUG=1
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/tribune
 PYTEST_ARGS ?=
+# The suite runs in parallel (pytest-xdist): this many worker processes, each with its own
+# test database, media folder, live server and browser. PYTEST_WORKERS=0 runs it serially.
+# Three suit two cores: the browser tests leave a worker waiting on Chromium.
+PYTEST_WORKERS ?= 3
+# Each worker imports the whole suite; let Python keep the compiled (and pytest's
+# assertion-rewritten) modules so later runs skip that work.
+PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest --numprocesses=$(PYTEST_WORKERS)
 
 .PHONY: help run test test-postgres lint format migrations-check deploy-check browser clean bench
 
 help:
 	@echo "make run            serve the site with demo content at http://127.0.0.1:8000/"
-	@echo "make test           run the whole suite (unit, integration, browser) on SQLite"
+	@echo "make test           run the whole suite (unit, integration, browser) on SQLite,"
+	@echo "                    in $(PYTEST_WORKERS) parallel workers (PYTEST_WORKERS=0: serially)"
 	@echo "make test-postgres  the same suite on PostgreSQL ($(POSTGRES_URL))"
 	@echo "make lint           ruff (lint and format check) and djlint"
 	@echo "make format         apply ruff format and djlint reformat"
@@ -50,10 +58,10 @@ browser: $(STAMP)
 	else $(BIN)/playwright install chromium; fi
 
 test: browser
-	$(DEV_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+	$(DEV_ENV) $(PYTEST) $(PYTEST_ARGS)
 
 test-postgres: browser
-	$(DEV_ENV) DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest $(PYTEST_ARGS)
+	$(DEV_ENV) DATABASE_URL=$(POSTGRES_URL) $(PYTEST) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

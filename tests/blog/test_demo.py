@@ -3,6 +3,8 @@ from pathlib import Path
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from blog.demo import ARTICLES, CREDIT
 from blog.models import Category, Image, Post, Tag
@@ -15,104 +17,105 @@ def seed() -> None:
     call_command("seed_demo", allow_without_debug=True)
 
 
-def snapshot(media_root: Path) -> dict:
+def snapshot(stored_files) -> dict:
     return {
         "posts": Post.objects.count(),
         "images": Image.objects.count(),
         "categories": Category.objects.count(),
         "tags": Tag.objects.count(),
         "published_at": dict(Post.objects.values_list("slug", "published_at")),
-        "files": sorted(p.relative_to(media_root) for p in media_root.rglob("*") if p.is_file()),
+        "files": stored_files(),
     }
 
 
-def test_seed_demo_adds_published_scheduled_and_draft_articles():
-    seed()
-
-    posts = list(Post.objects.all())
-    assert len(posts) == len(ARTICLES) >= 6
-    assert [p.status for p in posts].count(Post.Status.DRAFT) == 1
-    assert sum(p.is_scheduled for p in posts) == 1
-    published = [p for p in posts if p.is_published]
-    assert len(published) == len(posts) - 2
-    assert sum(p.is_sticky for p in published) == 1
-    assert sum(not p.comments_enabled for p in published) == 1
-    assert {p.author.username for p in posts} == {"editor"}
-
-
-def test_published_articles_are_spread_over_several_weeks():
-    seed()
-
-    dates = sorted(p.published_at for p in Post.objects.published())
-    assert (dates[-1] - dates[0]).days >= 28
-    assert len({d.date() for d in dates}) == len(dates)
+@pytest.fixture(scope="class")
+def seeded_once(django_db_setup, django_db_blocker, tmp_path_factory) -> Path:
+    """The demo content seeded once for a class of tests that only read it (drawing and
+    encoding the pictures is most of a seeding's cost), inside a transaction that is rolled
+    back after the class; each test still runs in a savepoint of its own. Returns the media
+    folder the pictures went to."""
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+        seed()
+        yield media
+        transaction.set_rollback(True)
 
 
-def test_every_published_article_has_a_described_picture_with_renditions():
-    seed()
+class TestAfterSeeding:
+    """What the demo adds, and what a second run on top of it leaves alone."""
 
-    for post in Post.objects.published().select_related("featured_image"):
-        image = post.featured_image
-        assert image is not None, post.slug
-        assert image.alt_text.strip()
-        assert image.caption
-        assert image.credit == CREDIT
-        assert (image.width, image.height) == (1600, 900)
-        assert image.renditions
-        assert default_storage.exists(image.file.name)
-        assert all(default_storage.exists(r["name"]) for r in image.renditions)
+    @pytest.fixture(autouse=True)
+    def media_root(self, settings, seeded_once) -> Path:
+        settings.MEDIA_ROOT = seeded_once
+        return seeded_once
 
+    def test_seed_demo_adds_published_scheduled_and_draft_articles(self):
+        posts = list(Post.objects.all())
+        assert len(posts) == len(ARTICLES) >= 6
+        assert [p.status for p in posts].count(Post.Status.DRAFT) == 1
+        assert sum(p.is_scheduled for p in posts) == 1
+        published = [p for p in posts if p.is_published]
+        assert len(published) == len(posts) - 2
+        assert sum(p.is_sticky for p in published) == 1
+        assert sum(not p.comments_enabled for p in published) == 1
+        assert {p.author.username for p in posts} == {"editor"}
 
-def test_every_demo_category_and_tag_is_used():
-    seed()
+    def test_published_articles_are_spread_over_several_weeks(self):
+        dates = sorted(p.published_at for p in Post.objects.published())
+        assert (dates[-1] - dates[0]).days >= 28
+        assert len({d.date() for d in dates}) == len(dates)
 
-    assert Category.objects.count() >= 3
-    assert Tag.objects.count() >= 5
-    assert not Category.objects.filter(posts=None).exists()
-    assert not Tag.objects.filter(posts=None).exists()
-    assert all(c.description for c in Category.objects.all())
+    def test_every_published_article_has_a_described_picture_with_renditions(self):
+        for post in Post.objects.published().select_related("featured_image"):
+            image = post.featured_image
+            assert image is not None, post.slug
+            assert image.alt_text.strip()
+            assert image.caption
+            assert image.credit == CREDIT
+            assert (image.width, image.height) == (1600, 900)
+            assert image.renditions
+            assert default_storage.exists(image.file.name)
+            assert all(default_storage.exists(r["name"]) for r in image.renditions)
 
+    def test_every_demo_category_and_tag_is_used(self):
+        assert Category.objects.count() >= 3
+        assert Tag.objects.count() >= 5
+        assert not Category.objects.filter(posts=None).exists()
+        assert not Tag.objects.filter(posts=None).exists()
+        assert all(c.description for c in Category.objects.all())
 
-def test_bodies_are_stored_sanitised_and_use_the_usual_elements():
-    seed()
+    def test_bodies_are_stored_sanitised_and_use_the_usual_elements(self):
+        for post in Post.objects.all():
+            assert sanitize_post_html(post.body) == post.body, post.slug
+            for element in ("<h2>", "<li>", "<blockquote>", '<a href="https://example.org/'):
+                assert element in post.body, (post.slug, element)
+            assert "<strong>" in post.body or "<em>" in post.body
 
-    for post in Post.objects.all():
-        assert sanitize_post_html(post.body) == post.body, post.slug
-        for element in ("<h2>", "<li>", "<blockquote>", '<a href="https://example.org/'):
-            assert element in post.body, (post.slug, element)
-        assert "<strong>" in post.body or "<em>" in post.body
+    def test_running_twice_adds_nothing_and_keeps_dates(self, stored_files):
+        first = snapshot(stored_files)
 
+        seed()
 
-def test_running_twice_adds_nothing_and_keeps_dates(media_root):
-    seed()
-    first = snapshot(media_root)
+        assert snapshot(stored_files) == first
 
-    seed()
+    def test_an_article_changed_since_seeding_is_left_alone(self):
+        post = Post.objects.get(slug=ARTICLES[0].slug)
+        post.title = "Retitled by an editor"
+        post.save()
 
-    assert snapshot(media_root) == first
+        seed()
 
+        assert Post.objects.get(slug=ARTICLES[0].slug).title == "Retitled by an editor"
 
-def test_an_article_changed_since_seeding_is_left_alone():
-    seed()
-    post = Post.objects.get(slug=ARTICLES[0].slug)
-    post.title = "Retitled by an editor"
-    post.save()
+    def test_a_deleted_article_comes_back_with_its_existing_picture(self):
+        post = Post.objects.get(slug=ARTICLES[0].slug)
+        image_pk = post.featured_image_id
+        post.delete()
 
-    seed()
+        seed()
 
-    assert Post.objects.get(slug=ARTICLES[0].slug).title == "Retitled by an editor"
-
-
-def test_a_deleted_article_comes_back_with_its_existing_picture():
-    seed()
-    post = Post.objects.get(slug=ARTICLES[0].slug)
-    image_pk = post.featured_image_id
-    post.delete()
-
-    seed()
-
-    assert Post.objects.get(slug=ARTICLES[0].slug).featured_image_id == image_pk
-    assert Image.objects.count() == len(ARTICLES)
+        assert Post.objects.get(slug=ARTICLES[0].slug).featured_image_id == image_pk
+        assert Image.objects.count() == len(ARTICLES)
 
 
 def test_seed_demo_prints_what_it_did(capsys):
