@@ -8,8 +8,6 @@ thing through the surface people use (the admin, the profile page), and checks t
 conditional load now gets the new page.
 """
 
-from pathlib import Path
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -18,11 +16,6 @@ from blog.models import Category, Image, Post
 from tests.factories import CategoryFactory, ImageFactory, PostFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path
 
 
 def etag_of(url: str) -> str:
