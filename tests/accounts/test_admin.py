@@ -528,6 +528,26 @@ def test_superusers_see_and_delete_access_attempts(superuser_client, attempt):
     assert not AccessAttempt.objects.exists()
 
 
+def test_cleaning_up_expired_attempts_removes_only_the_expired(superuser_client, attempt, settings):
+    # The action django-axes ships failed with an AttributeError on every click (a 500).
+    recent = AccessAttempt.objects.create(
+        username="recent", ip_address="203.0.113.10", user_agent="test", failures_since_start=1
+    )
+    expired_at = timezone.now() - settings.AXES_COOLOFF_TIME - timezone.timedelta(minutes=1)
+    AccessAttempt.objects.filter(pk=attempt.pk).update(attempt_time=expired_at)
+
+    response = superuser_client.post(
+        reverse("admin:axes_accessattempt_changelist"),
+        {"action": "cleanup_expired_attempts", ACTION_CHECKBOX_NAME: [recent.pk]},
+    )
+
+    assert response.status_code == 302
+    assert list(AccessAttempt.objects.all()) == [recent]
+    assert "Cleaned up 1 expired access attempts." in [
+        str(m) for m in get_messages(response.wsgi_request)
+    ]
+
+
 @pytest.mark.parametrize("trait", ["editor", "moderator"])
 def test_editors_and_moderators_cannot_see_or_delete_access_attempts(client, attempt, trait):
     client.force_login(UserFactory(**{trait: True}))
