@@ -17,11 +17,13 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/tribune
 PYTEST_ARGS ?=
 # The suite runs in parallel (pytest-xdist): this many worker processes, each with its own
 # test database, media folder, live server and browser. PYTEST_WORKERS=0 runs it serially.
-# Three suit two cores: the browser tests leave a worker waiting on Chromium.
-PYTEST_WORKERS ?= 3
+# Measured on two idle cores (docs/decisions.md): 2 workers 100 s, 3 workers 104 s, 4 112 s.
+PYTEST_WORKERS ?= 2
+# Work stealing: an idle worker takes tests from a busy one. The default hands the last
+# big chunk (the browser tests, which pytest-django sorts last) to a single worker.
 # Each worker imports the whole suite; let Python keep the compiled (and pytest's
 # assertion-rewritten) modules so later runs skip that work.
-PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest --numprocesses=$(PYTEST_WORKERS)
+PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest --numprocesses=$(PYTEST_WORKERS) --dist=worksteal
 
 .PHONY: help run test test-postgres lint format migrations-check deploy-check browser clean bench
 
