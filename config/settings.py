@@ -5,6 +5,7 @@ debug off a missing ``DJANGO_SECRET_KEY`` stops start-up. The Makefile sets
 what development and the tests need.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -43,6 +44,25 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
+def env_trusted_proxies(name: str) -> int | list[str]:
+    """Read which proxies may say who the client is: a count (``1`` for one nginx in front;
+    ``0``, the default, for none) or a comma-separated list of addresses and networks
+    (``127.0.0.1, 10.0.0.0/8``). Anything else stops start-up with a clear message."""
+    value = os.environ.get(name, "").strip()
+    if not value or (value.isascii() and value.isdigit()):
+        return int(value or 0)
+    networks = []
+    for item in env_list(name):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must be a number of proxies or a comma-separated list of addresses "
+                f"and networks (such as 10.0.0.0/8); {item!r} is neither."
+            ) from None
+    return networks
+
+
 # --- Core ------------------------------------------------------------------
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -75,6 +95,10 @@ COMMENT_EDIT_MINUTES = 15
 # people behind one address (an office, a phone network) do not hold each other back.
 # 0 turns the limit off.
 COMMENTS_PER_IP_PER_MINUTE = env_int("DJANGO_COMMENTS_PER_IP_PER_MINUTE", 10)
+# The proxies in front of the app whose X-Forwarded-For is believed: how many there are
+# (nginx alone: 1), or their addresses and networks. None by default: the client is the
+# connection's peer, and X-Forwarded-For is ignored. accounts.ratelimit.client_ip reads it.
+TRUSTED_PROXIES = env_trusted_proxies("DJANGO_TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "config.apps.AdminConfig",  # django.contrib.admin with Tribune's admin site
@@ -192,8 +216,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "accounts.throttling.axes_username"
 AXES_VERBOSE = False
-# Behind a proxy, the deployment sets REMOTE_ADDR from the trusted header (as for comments).
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The same client address as flood control and reports (see TRUSTED_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "accounts.ratelimit.client_ip"
 
 # How long the e-mail verification link of a new account works.
 ACCOUNT_VERIFICATION_DAYS = 3
