@@ -33,6 +33,7 @@ from blog.services import (
     post_save,
     post_unpublish,
 )
+from core.admin import ChosenRowsOnlyAdmin
 
 # --- Posts -----------------------------------------------------------------
 
@@ -78,7 +79,7 @@ class PostStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(ChosenRowsOnlyAdmin):
     form = PostAdminForm
     list_display = ("title", "state", "author", "published_at", "is_sticky")
     list_filter = (

@@ -689,3 +689,40 @@ def test_post_form_autocomplete_finds_categories_and_tags_in_name_order(editor_c
 
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == ["Climate policy", "Climate science"]
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        {"author": "abc"},
+        {"author": "²"},
+        {"featured_image": "1e3"},
+        {"featured_image": str(2**70)},
+        {"categories": ["x", "1"]},
+        {"tags": ["-1", "٢"]},
+    ],
+    ids=["author word", "author superscript", "image 1e3", "image huge", "category", "tag"],
+)
+def test_junk_ids_in_the_pickers_are_form_errors_not_a_500(client, junk):
+    """The autocomplete pickers draw the chosen rows again when the form comes back with
+    errors; a value that is no id of theirs must not reach the database as a lookup."""
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    response = client.post(reverse("admin:blog_post_add"), post_form_data(**junk))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert not Post.objects.exists()
+
+
+def test_a_chosen_category_is_still_shown_when_the_form_comes_back(editor_client):
+    """The picker keeps real choices (only junk is dropped) when another field has an error."""
+    category = CategoryFactory(name="Harbour news")
+
+    response = editor_client.post(
+        reverse("admin:blog_post_add"),
+        post_form_data(title="", categories=[str(category.pk), "junk"]),
+    )
+
+    assert response.status_code == 200
+    assert f'<option value="{category.pk}" selected>Harbour news</option>' in response.text
