@@ -11,6 +11,7 @@ import copy
 import mimetypes
 from abc import ABC, abstractmethod
 from datetime import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -214,12 +215,11 @@ class LatestPostsFeed(PostFeed):
         picture = _feed_picture(post.featured_image)
         if picture is None:
             return []
-        name, mime_type, _width = picture
         return [
             feedgenerator.Enclosure(
-                url=self._absolute(default_storage.url(name)),
-                length=str(_stored_size(name)),
-                mime_type=mime_type,
+                url=self._absolute(default_storage.url(picture.name)),
+                length=str(_stored_size(picture)),
+                mime_type=picture.mime_type,
             )
         ]
 
@@ -232,7 +232,7 @@ class LatestPostsFeed(PostFeed):
         picture = _feed_picture(post.featured_image)
         if picture is None:
             return post.body
-        name, _mime_type, width = picture
+        name, width = picture.name, picture.width
         image = post.featured_image
         height = round(image.height * width / image.width) if image.width else None
         # The body was sanitised when it was stored; the image tag is built escaped.
@@ -314,8 +314,15 @@ class CategoryPostsFeed(LatestPostsFeed):
 # --- Pictures ----------------------------------------------------------------
 
 
-def _feed_picture(image: Image | None) -> tuple[str, str, int] | None:
-    """(storage name, MIME type, width) of the widest rendition every reader can show.
+class FeedPicture(NamedTuple):
+    name: str  # in the storage
+    mime_type: str
+    width: int
+    size: int | None  # bytes, when recorded at upload
+
+
+def _feed_picture(image: Image | None) -> FeedPicture | None:
+    """The widest rendition every reader can show.
 
     WebP is skipped: many feed readers still show only JPEG, PNG and GIF.
     """
@@ -324,18 +331,21 @@ def _feed_picture(image: Image | None) -> tuple[str, str, int] | None:
     renditions = [r for r in image.renditions if r.get("format") != "webp"]
     if renditions:
         widest = max(renditions, key=lambda r: r["width"])
-        name, width = widest["name"], widest["width"]
+        name, width, size = widest["name"], widest["width"], widest.get("bytes")
     elif image.file:
-        name, width = image.file.name, image.width
+        name, width, size = image.file.name, image.width, None
     else:
         return None
     mime_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return name, mime_type, width
+    return FeedPicture(name, mime_type, width, size)
 
 
-def _stored_size(name: str) -> int:
-    # A stat on the file system; RSS allows 0 when the length is not known.
+def _stored_size(picture: FeedPicture) -> int:
+    # Recorded at upload; else asked of the storage (a stat, or a request to the bucket
+    # for each item). RSS allows 0 when the length is not known.
+    if picture.size is not None:
+        return picture.size
     try:
-        return default_storage.size(name)
+        return default_storage.size(picture.name)
     except OSError:
         return 0

@@ -45,13 +45,16 @@ def make_renditions(stored_file, checked: CheckedImage, stem: str) -> list[tuple
             resized = picture.resize((width, height), PILImage.Resampling.LANCZOS)
             for image_format in ("WEBP", FALLBACK_FORMAT[checked.format]):
                 extension = ALLOWED_FORMATS[image_format]
+                data = _encode(resized, image_format)
                 description = {
                     "width": width,
                     "height": height,
                     "format": extension,
                     "name": f"renditions/{stem}/w{width}.{extension}",
+                    # Feeds give each enclosure's length: no request to storage for it.
+                    "bytes": len(data),
                 }
-                results.append((description, _encode(resized, image_format)))
+                results.append((description, data))
     return results
 
 

@@ -5,6 +5,7 @@ other sites never reach a page, whoever wrote them.
 """
 
 from functools import cache
+from urllib.parse import unquote
 
 import nh3
 from django.conf import settings
@@ -27,9 +28,22 @@ URL_SCHEMES = {"http", "https", "mailto"}
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     # Pictures come from our own image library only: no tracking pixels, no hotlinks.
     if tag == "img" and attribute == "src":
-        media_path = "/" + settings.MEDIA_URL.lstrip("/")
-        return value if value.startswith(media_path) and "//" not in value else None
+        return value if _is_media_address(value) else None
     return value
+
+
+def _is_media_address(value: str) -> bool:
+    """Whether ``value`` points into the uploads: under /media/ on the site, or under the
+    bucket's address when the uploads live in object storage."""
+    media_url = settings.MEDIA_URL
+    if "//" not in media_url:
+        media_url = "/" + media_url.lstrip("/")
+    if not value.startswith(media_url):
+        return False
+    rest = value[len(media_url) :]
+    # No way out of the uploads (another bucket on the same host) through “..” or “//”.
+    parts = rest.split("/")
+    return "" not in parts and ".." not in {unquote(part) for part in parts}
 
 
 @cache

@@ -9,6 +9,7 @@ import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -267,6 +268,52 @@ STORAGES = {
     },
 }
 
+# Uploads (pictures, their renditions, avatars) go to an S3-compatible bucket when
+# DJANGO_S3_BUCKET is set (AWS S3, Cloudflare R2, MinIO: docs/object-storage.md), so
+# every app instance sees the same files; otherwise to MEDIA_ROOT. Media is public: pages
+# are cached, so their picture addresses must not expire (no signed URLs); the bucket, or
+# the CDN in front of it (DJANGO_S3_CUSTOM_DOMAIN), lets anyone read its objects.
+S3_BUCKET = os.environ.get("DJANGO_S3_BUCKET", "").strip()
+# Where readers fetch the bucket's files, without the trailing slash.
+MEDIA_ORIGIN = ""
+if S3_BUCKET:
+    _s3_endpoint = os.environ.get("DJANGO_S3_ENDPOINT_URL", "").strip().rstrip("/")
+    _s3_region = os.environ.get("DJANGO_S3_REGION", "").strip() or "us-east-1"
+    _s3_location = os.environ.get("DJANGO_S3_LOCATION", "").strip().strip("/")
+    _s3_domain = os.environ.get("DJANGO_S3_CUSTOM_DOMAIN", "").strip().strip("/")
+    _s3_protocol = "https:"
+    if not _s3_domain and _s3_endpoint:
+        # Path-style addresses on the endpoint itself (MinIO, moto): scheme://host/bucket/.
+        _endpoint_parts = urlsplit(_s3_endpoint)
+        _s3_protocol = f"{_endpoint_parts.scheme}:"
+        _s3_domain = f"{_endpoint_parts.netloc}{_endpoint_parts.path}/{S3_BUCKET}"
+    elif not _s3_domain:
+        _s3_domain = f"{S3_BUCKET}.s3.{_s3_region}.amazonaws.com"
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": _s3_endpoint or None,
+            "region_name": _s3_region,
+            # Unset: boto3 looks for credentials itself (AWS_* variables, an instance role).
+            "access_key": os.environ.get("DJANGO_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("DJANGO_S3_SECRET_ACCESS_KEY") or None,
+            "location": _s3_location,
+            # Addresses are written from this domain, never signed: no request to the
+            # bucket to draw a page, and the same address in every cached copy of it.
+            "custom_domain": _s3_domain,
+            "url_protocol": _s3_protocol,
+            "querystring_auth": False,
+            # Two uploads named photo.jpg in one month must not replace each other.
+            "file_overwrite": False,
+            # Access is the bucket's policy (R2 has no object ACLs).
+            "default_acl": None,
+            "object_parameters": {"CacheControl": "public, max-age=604800"},
+        },
+    }
+    MEDIA_ORIGIN = f"{_s3_protocol}//{_s3_domain.split('/')[0]}"
+    MEDIA_URL = f"{_s3_protocol}//{_s3_domain}/" + (f"{_s3_location}/" if _s3_location else "")
+
 # --- Forms -----------------------------------------------------------------
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -302,7 +349,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],

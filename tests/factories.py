@@ -68,6 +68,23 @@ def make_picture_bytes(width: int = 640, height: int = 400, image_format: str = 
     return buffer.getvalue()
 
 
+def set_avatar(member, name: str = "first.png") -> User:
+    """Give ``member`` an avatar made from a fresh picture, through the profile service."""
+    from accounts.avatars import avatar_process
+    from accounts.services.profile import profile_update
+
+    upload = SimpleUploadedFile(name, make_picture_bytes(640, 400, "PNG"), "image/png")
+    return profile_update(
+        user=member,
+        display_name=member.display_name,
+        byline_title="",
+        bio="",
+        notify_replies_default=True,
+        notify_on_post_comments=True,
+        avatar=avatar_process(upload),
+    )
+
+
 class ImageFactory(factory.django.DjangoModelFactory):
     """A library image stored through ``image_create``, so renditions exist."""
 

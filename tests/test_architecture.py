@@ -206,3 +206,31 @@ def test_tasks_are_defined_in_tasks_modules():
         for line, name in _task_functions(path)
     ]
     assert wrong == [], "each app's background tasks live in its tasks.py"
+
+
+def _file_system_uses(path: Path) -> list[tuple[int, str]]:
+    """(line, what) for each place in ``path`` that reaches past the storage API to the disk:
+    MEDIA_ROOT, FileSystemStorage, or writing a file through pathlib."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+        if name in {"MEDIA_ROOT", "FileSystemStorage", "write_bytes", "write_text"}:
+            found.append((node.lineno, name))
+    return found
+
+
+def test_the_file_system_finder_finds_media_root():
+    assert (29, "MEDIA_ROOT") in _file_system_uses(ROOT / "config/urls.py")
+
+
+def test_apps_store_files_through_the_storage_only():
+    # Uploads may live in a bucket (DJANGO_S3_BUCKET): every file an app writes or reads
+    # goes through default_storage or a FileField. config wires the storage itself.
+    wrong = [
+        f"{path.relative_to(ROOT)}:{line} {name}"
+        for path in _app_files()
+        if path.relative_to(ROOT).parts[0] != "config"
+        for line, name in _file_system_uses(path)
+    ]
+    assert wrong == [], "apps store files through django.core.files.storage"

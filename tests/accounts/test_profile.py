@@ -17,7 +17,13 @@ from accounts.services.profile import profile_update
 from blog.models import Post
 from comments.selectors import comment_list_for_export
 from comments.services import post_comments_bump
-from tests.factories import CommentFactory, PostFactory, UserFactory, make_picture_bytes
+from tests.factories import (
+    CommentFactory,
+    PostFactory,
+    UserFactory,
+    make_picture_bytes,
+    set_avatar,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -65,18 +71,6 @@ def member_comment(member, **kwargs):
     comment = CommentFactory(user=member, guest_name="", guest_email="", **kwargs)
     post_comments_bump(comment.post_id)
     return comment
-
-
-def set_avatar(member, name="first.png"):
-    return profile_update(
-        user=member,
-        display_name=member.display_name,
-        byline_title="",
-        bio="",
-        notify_replies_default=True,
-        notify_on_post_comments=True,
-        avatar=avatar_process(picture(name)),
-    )
 
 
 # --- Access ---------------------------------------------------------------------

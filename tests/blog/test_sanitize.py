@@ -54,5 +54,12 @@ def test_pictures_from_the_image_library_are_kept():
     assert sanitize_post_html(html) == html
 
 
+@pytest.mark.parametrize(
+    "src", ["/media/../admin/logo.png", "/media/%2e%2e/admin/logo.png", "/media//evil.org/x.png"]
+)
+def test_pictures_outside_the_uploads_are_dropped(src):
+    assert sanitize_post_html(f'<img src="{src}" alt="x">') == '<img alt="x">'
+
+
 def test_nul_bytes_are_removed():
     assert sanitize_post_html("<p>a\x00b</p>") == "<p>ab</p>"

@@ -1,0 +1,270 @@
+"""Uploads in S3-compatible object storage (``DJANGO_S3_*``), against moto's standalone S3
+server running as a process of its own (``tests/s3_server.py``), started once for the
+module. The storage settings are the ones ``config/settings.py`` makes from the environment,
+read in a fresh interpreter and applied to each test."""
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+
+from blog.models import Image
+from blog.services import image_create, post_save
+from comments.services import post_comments_bump
+from tests.factories import (
+    CommentFactory,
+    PostFactory,
+    UserFactory,
+    make_picture_bytes,
+    set_avatar,
+)
+from tests.s3_server import ACCESS_KEY, SECRET_KEY, S3Server
+
+ROOT = Path(__file__).resolve().parents[2]
+BUCKET = "tribune-media"
+
+
+def _settings_from_environment(**env: str) -> dict:
+    """What config/settings.py makes of ``env`` (and nothing else of this process's
+    DJANGO_ variables): the default storage, MEDIA_URL, the CSP's img-src, and the URL
+    the default storage gives a file named ``images/a b.jpg``."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AWS_"))}
+    code = (
+        "import json; from django.conf import settings; "
+        "from django.core.files.storage import default_storage as storage; "
+        "print(json.dumps({'default': settings.STORAGES['default'], "
+        "'MEDIA_URL': settings.MEDIA_URL, 'MEDIA_ORIGIN': settings.MEDIA_ORIGIN, "
+        "'img-src': settings.SECURE_CSP['img-src'], 'url': storage.url('images/a b.jpg')}))"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "1", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def s3_server():
+    server = S3Server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def s3_settings(s3_server) -> dict:
+    return _settings_from_environment(
+        DJANGO_S3_BUCKET=BUCKET,
+        DJANGO_S3_ENDPOINT_URL=s3_server.endpoint,
+        DJANGO_S3_ACCESS_KEY_ID=ACCESS_KEY,
+        DJANGO_S3_SECRET_ACCESS_KEY=SECRET_KEY,
+    )
+
+
+@pytest.fixture
+def bucket(settings, s3_server, s3_settings) -> S3Server:
+    """Uploads go to an empty bucket on the moto server for this test."""
+    s3_server.empty_bucket(BUCKET)
+    settings.STORAGES = {**settings.STORAGES, "default": s3_settings["default"]}
+    settings.MEDIA_URL = s3_settings["MEDIA_URL"]
+    settings.MEDIA_ORIGIN = s3_settings["MEDIA_ORIGIN"]
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "img-src": s3_settings["img-src"]}
+    return s3_server
+
+
+def _upload(name: str = "river.jpg", width: int = 1200) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, make_picture_bytes(width, 800), content_type="image/jpeg")
+
+
+# --- Settings ------------------------------------------------------------------------
+
+
+def test_without_a_bucket_uploads_stay_on_the_file_system():
+    found = _settings_from_environment()
+
+    assert found["default"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    assert found["MEDIA_URL"] == "/media/"
+    assert found["url"] == "/media/images/a%20b.jpg"
+    assert found["img-src"] == ["'self'", "data:"]
+
+
+@pytest.mark.parametrize(
+    ("env", "media_url"),
+    [
+        # AWS S3: the bucket's own virtual-hosted address in its region.
+        (
+            {"DJANGO_S3_REGION": "eu-west-1"},
+            "https://tribune-media.s3.eu-west-1.amazonaws.com/",
+        ),
+        # Cloudflare R2: the S3 API endpoint is private; readers use the public domain.
+        (
+            {
+                "DJANGO_S3_ENDPOINT_URL": "https://0123abcd.r2.cloudflarestorage.com",
+                "DJANGO_S3_REGION": "auto",
+                "DJANGO_S3_CUSTOM_DOMAIN": "media.example.org",
+            },
+            "https://media.example.org/",
+        ),
+        # MinIO: path-style addresses on the endpoint, under a folder of the bucket.
+        (
+            {"DJANGO_S3_ENDPOINT_URL": "http://minio.internal:9000/", "DJANGO_S3_LOCATION": "news"},
+            "http://minio.internal:9000/tribune-media/news/",
+        ),
+    ],
+    ids=["aws", "r2", "minio"],
+)
+def test_a_bucket_sets_where_files_are_stored_and_read(env, media_url):
+    found = _settings_from_environment(DJANGO_S3_BUCKET=BUCKET, **env)
+
+    assert found["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert found["default"]["OPTIONS"]["bucket_name"] == BUCKET
+    assert found["default"]["OPTIONS"]["querystring_auth"] is False
+    assert found["MEDIA_URL"] == media_url
+    # The storage writes every address under MEDIA_URL, and the CSP lets pages show them.
+    assert found["url"] == media_url + "images/a%20b.jpg"
+    assert found["MEDIA_ORIGIN"] in found["img-src"]
+    assert media_url.startswith(found["MEDIA_ORIGIN"] + "/")
+
+
+# --- Pictures --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_picture_and_its_renditions_are_stored_in_the_bucket_and_nowhere_else(
+    bucket, stored_files
+):
+    image = image_create(file=_upload(), alt_text="The river")
+
+    names = [image.file.name] + [r["name"] for r in image.renditions]
+    assert bucket.keys(BUCKET) == sorted(names)
+    assert len(image.renditions) == 6  # 480, 960, 1200 wide, in WebP and JPEG
+    assert stored_files() == []
+    assert (image.width, image.height) == (1200, 800)
+    for rendition in image.renditions:
+        # Read back as a browser would: the public address, no credentials.
+        body, headers = bucket.fetch(default_storage.url(rendition["name"]))
+        assert body == bucket.read(BUCKET, rendition["name"])
+        assert len(body) == rendition["bytes"]
+        assert headers["content-type"] == f"image/{rendition['format']}".replace("jpg", "jpeg")
+        assert headers["cache-control"] == "public, max-age=604800"
+
+
+@pytest.mark.django_db
+def test_two_pictures_of_one_name_are_both_kept(bucket):
+    first = image_create(file=_upload("photo.jpg", 500), alt_text="First")
+    second = image_create(file=_upload("photo.jpg", 600), alt_text="Second")
+
+    assert first.file.name != second.file.name
+    assert bucket.keys(BUCKET).count(first.file.name) == 1
+    assert bucket.keys(BUCKET).count(second.file.name) == 1
+    assert Image.objects.get(pk=first.pk).width == 500
+
+
+@pytest.mark.django_db
+def test_post_page_shows_pictures_from_the_bucket_and_its_csp_allows_them(client, bucket):
+    image = image_create(file=_upload(), alt_text="The river")
+    webp = min((r for r in image.renditions if r["format"] == "webp"), key=lambda r: r["width"])
+    post = PostFactory(featured_image=image)
+
+    response = client.get(post.get_absolute_url())
+
+    page = response.content.decode()
+    assert default_storage.url(webp["name"]) in page
+    assert default_storage.url(webp["name"]).startswith(bucket.endpoint + f"/{BUCKET}/")
+    jpeg = max((r for r in image.renditions if r["format"] == "jpg"), key=lambda r: r["width"])
+    assert f'<meta property="og:image" content="{default_storage.url(jpeg["name"])}">' in page
+    img_src = next(
+        part for part in response["Content-Security-Policy"].split(";") if "img-src" in part
+    )
+    assert bucket.endpoint in img_src.split()
+
+
+@pytest.mark.django_db
+def test_pictures_in_an_article_body_may_come_from_the_bucket_only(bucket):
+    image = image_create(file=_upload(), alt_text="The river")
+    ours = image.file.url
+    post = PostFactory.build(
+        author=UserFactory(editor=True),
+        body=(
+            f'<p><img src="{ours}" alt="ours"></p>'
+            f'<p><img src="{bucket.endpoint}/another-bucket/x.jpg" alt="theirs"></p>'
+            f'<p><img src="{bucket.endpoint}/{BUCKET}/../another-bucket/x.jpg" alt="up"></p>'
+        ),
+    )
+
+    post_save(post=post)
+
+    assert f'src="{ours}"' in post.body
+    assert "another-bucket" not in post.body
+
+
+@pytest.mark.django_db
+def test_feed_enclosure_points_into_the_bucket_with_the_stored_length(client, bucket):
+    image = image_create(file=_upload(), alt_text="The river")
+    PostFactory(featured_image=image)
+    widest = max((r for r in image.renditions if r["format"] == "jpg"), key=lambda r: r["width"])
+
+    feed = client.get("/feed/").content.decode()
+
+    size = bucket.client.head_object(Bucket=BUCKET, Key=widest["name"])["ContentLength"]
+    url = default_storage.url(widest["name"])
+    assert f'<enclosure length="{size}" type="image/jpeg" url="{url}"/>' in feed
+
+
+# --- Avatars ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_avatars_are_stored_in_the_bucket_and_a_replaced_one_is_removed(
+    client, bucket, stored_files, django_capture_on_commit_callbacks
+):
+    member = UserFactory(display_name="Sam Reader")
+    with django_capture_on_commit_callbacks(execute=True):
+        set_avatar(member, "first.png")
+    first = member.avatar.name
+    assert bucket.keys(BUCKET) == [first]
+    assert first.startswith("avatars/")
+    assert first.endswith(".webp")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        set_avatar(member, "second.png")
+
+    assert bucket.keys(BUCKET) == [member.avatar.name] != [first]
+    assert stored_files() == []
+    comment = CommentFactory(user=member, guest_name="", guest_email="")
+    post_comments_bump(comment.post_id)
+    page = client.get(comment.post.get_absolute_url()).content.decode()
+    body, headers = bucket.fetch(member.avatar.url)
+    assert member.avatar.url in page
+    assert body == bucket.read(BUCKET, member.avatar.name)
+    assert headers["content-type"] == "image/webp"
+
+
+# --- Demo content ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_demo_content_stores_its_pictures_and_avatars_in_the_bucket(bucket, stored_files):
+    call_command("seed_demo", "--allow-without-debug", stdout=io.StringIO())
+
+    keys = bucket.keys(BUCKET)
+    assert stored_files() == []
+    images = list(Image.objects.all())
+    assert images
+    for image in images:
+        assert image.file.name in keys
+        assert {r["name"] for r in image.renditions} <= set(keys)
+    avatars = [key for key in keys if key.startswith("avatars/")]
+    assert len(avatars) == 4
