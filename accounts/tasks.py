@@ -11,9 +11,11 @@ from django.utils import translation
 
 from accounts.models import User
 from accounts.tokens import verification_token_make
+from core.mail import retry_on_mail_errors
 
 
 @task
+@retry_on_mail_errors
 def send_verification_email(*, user_id: int, next_url: str = "") -> bool:
     """E-mail a link confirming the current address of account ``user_id``. Sends nothing
     (and returns ``False``) if the account is gone or its address is confirmed."""
@@ -31,6 +33,7 @@ def send_verification_email(*, user_id: int, next_url: str = "") -> bool:
 
 
 @task
+@retry_on_mail_errors
 def send_signup_attempt_email(*, user_id: int) -> bool:
     """Tell the owner of account ``user_id`` that someone tried to join with their address,
     with links to sign in and to reset the password. Returns ``False`` if the account is
@@ -48,6 +51,7 @@ def send_signup_attempt_email(*, user_id: int) -> bool:
 
 
 @task
+@retry_on_mail_errors
 def send_prepared_email(*, subject: str, body: str, to: str) -> None:
     """Send an e-mail whose text was written in the request (a password reset link), so
     the request answers at once and at the same speed whether or not it had an account."""

@@ -6,9 +6,11 @@ from django.tasks import task
 
 from comments.models import Comment
 from comments.notifications import comment_hidden_message, comment_notifications_send
+from core.mail import retry_on_mail_errors
 
 
 @task
+@retry_on_mail_errors
 def send_comment_notifications(*, comment_id: int) -> int:
     """E-mail the people who asked to hear about comment ``comment_id`` and return how many
     e-mails went out (none if the comment is gone or not published). Addresses are not
@@ -24,6 +26,7 @@ def send_comment_notifications(*, comment_id: int) -> int:
 
 
 @task
+@retry_on_mail_errors
 def send_comment_hidden_email(*, comment_id: int) -> int:
     """Tell the author of comment ``comment_id`` that a moderator hid it: which guideline it
     broke (number, title and a link to it) and the start of the comment. Returns how many

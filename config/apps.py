@@ -5,3 +5,9 @@ class AdminConfig(DjangoAdminConfig):
     """Django's admin app with Tribune's site as the default ``admin.site``."""
 
     default_site = "config.admin.TribuneAdminSite"
+
+    def ready(self) -> None:
+        super().ready()  # loads every app's admin module, django-tasks-db's included
+        from config.admin_tasks import register_task_results
+
+        register_task_results(self.module.site)

@@ -339,6 +339,10 @@ if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
         "use_tls": env_bool("DJANGO_EMAIL_USE_TLS"),
         "timeout": env_int("DJANGO_EMAIL_TIMEOUT", 10),
     }
+# A task whose e-mail the mail server refused (or could not be reached for) runs again after
+# each of these waits, in seconds (core.mail.retry_on_mail_errors), then is recorded as
+# failed in the admin: about 9 hours of tries in all.
+EMAIL_RETRY_DELAYS = [60, 300, 1800, 7200, 21600]
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Tribune <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -234,3 +234,30 @@ def test_apps_store_files_through_the_storage_only():
         for line, name in _file_system_uses(path)
     ]
     assert wrong == [], "apps store files through django.core.files.storage"
+
+
+def _tasks_without_retry(path: Path) -> list[tuple[int, str]]:
+    """(line, name) of each ``@task`` function in ``path`` that sends e-mail (its source
+    names ``mailers`` or a helper that sends) without ``@retry_on_mail_errors`` under it."""
+    source = path.read_text(encoding="utf-8")
+    tasks = dict(_task_functions(path))
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.FunctionDef) or node.lineno not in tasks:
+            continue
+        decorators = {ast.unparse(decorator) for decorator in node.decorator_list}
+        body = ast.get_source_segment(source, node) or ""
+        sends = any(word in body for word in ("mailers", "_send(", "notifications_send"))
+        if sends and "retry_on_mail_errors" not in decorators:
+            found.append((node.lineno, node.name))
+    return found
+
+
+def test_tasks_that_send_email_are_retried_when_the_server_refuses():
+    wrong = [
+        f"{path.relative_to(ROOT)}:{line} {name}"
+        for path in _app_files()
+        if path.name == "tasks.py"
+        for line, name in _tasks_without_retry(path)
+    ]
+    assert wrong == [], "an e-mail task is decorated with core.mail.retry_on_mail_errors"
