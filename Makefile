@@ -25,7 +25,7 @@ PYTEST_WORKERS ?= 2
 # assertion-rewritten) modules so later runs skip that work.
 PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest --numprocesses=$(PYTEST_WORKERS) --dist=worksteal
 
-.PHONY: help run test test-postgres lint format migrations-check deploy-check browser clean bench
+.PHONY: help run test test-postgres lint format migrations-check deploy-check browser clean bench backup restore
 
 help:
 	@echo "make run            serve the site with demo content at http://127.0.0.1:8000/"
@@ -34,6 +34,8 @@ help:
 	@echo "make test-postgres  the same suite on PostgreSQL ($(POSTGRES_URL))"
 	@echo "make lint           ruff (lint and format check) and djlint"
 	@echo "make format         apply ruff format and djlint reformat"
+	@echo "make backup         the database and every upload into $(BACKUP_DIR)/tribune-<time>.tar"
+	@echo "make restore BACKUP=FILE  put a backup back (asks first)"
 
 $(STAMP): requirements.lock
 	@if [ -z "$(PYTHON)" ]; then echo "Tribune needs Python 3.12 or newer; none was found on PATH." >&2; exit 1; fi
@@ -86,6 +88,18 @@ deploy-check: $(STAMP)
 
 clean:
 	rm -rf $(VENV) staticfiles
+
+# Backups of the site this environment points at (DATABASE_URL, DJANGO_MEDIA_ROOT or
+# DJANGO_S3_BUCKET, ...): the development one unless DJANGO_SECRET_KEY says production.
+BACKUP_DIR ?= backups
+SITE_ENV := $(if $(DJANGO_SECRET_KEY),,$(DEV_ENV))
+
+backup: $(STAMP)
+	$(SITE_ENV) $(BIN)/python manage.py backup --output-dir $(BACKUP_DIR)
+
+restore: $(STAMP)
+	@if [ -z "$(BACKUP)" ]; then echo "Say which backup: make restore BACKUP=backups/tribune-….tar" >&2; exit 2; fi
+	$(SITE_ENV) $(BIN)/python manage.py restore $(BACKUP)
 
 # Render time, queries and throughput of a post page with 100, 1,000 and 5,000 comments,
 # against a bare view, in a throwaway database; options: make bench BENCH_ARGS="--help".

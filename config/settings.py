@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks_db",
     "axes",
+    "core",  # no models: the backup and restore commands
     "accounts",
     "blog",
     "comments",
