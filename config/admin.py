@@ -1,9 +1,10 @@
 """Tribune's admin site: Django's own, titled for the newsroom, with the moderation queues'
-counts on its index for people who may see comments (``templates/admin/index.html`` shows
-them). It is the default site through ``config.apps.AdminConfig``, so ``admin.site`` and
-every ``@admin.register`` use it."""
+counts on its index for people who may see comments, and the e-mails that could not be sent
+for superusers (``templates/admin/index.html`` shows them). It is the default site through
+``config.apps.AdminConfig``, so ``admin.site`` and every ``@admin.register`` use it."""
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 
 from django.contrib import admin
@@ -13,9 +14,13 @@ from django.contrib.admin.options import TO_FIELD_VAR
 from django.core.exceptions import BadRequest, ValidationError
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 
 from comments.selectors.moderation import moderation_queue_counts
+
+FAILED_TASKS_SHOWN_DAYS = 7
 
 
 class TribuneAdminSite(admin.AdminSite):
@@ -24,10 +29,15 @@ class TribuneAdminSite(admin.AdminSite):
     index_title = _("Newsroom and moderation")
 
     def index(self, request: HttpRequest, extra_context: dict | None = None) -> TemplateResponse:
+        extra_context = dict(extra_context or {})
         if request.user.has_perm("comments.view_comment"):
             # Two queries, for moderators only; the template runs none.
-            counts = moderation_queue_counts()
-            extra_context = {"moderation_counts": counts, **(extra_context or {})}
+            extra_context["moderation_counts"] = moderation_queue_counts()
+        if request.user.is_superuser:
+            # E-mails given up on this past week (core.mail), for the people who may see them.
+            since = timezone.now() - timedelta(days=FAILED_TASKS_SHOWN_DAYS)
+            failed = DBTaskResult.objects.failed().filter(finished_at__gte=since).count()
+            extra_context["failed_tasks"] = {"count": failed, "days": FAILED_TASKS_SHOWN_DAYS}
         return super().index(request, extra_context)
 
     def admin_view(self, view: Callable, cacheable: bool = False) -> Callable:

@@ -146,7 +146,11 @@ def test_superusers_find_failed_emails_in_the_admin_and_nobody_else_does(client,
     assert page.status_code == 200
     assert "ConnectionRefusedError" in page.content.decode()
     assert CHANGELIST in index.content.decode()
+    assert index.context["failed_tasks"] == {"count": 1, "days": 7}
+    assert f'href="{CHANGELIST}?status__exact=FAILED"' in index.content.decode()
 
     client.force_login(UserFactory(moderator=True))
     assert client.get(CHANGELIST).status_code == 403
-    assert CHANGELIST not in client.get(reverse("admin:index")).content.decode()
+    moderator_index = client.get(reverse("admin:index"))
+    assert CHANGELIST not in moderator_index.content.decode()
+    assert "failed_tasks" not in moderator_index.context
