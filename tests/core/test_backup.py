@@ -18,7 +18,9 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db import connection
 
+from core.backup import DUMP_NAMES
 from tests.s3_server import ACCESS_KEY, SECRET_KEY, S3Server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -237,12 +239,12 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
 
 
 def test_restore_refuses_files_that_would_land_outside_the_storage(tmp_path, stored_files):
-    manifest = json.dumps({"format": 1, "database": "sqlite", "files": 1}).encode()
+    manifest = json.dumps({"format": 1, "database": connection.vendor, "files": 1}).encode()
     archive = _archive(
         tmp_path / "evil.tar",
         {
             "manifest.json": manifest,
-            "database.sqlite3": b"",
+            DUMP_NAMES[connection.vendor]: b"",
             "media/images/ok.jpg": b"fine",
             "media/../../outside.txt": b"evil",
         },
