@@ -7,12 +7,11 @@ address, a hashed IP, an account) is hashed with the secret key before it become
 a cache key, so no address or IP is written to the cache.
 
 The cache is an accelerator, never a dependency: if it does not answer, the limit is not
-applied (the attempt goes ahead) and a warning is logged.
+applied (the attempt goes ahead) and the outage is logged.
 """
 
 import functools
 import ipaddress
-import logging
 import math
 import time
 
@@ -20,9 +19,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
-from redis.exceptions import RedisError
 
-logger = logging.getLogger(__name__)
+from core.cache import cache_call
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -95,29 +93,32 @@ def rate_limit(scope: str, who: str, *, limit: int, seconds: int) -> int:
     Returns 0 when it is within ``limit`` attempts in ``seconds``, so it may go ahead;
     otherwise how many seconds are left until the window refusing it ends. Refused
     attempts count too, so asking again and again does not get through sooner. A
-    ``limit`` of 0 turns the limit off. Never raises for an unreachable cache: then it
-    logs a warning and returns 0.
+    ``limit`` of 0 turns the limit off. When the cache does not answer, returns 0
+    (``core.cache.cache_call`` logs it).
     """
     if limit <= 0:
         return 0
     digest = salted_hmac("accounts.ratelimit", who, algorithm="sha256").hexdigest()
-    key = f"ratelimit:{scope}:{digest}"
+    return cache_call(
+        lambda: _count(f"ratelimit:{scope}:{digest}", limit=limit, seconds=seconds),
+        fallback=0,
+        what=f"the rate limit {scope}, not applied",
+    )
+
+
+def _count(key: str, *, limit: int, seconds: int) -> int:
     started_key = f"{key}:started"
     now = time.time()
-    try:
-        if cache.add(key, 1, seconds):
-            cache.set(started_key, now, seconds)
-            return 0
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the window ended between the two calls: this one opens the next
-            cache.set(key, 1, seconds)
-            cache.set(started_key, now, seconds)
-            return 0
-        if count <= limit:
-            return 0
-        started = cache.get(started_key, now)
-    except RedisError:
-        logger.warning("Rate limit %s not applied: the cache did not answer.", scope, exc_info=True)
+    if cache.add(key, 1, seconds):
+        cache.set(started_key, now, seconds)
         return 0
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window ended between the two calls: this one opens the next
+        cache.set(key, 1, seconds)
+        cache.set(started_key, now, seconds)
+        return 0
+    if count <= limit:
+        return 0
+    started = cache.get(started_key, now)
     return max(1, math.ceil(started + seconds - now))

@@ -17,50 +17,20 @@ The key carries those values themselves (hashed), not the time their row last ch
 a write that leaves ``updated_at`` alone (a queryset ``update()``) still moves it.
 
 The cache is an accelerator, never a dependency: when it fails (Redis down or too slow),
-reads miss, writes are skipped, and pages render uncached.
+reads miss, writes are skipped, and pages render uncached (``core.cache``). A write the
+cache missed still moves the key, so when the cache returns nothing stale is found.
 """
 
 import hashlib
-import logging
 from collections.abc import Callable
-from typing import Any
 
-from django.core.cache import cache
 from django.utils import timezone, translation
-from redis.exceptions import RedisError
 
 from blog.models import Post
 from comments.models import DiscussionSettings
-
-logger = logging.getLogger(__name__)
+from core.cache import cache_get, cache_set
 
 THREAD_SECONDS = 24 * 60 * 60
-
-
-def cache_get(key: str) -> Any | None:
-    """The cached value of ``key``; None when there is none or the cache does not answer."""
-    try:
-        return cache.get(key)
-    except RedisError:
-        logger.warning("The cache did not answer a read of %s; going on without it.", key)
-        return None
-
-
-def cache_set(key: str, value: Any, timeout: int | None) -> None:
-    """Keep ``value`` under ``key``; nothing is kept when the cache does not answer."""
-    try:
-        cache.set(key, value, timeout)
-    except RedisError:
-        logger.warning("The cache did not answer a write of %s; not kept.", key)
-
-
-def cache_delete(key: str) -> None:
-    """Forget ``key``. When the cache does not answer, the old value lives until it expires,
-    so whatever is deleted this way must have a finite timeout."""
-    try:
-        cache.delete(key)
-    except RedisError:
-        logger.warning("The cache did not answer a delete of %s; it will expire.", key)
 
 
 def thread_cache_key(*, post: Post, settings: DiscussionSettings, page: int, is_open: bool) -> str:

@@ -173,6 +173,10 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # A cache that takes longer than this to connect or answer counts as down, and the page
 # renders without it (comments.caching) instead of waiting on it.
 CACHE_TIMEOUT_SECONDS = env_int("DJANGO_CACHE_TIMEOUT_MS", 500) / 1000
+# After the cache fails to answer, each app process goes on without it for this long before
+# asking it again (core.cache), and warns about the outage at most once a minute.
+CACHE_RETRY_SECONDS = env_int("DJANGO_CACHE_RETRY_SECONDS", 5)
+CACHE_WARNING_SECONDS = 60
 if REDIS_URL:
     CACHES = {
         "default": {

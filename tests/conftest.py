@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection
 from django.tasks.base import TaskResultStatus
@@ -49,12 +50,18 @@ def _empty_cache():
 @pytest.fixture
 def redis_server(tmp_path):
     """The shared cache on a Redis server of the test's own, which the test may stop
-    (``redis_server.stop()``) to see the site without its cache. Never the shared 6379."""
+    (``redis_server.stop()``), hang (``pause()``) or restart (``stop(keep=True)`` then
+    ``start()``) to see the site without its cache. Never the shared 6379."""
     server = RedisServer(tmp_path)
     caches = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": server.url,
+            # The production timeouts (config.settings), so a hung server fails quickly.
+            "OPTIONS": {
+                "socket_connect_timeout": django_settings.CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": django_settings.CACHE_TIMEOUT_SECONDS,
+            },
         }
     }
     try:

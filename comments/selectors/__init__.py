@@ -16,25 +16,16 @@ from django.utils import timezone
 from accounts.models import User, public_name
 from blog.models import Post
 from comments import rules
-from comments.caching import cache_get, cache_set
 from comments.models import Comment, DiscussionSettings, Guideline, comment_author_name
 from comments.threads import CommentNode, FlatItem, build_threads, comments_shown, flatten
 
-SETTINGS_CACHE_KEY = "comments:discussion-settings"
-# ``discussion_settings_save`` drops the cached copy, so its changes apply at once. A write
-# that skips it (a shell, a data migration, a save while the cache was down) would
-# otherwise be missed for good, as would a copy pickled by an older release: it expires.
-SETTINGS_CACHE_SECONDS = 5 * 60
-
 
 def discussion_settings_get() -> DiscussionSettings:
-    """The site's discussion settings: from the shared cache, else the database (defaults if
-    the row is missing). ``discussion_settings_save`` replaces the cached copy."""
-    settings = cache_get(SETTINGS_CACHE_KEY)
-    if settings is None:
-        settings = DiscussionSettings.objects.filter(pk=1).first() or DiscussionSettings(pk=1)
-        cache_set(SETTINGS_CACHE_KEY, settings, SETTINGS_CACHE_SECONDS)
-    return settings
+    """The site's discussion settings (defaults if the row is missing), read from the
+    database each time: one small query by primary key. A cached copy would have to be
+    dropped on every change, and a change made while the cache did not answer would leave
+    the old copy to be found when it returned."""
+    return DiscussionSettings.objects.filter(pk=1).first() or DiscussionSettings(pk=1)
 
 
 def post_discussion_is_open(
@@ -206,7 +197,7 @@ def comment_page_number(*, comment: Comment, settings: DiscussionSettings) -> in
 
 def comment_location(*, comment: Comment) -> str:
     """The address that shows ``comment``: its post, the right comment page, its anchor.
-    One query (the page), plus the settings from the cache."""
+    Two queries: the settings and the page."""
     settings = discussion_settings_get()
     page = comment_page_number(comment=comment, settings=settings)
     query = f"?cpage={page}" if page > 1 else ""

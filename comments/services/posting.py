@@ -16,7 +16,6 @@ from accounts.models import User
 from accounts.ratelimit import rate_limit
 from blog.models import Post
 from comments import rules
-from comments.caching import cache_delete
 from comments.models import (
     Comment,
     DiscussionSettings,
@@ -24,7 +23,6 @@ from comments.models import (
 )
 from comments.moderation import Verdict, assess_comment
 from comments.selectors import (
-    SETTINGS_CACHE_KEY,
     discussion_settings_get,
     post_discussion_is_open,
 )
@@ -372,13 +370,10 @@ def comment_create(
 
 
 def discussion_settings_save(*, settings: DiscussionSettings) -> DiscussionSettings:
-    """Store the discussion settings and replace the cached copy, so every app instance
-    applies them from the next request."""
+    """Store the discussion settings; every app instance applies them from its next
+    request (``discussion_settings_get`` reads them from the database)."""
     settings.full_clean()
-    with transaction.atomic():
-        settings.save()
-        transaction.on_commit(lambda: cache_delete(SETTINGS_CACHE_KEY))
-    cache_delete(SETTINGS_CACHE_KEY)
+    settings.save()
     return settings
 
 

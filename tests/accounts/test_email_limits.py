@@ -188,4 +188,4 @@ def test_with_redis_down_the_account_emails_still_go_out(redis_server, post, cap
         ["new@example.org"],
         ["new@example.org"],
     ]
-    assert "Rate limit accounts:email:address not applied" in caplog.text
+    assert "(the rate limit accounts:email:address, not applied: " in caplog.text

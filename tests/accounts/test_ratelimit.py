@@ -48,4 +48,4 @@ def test_redis_counts_without_storing_who_and_a_stopped_redis_lets_attempts_thro
 
     redis_server.stop()
     assert attempts(5) == [0] * 5
-    assert "Rate limit test not applied: the cache did not answer." in caplog.text
+    assert "The cache did not answer (the rate limit test, not applied: " in caplog.text

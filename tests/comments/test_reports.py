@@ -433,7 +433,7 @@ class TestAfterReporting:
         response = report(client, comment, guidelines[0], email="guest@example.org")
         assert response.status_code == 302
         assert Report.objects.filter(comment=comment).count() == 1
-        assert "Rate limit comments:reports not applied" in caplog.text
+        assert "(the rate limit comments:reports, not applied: " in caplog.text
 
 
 class TestAutoHide:
