@@ -2,16 +2,21 @@
 
 import errno
 import logging
+import sys
 
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
+from psycopg import InterfaceError as PsycopgInterfaceError
+from psycopg import OperationalError as PsycopgOperationalError
 from redis.exceptions import RedisError
+
+from comments.views.posting import comment_unsaved
 
 logger = logging.getLogger(__name__)
 
@@ -69,9 +74,38 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "404.html", status=404)
 
 
+# What a database that is restarting, down or out of reach raises: Django's wrappers of the
+# driver's errors, and psycopg's own should one reach us unwrapped.
+DATABASE_UNAVAILABLE = (
+    OperationalError,
+    InterfaceError,
+    PsycopgOperationalError,
+    PsycopgInterfaceError,
+)
+# How long a reader is asked to wait when the database does not answer.
+RETRY_AFTER_SECONDS = 30
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    # No context processors: whatever broke may be what they rely on.
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+    """The answer to anything a view or middleware let through: 503 and "try again in a
+    moment" when the database did not answer (it is restarting, or out of reach), 500
+    otherwise. A comment that could not be posted is given back to its writer to copy or
+    send again (``comment_unsaved``), whatever the error.
+
+    Django calls this while it handles the exception, so ``sys.exception()`` is the error.
+    Nothing here touches the database or the session: whatever broke may be what they
+    rely on."""
+    unavailable = isinstance(sys.exception(), DATABASE_UNAVAILABLE)
+    status = 503 if unavailable else 500
+    match = getattr(request, "resolver_match", None)
+    if request.method == "POST" and match is not None and match.view_name == "comments:post":
+        response = comment_unsaved(request, status=status)
+    else:
+        template = "503.html" if unavailable else "500.html"
+        response = HttpResponse(loader.get_template(template).render(), status=status)
+    if unavailable:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def _reason(exception: Exception | None) -> str:

@@ -3,7 +3,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
+from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -63,6 +66,36 @@ def _form_again(request: HttpRequest, post: Post, form: CommentForm) -> HttpResp
         {"post": post, "comment_form": form, "reply_to": reply_to},
         status=400,
     )
+
+
+def comment_unsaved(request: HttpRequest, *, status: int) -> HttpResponse:
+    """The page for a comment that could not be posted (the database did not answer, or
+    anything else failed): the writer's own words, to copy or send again as they were.
+
+    Called by the site's error handler (``config.views.server_error``), so it reads only
+    what was sent: no database, no session, no signed-in user. The form keeps the sent
+    token, so if the comment was stored after all, sending it again does not post it
+    twice. The way back is the page the form was sent from, when that is this site's."""
+    sent = request.POST
+    back = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = ""
+    context = {
+        "action": request.path,
+        "body": sent.get("body", ""),
+        "is_guest": "name" in sent or "email" in sent,
+        "sent": {name: sent.get(name, "") for name in ("name", "email", "parent", "token")},
+        "website": sent.get("website", ""),
+        "notify_on_reply": bool(sent.get("notify_on_reply")),
+        "remember": bool(sent.get("remember")),
+        "back": back,
+        "unavailable": status == 503,
+        "csrf_token": get_token(request),
+    }
+    html = loader.get_template("comments/comment_unsaved.html").render(context)
+    return HttpResponse(html, status=status)
 
 
 def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
