@@ -3,7 +3,6 @@ server running as a process of its own (``tests/s3_server.py``), started once fo
 module. The storage settings are the ones ``config/settings.py`` makes from the environment,
 read in a fresh interpreter and applied to each test."""
 
-import io
 import json
 import os
 import subprocess
@@ -13,7 +12,6 @@ from pathlib import Path
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 
 from blog.models import Image
 from blog.services import image_create, post_save
@@ -250,21 +248,3 @@ def test_avatars_are_stored_in_the_bucket_and_a_replaced_one_is_removed(
     assert member.avatar.url in page
     assert body == bucket.read(BUCKET, member.avatar.name)
     assert headers["content-type"] == "image/webp"
-
-
-# --- Demo content ------------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_demo_content_stores_its_pictures_and_avatars_in_the_bucket(bucket, stored_files):
-    call_command("seed_demo", "--allow-without-debug", stdout=io.StringIO())
-
-    keys = bucket.keys(BUCKET)
-    assert stored_files() == []
-    images = list(Image.objects.all())
-    assert images
-    for image in images:
-        assert image.file.name in keys
-        assert {r["name"] for r in image.renditions} <= set(keys)
-    avatars = [key for key in keys if key.startswith("avatars/")]
-    assert len(avatars) == 4
