@@ -287,6 +287,10 @@ if S3_BUCKET:
     _s3_location = os.environ.get("DJANGO_S3_LOCATION", "").strip().strip("/")
     _s3_domain = os.environ.get("DJANGO_S3_CUSTOM_DOMAIN", "").strip().strip("/")
     _s3_protocol = "https:"
+    if "://" in _s3_domain:  # given as an address: its scheme is the one to use
+        _domain_parts = urlsplit(_s3_domain)
+        _s3_protocol = f"{_domain_parts.scheme}:"
+        _s3_domain = f"{_domain_parts.netloc}{_domain_parts.path}".rstrip("/")
     if not _s3_domain and _s3_endpoint:
         # Path-style addresses on the endpoint itself (MinIO, moto): scheme://host/bucket/.
         _endpoint_parts = urlsplit(_s3_endpoint)

@@ -156,6 +156,7 @@ def _database_restore(dump: Path) -> None:
     name = str(connection.settings_dict["NAME"])
     if connection.is_in_memory_db():
         raise BackupError("An in-memory SQLite database cannot be restored into.")
+    Path(name).parent.mkdir(parents=True, exist_ok=True)  # a new machine may lack it
     source = sqlite3.connect(dump)
     target = sqlite3.connect(name)
     try:

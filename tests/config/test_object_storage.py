@@ -120,8 +120,16 @@ def test_without_a_bucket_uploads_stay_on_the_file_system():
             {"DJANGO_S3_ENDPOINT_URL": "http://minio.internal:9000/", "DJANGO_S3_LOCATION": "news"},
             "http://minio.internal:9000/tribune-media/news/",
         ),
+        # MinIO published by a proxy, the domain given as an address with its scheme.
+        (
+            {
+                "DJANGO_S3_ENDPOINT_URL": "http://minio.internal:9000",
+                "DJANGO_S3_CUSTOM_DOMAIN": "http://localhost:8080/media/",
+            },
+            "http://localhost:8080/media/",
+        ),
     ],
-    ids=["aws", "r2", "minio"],
+    ids=["aws", "r2", "minio", "minio-behind-a-proxy"],
 )
 def test_a_bucket_sets_where_files_are_stored_and_read(env, media_url):
     found = _settings_from_environment(DJANGO_S3_BUCKET=BUCKET, **env)

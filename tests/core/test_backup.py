@@ -152,8 +152,7 @@ def test_a_site_restored_on_a_new_machine_is_the_same(site, before, tmp_path):
     env = _environment(site)
 
     archive = backup(env, tmp_path / "backups")
-    shutil.rmtree(site)  # a new machine: no database, no uploads
-    site.mkdir()
+    shutil.rmtree(site)  # a new machine: no database, no uploads, not even their folder
     output = manage(env, "restore", "--noinput", str(archive))
 
     assert f"and {len(before['files'])} files" in output
