@@ -28,12 +28,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-import redis
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
 from django.db import connection
 from django.utils import timezone
+
+from core.cache import cache_call
 
 FORMAT = 1
 MEDIA = "media/"
@@ -101,12 +102,13 @@ def backup_restore(*, path: Path) -> Restored:
             _database_restore(dump)
         for member, name in zip(files, names, strict=True):
             _store_exactly(default_storage, name, _read(archive, member.name))
-    try:
-        cache.clear()
-        cleared = True
-    except redis.exceptions.RedisError:
-        cleared = False
+    cleared = cache_call(_clear_cache, fallback=False, what="emptying it after a restore")
     return Restored(database=connection.vendor, files=len(files), cache_cleared=cleared)
+
+
+def _clear_cache() -> bool:
+    cache.clear()
+    return True
 
 
 def stored_names(storage: Storage, folder: str = "") -> list[str]:

@@ -160,9 +160,9 @@ def test_a_site_restored_on_a_new_machine_is_the_same(site, before, tmp_path):
 
 
 def test_restoring_over_a_changed_site_asks_first_then_brings_back_the_backup(
-    site, before, tmp_path
+    site, before, tmp_path, redis_server
 ):
-    env = _environment(site)
+    env = _environment(site, REDIS_URL=redis_server.url)
     archive = backup(env, tmp_path / "backups")
     _python(env, "-c", CHANGE)
     changed = snapshot(env)
@@ -183,8 +183,11 @@ def test_restoring_over_a_changed_site_asks_first_then_brings_back_the_backup(
     assert refused.returncode == 1
     assert "Nothing was restored." in refused.stderr
 
+    # A page cached after the backup, under a version number the restore brings back.
+    redis_server.client.set("tribune:1:page-drawn-after-the-backup", "stale")
     manage(env, "restore", str(archive), stdin="yes\n")
     assert snapshot(env) == before
+    assert redis_server.client.exists("tribune:1:page-drawn-after-the-backup") == 0
 
 
 @pytest.fixture
