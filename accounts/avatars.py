@@ -8,6 +8,7 @@ avatar is always a fresh 256 × 256 WebP, so no EXIF or GPS metadata survives.
 import io
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
@@ -16,7 +17,8 @@ from PIL import ImageOps
 
 from core.images import check_image_upload
 
-MAX_BYTES = 5 * 1024 * 1024
+# At most this, and never more than the site's upload limit (settings.UPLOAD_MAX_MB).
+MAX_MB = 5
 MAX_PIXELS = 25_000_000
 SIZE = 256
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
@@ -35,14 +37,22 @@ def _not_a_picture() -> ValidationError:
     )
 
 
+def avatar_max_mb() -> int:
+    """The largest avatar upload, in MB."""
+    return min(MAX_MB, settings.UPLOAD_MAX_MB)
+
+
 def avatar_check(file) -> None:
     """Raise ValidationError, with a message a person understands, unless ``file`` is a JPEG,
     PNG or WebP picture of at most 5 MB and 25 megapixels. The file is opened and verified,
     not decoded."""
-    if file.size > MAX_BYTES:
+    if file.size > avatar_max_mb() * 1024 * 1024:
         raise _refused(
-            _("This file is %(size)s MB; the limit is 5 MB. Please upload a smaller picture.")
-            % {"size": f"{file.size / 1024 / 1024:.1f}"},
+            _(
+                "This file is %(size)s MB; the limit is %(limit)s MB. "
+                "Please upload a smaller picture."
+            )
+            % {"size": f"{file.size / 1024 / 1024:.1f}", "limit": avatar_max_mb()},
             "too_large",
         )
     try:

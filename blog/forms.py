@@ -6,8 +6,10 @@ The forms only shape input and word the errors; saving goes through ``blog.servi
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
@@ -99,6 +101,13 @@ class PostAdminForm(forms.ModelForm):
         return getattr(self.instance, name)
 
 
+def _picture_help() -> str:
+    # Written when shown: the limit is the site's one upload limit (settings.UPLOAD_MAX_MB).
+    return _("A JPEG, PNG, WebP or GIF of at most %(size)s MB and 40 megapixels.") % {
+        "size": settings.UPLOAD_MAX_MB
+    }
+
+
 class ImageUploadForm(forms.ModelForm):
     """A new picture for the library, with its words; the file cannot be changed later."""
 
@@ -106,7 +115,7 @@ class ImageUploadForm(forms.ModelForm):
     # messages say why a file is refused (ImageField's would not).
     file = forms.FileField(
         label=_("Picture"),
-        help_text=_("A JPEG, PNG, WebP or GIF of at most 20 MB and 40 megapixels."),
+        help_text=lazy(_picture_help, str)(),
     )
 
     class Meta:

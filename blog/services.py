@@ -22,8 +22,8 @@ def image_create(
 ) -> Image:
     """Store a checked, metadata-free picture and its renditions.
 
-    Refuses (ValidationError) files that are not JPEG, PNG, WebP or GIF, over 20 MB
-    or over 40 megapixels, and a blank alt text.
+    Refuses (ValidationError) files that are not JPEG, PNG, WebP or GIF, over the upload
+    limit (settings.UPLOAD_MAX_MB) or over 40 megapixels, and a blank alt text.
     """
     if not alt_text or not alt_text.strip():
         raise ValidationError({"alt_text": _("Describe the picture for people who cannot see it.")})

@@ -124,9 +124,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id and the request's log line cover every answer, errors included.
+    "config.middleware.request_logged",
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the address or the cookies.
     "config.middleware.null_bytes_refused",
+    # Before anything reads the body.
+    "config.middleware.request_body_limited",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -191,6 +195,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# /healthz answers 503 when a task that is due has waited longer than this for a worker
+# (no `manage.py db_worker` running, or too few).
+HEALTHZ_TASK_BACKLOG_SECONDS = env_int("DJANGO_HEALTHZ_TASK_BACKLOG_SECONDS", 300)
 
 # Background work: the immediate backend runs a task at once (development and
 # tests); production sets DJANGO_TASKS_BACKEND=django_tasks_db.DatabaseBackend and
@@ -258,7 +266,7 @@ USE_TZ = True
 # --- Static and uploaded files ---------------------------------------------
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
@@ -323,6 +331,19 @@ if S3_BUCKET:
     MEDIA_ORIGIN = f"{_s3_protocol}//{_s3_domain.split('/')[0]}"
     MEDIA_URL = f"{_s3_protocol}//{_s3_domain}/" + (f"{_s3_location}/" if _s3_location else "")
 
+# Uploads. One number sets them all: the largest picture (core.images, avatars take at most
+# 5 MB of it), and with the form fields around it the largest request body, which
+# config.middleware.request_body_limited refuses (413) before reading it and nginx's
+# client_max_body_size in deploy/nginx/tribune.conf must equal (a test checks the default).
+UPLOAD_MAX_MB = env_int("DJANGO_UPLOAD_MAX_MB", 20)
+UPLOAD_MAX_BYTES = UPLOAD_MAX_MB * 1024 * 1024
+# The fields of a form, files aside (Django refuses more with a 400); an upload larger than
+# this is written to a temporary file while the request is read, not held in memory.
+FORM_FIELDS_MAX_BYTES = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = FORM_FIELDS_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = FORM_FIELDS_MAX_BYTES
+REQUEST_MAX_BYTES = UPLOAD_MAX_BYTES + FORM_FIELDS_MAX_BYTES
+
 # --- Forms -----------------------------------------------------------------
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -376,6 +397,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A load balancer probes over plain HTTP; the health check must answer it, not redirect it.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 if not DEBUG:
@@ -393,9 +416,24 @@ if not DEBUG:
 
 # --- Logging ---------------------------------------------------------------
 
+# JSON lines (config.logs) without debug, plain text with it; each request writes one line
+# to the "tribune.requests" logger (config.middleware.request_logged), on by default
+# without debug (runserver logs requests itself).
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "config.logs.JsonFormatter"},
+        "text": {"format": "%(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "tribune.requests": {
+            "level": "INFO" if env_bool("DJANGO_REQUEST_LOG", not DEBUG) else "WARNING"
+        }
+    },
 }

@@ -4,14 +4,18 @@ import errno
 import logging
 import sys
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db.models import Case, F, When
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
+from django_tasks_db.models import DBTaskResult, get_date_max
 from psycopg import InterfaceError as PsycopgInterfaceError
 from psycopg import OperationalError as PsycopgOperationalError
 from redis.exceptions import RedisError
@@ -23,11 +27,29 @@ logger = logging.getLogger(__name__)
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Report whether the database and the cache answer; 503 if either does not."""
-    checks = {"database": _database_ok(), "cache": _cache_ok()}
-    healthy = all(checks.values())
+    """Whether this instance can serve: 200 when the database and the cache answer and no
+    background task has waited past ``HEALTHZ_TASK_BACKLOG_SECONDS``, 503 otherwise, with
+    ``down`` naming what failed. Exempt from the HTTPS redirect (SECURE_REDIRECT_EXEMPT),
+    so a load balancer may probe it over plain HTTP."""
+    database = _database_ok()
+    backlog = _task_backlog_seconds() if database else None
+    checks = {
+        "database": database,
+        "cache": _cache_ok(),
+        # Unknown (null) when the database, which holds the tasks, does not answer.
+        "tasks": None if backlog is None else backlog <= settings.HEALTHZ_TASK_BACKLOG_SECONDS,
+    }
+    down = [name for name, ok in checks.items() if ok is False]
+    if not database:
+        down.append("tasks")
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+        {
+            "status": "unavailable" if down else "ok",
+            **checks,
+            "task_backlog_seconds": backlog,
+            "down": down,
+        },
+        status=503 if down else 200,
     )
 
 
@@ -45,9 +67,31 @@ def _cache_ok() -> bool:
     try:
         cache.set("healthz", "ok", timeout=10)
         return cache.get("healthz") == "ok"
-    except RedisError:
+    except (RedisError, OSError):
         logger.exception("Health check: the cache did not answer.")
         return False
+
+
+def _task_backlog_seconds() -> int | None:
+    """How long the oldest task that is due (READY, its run_after passed or unset) has been
+    waiting for a worker, in whole seconds; 0 when none waits, None if it cannot be read."""
+    now = timezone.now()
+    try:
+        due_since = (
+            DBTaskResult.objects.ready()
+            .annotate(
+                due_since=Case(
+                    When(run_after=get_date_max(), then=F("enqueued_at")), default=F("run_after")
+                )
+            )
+            .order_by("due_since")
+            .values_list("due_since", flat=True)
+            .first()
+        )
+    except DatabaseError:
+        logger.exception("Health check: the task queue could not be read.")
+        return None
+    return 0 if due_since is None else max(0, int((now - due_since).total_seconds()))
 
 
 def media(request: HttpRequest, path: str, document_root: str) -> HttpResponse:
@@ -102,7 +146,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
         response = comment_unsaved(request, status=status)
     else:
         template = "503.html" if unavailable else "500.html"
-        response = HttpResponse(loader.get_template(template).render(), status=status)
+        # The request id (config.middleware.request_logged) finds this request's log lines.
+        context = {"request_id": getattr(request, "request_id", "")}
+        response = HttpResponse(loader.get_template(template).render(context), status=status)
     if unavailable:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

@@ -7,12 +7,12 @@ opened and verified, not decoded. This package sits below every app and imports 
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
 
-MAX_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 
@@ -26,10 +26,14 @@ class CheckedImage:
 
 def check_image_upload(upload) -> CheckedImage:
     """Return what the upload is, or raise ValidationError saying why it is refused."""
-    if upload.size > MAX_BYTES:
+    # The limit is the site's one upload limit (settings.UPLOAD_MAX_MB, DJANGO_UPLOAD_MAX_MB).
+    if upload.size > settings.UPLOAD_MAX_BYTES:
         raise ValidationError(
-            _("This file is %(size)s MB; the limit is 20 MB. Please upload a smaller picture.")
-            % {"size": f"{upload.size / 1024 / 1024:.1f}"},
+            _(
+                "This file is %(size)s MB; the limit is %(limit)s MB. "
+                "Please upload a smaller picture."
+            )
+            % {"size": f"{upload.size / 1024 / 1024:.1f}", "limit": settings.UPLOAD_MAX_MB},
             code="too_large",
         )
     upload.seek(0)

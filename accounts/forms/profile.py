@@ -1,12 +1,21 @@
 """The forms of a member's own account pages."""
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.avatars import ACCEPT, avatar_process
+from accounts.avatars import ACCEPT, avatar_max_mb, avatar_process
 from accounts.models import User
 
 _field = User._meta.get_field
+
+
+def _avatar_help() -> str:
+    # Written when shown: the limit follows the site's upload limit (settings.UPLOAD_MAX_MB).
+    return _(
+        "A JPEG, PNG or WebP picture of up to %(size)s MB. It is cropped to a square, resized, "
+        "and stripped of any location or camera data."
+    ) % {"size": avatar_max_mb()}
 
 
 class ProfileFields(forms.Form):
@@ -36,10 +45,7 @@ class ProfileFields(forms.Form):
         label=_("New avatar"),
         required=False,
         widget=forms.FileInput(attrs={"accept": ACCEPT}),
-        help_text=_(
-            "A JPEG, PNG or WebP picture of up to 5 MB. It is cropped to a square, resized, "
-            "and stripped of any location or camera data."
-        ),
+        help_text=lazy(_avatar_help, str)(),
     )
     remove_avatar = forms.BooleanField(label=_("Remove my avatar"), required=False)
     notify_replies_default = forms.BooleanField(

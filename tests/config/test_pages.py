@@ -1,10 +1,7 @@
-"""The page frame, the error pages and the health check, through HTTP."""
-
-from unittest import mock
+"""The page frame and the error pages, through HTTP (the health check: test_healthz.py)."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError
 from django.http import Http404
 from django.test import Client
 from django.urls import path
@@ -125,28 +122,3 @@ def test_an_upload_that_is_not_there_is_a_404_however_long_its_name(rf, tmp_path
     with pytest.raises(Http404):
         views.media(rf.get(f"/media/{name}"), name, document_root=str(tmp_path))
     assert views.media(rf.get("/media/here.jpg"), "here.jpg", document_root=str(tmp_path))
-
-
-def test_healthz_reports_database_and_cache(client):
-    response = client.get("/healthz")
-
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": True, "cache": True}
-    assert "no-cache" in response.headers["Cache-Control"]
-
-
-def test_healthz_answers_503_when_the_cache_is_down(client, redis_server):
-    redis_server.stop()
-
-    response = client.get("/healthz")
-
-    assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": True, "cache": False}
-
-
-def test_healthz_answers_503_when_the_database_is_down(client):
-    with mock.patch("config.views.connection.cursor", side_effect=DatabaseError("down")):
-        response = client.get("/healthz")
-
-    assert response.status_code == 503
-    assert response.json()["database"] is False
