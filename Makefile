@@ -25,7 +25,8 @@ PYTEST_WORKERS ?= 2
 # assertion-rewritten) modules so later runs skip that work.
 PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest --numprocesses=$(PYTEST_WORKERS) --dist=worksteal
 
-.PHONY: help run test test-postgres lint format migrations-check deploy-check browser clean bench backup restore
+.PHONY: help run test test-postgres lint format migrations-check deploy-check browser clean bench \
+	backup restore nginx production production-stop
 
 help:
 	@echo "make run            serve the site with demo content at http://127.0.0.1:8000/"
@@ -36,6 +37,9 @@ help:
 	@echo "make format         apply ruff format and djlint reformat"
 	@echo "make backup         the database and every upload into $(BACKUP_DIR)/tribune-<time>.tar"
 	@echo "make restore BACKUP=FILE  put a backup back (asks first)"
+	@echo "make production     the production stack here, in the foreground: nginx on"
+	@echo "                    http://127.0.0.1:8080/ before two gunicorns and a task worker"
+	@echo "make production-stop  stop what make production started"
 
 $(STAMP): requirements.lock
 	@if [ -z "$(PYTHON)" ]; then echo "Tribune needs Python 3.12 or newer; none was found on PATH." >&2; exit 1; fi
@@ -61,10 +65,19 @@ browser: $(STAMP)
 		|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; \
 	else $(BIN)/playwright install chromium; fi
 
-test: browser
+# The deploy tests run the real nginx: Debian's package, installed as root when missing.
+nginx:
+	@if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's nginx for the deploy tests"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null \
+		|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }; \
+	else echo "The deploy tests need nginx: apt-get install nginx (as root)" >&2; exit 1; fi
+
+test: browser nginx
 	$(DEV_ENV) $(PYTEST) $(PYTEST_ARGS)
 
-test-postgres: browser
+test-postgres: browser nginx
 	$(DEV_ENV) DATABASE_URL=$(POSTGRES_URL) $(PYTEST) $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -85,6 +98,16 @@ migrations-check: $(STAMP)
 deploy-check: $(STAMP)
 	DJANGO_SECRET_KEY="$$(head -c 48 /dev/urandom | base64)" DJANGO_ALLOWED_HOSTS=tribune.example.org \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# nginx on 127.0.0.1:8080 before two gunicorn instances and a db_worker, DEBUG off, on
+# DATABASE_URL and REDIS_URL (default: PostgreSQL and Redis here); DEMO=1 loads the demo
+# content into an empty database. In the foreground: Ctrl+C, SIGTERM or make production-stop
+# stops exactly what it started. What it does: deploy/production.py, docs/deploying.md.
+production: $(STAMP)
+	exec $(BIN)/python deploy/production.py start
+
+production-stop: $(STAMP)
+	$(BIN)/python deploy/production.py stop
 
 clean:
 	rm -rf $(VENV) staticfiles
