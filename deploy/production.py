@@ -68,6 +68,8 @@ DJANGO_SECURE_SSL_REDIRECT=0
 DJANGO_SECURE_COOKIES=0
 DJANGO_SECURE_HSTS_SECONDS=0
 DJANGO_SECURE_PROXY_SSL_HEADER=1
+# nginx alone in front: the client's address is the last one it adds to X-Forwarded-For.
+DJANGO_TRUSTED_PROXIES=1
 DJANGO_TASKS_BACKEND=django_tasks_db.DatabaseBackend
 # No mail server here: e-mails are written to the worker's output.
 DJANGO_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
