@@ -6,12 +6,23 @@ import logging
 import re
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
+from django.urls import path
 
 from accounts.models import User
+from config import urls as site_urls
 from config.logs import JsonFormatter
 
 pytestmark = pytest.mark.django_db
+
+
+def _database_gone(request):
+    raise OperationalError("the database is restarting")
+
+
+urlpatterns = [*site_urls.urlpatterns, path("database-gone/", _database_gone)]
+handler500 = site_urls.handler500
 
 
 @pytest.fixture
@@ -112,6 +123,16 @@ def test_the_500_page_shows_the_request_id_logged_with_the_traceback(log_lines):
     assert error["request_id"] == "support-ticket-0042"
     assert "ValueError: boom" in error["exception"]
     assert _request_lines(lines)[0]["status"] == 500
+
+
+@pytest.mark.urls(__name__)
+def test_the_503_page_shows_the_request_id_too():
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/database-gone/", HTTP_X_REQUEST_ID="support-ticket-0503")
+
+    assert response.status_code == 503
+    assert '<code class="request-id">support-ticket-0503</code>' in response.text
 
 
 def test_other_error_pages_do_not_show_a_reference(client):
