@@ -8,6 +8,7 @@ and refuses an oversized body before the app reads it."""
 
 import gzip
 import http.client
+import os
 import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -26,7 +27,9 @@ COMMENT = "Both instances should show this comment about the harbour."
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, worker_id):
-    started = Stack(tmp_path_factory.mktemp("stack"), f"tribune_stack_{worker_id}")
+    # Unique on the machine: other checkouts may run this test at the same time.
+    name = f"tribune_stack_{worker_id}_{os.getpid()}"
+    started = Stack(tmp_path_factory.mktemp("stack"), name)
     try:
         yield started
     finally:
