@@ -17,7 +17,9 @@ empty, then starts
 each in a session of its own, its pid recorded under the run folder (``run/`` in the
 checkout). Ctrl+C, SIGTERM (make passes it on) or ``stop`` stops exactly those processes:
 nginx first (no new requests), then the rest, each given time to finish what it is doing.
-If any of them dies, the others are stopped too and ``start`` exits with an error.
+If nginx or an instance dies, the others are stopped too and ``start`` exits with an
+error; the worker, which exits when the database goes away, is started again (as systemd's
+``Restart=always`` does in production).
 
 Only the standard library here: it runs before anything is known to be set up.
 """
@@ -45,6 +47,11 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 # Stopping order: nginx first, so no request reaches an instance that is going away.
 NAMES = ("nginx", "web-1", "web-2", "worker")
 STOP_SECONDS = 40  # gunicorn's graceful_timeout is 30
+WORKER = [sys.executable, "manage.py", "db_worker", "--queue-name", "*"]
+# The task worker exits when the database goes away (django-tasks-db lets the error out);
+# like systemd's Restart=always in deploy/systemd/tribune-worker.service, it is started
+# again after this many seconds, while the database comes back.
+WORKER_RESTART_SECONDS = 2
 
 
 def log(message: str) -> None:
@@ -325,6 +332,7 @@ class Stack:
     def __init__(self, run: Path, env: dict[str, str]) -> None:
         self.run, self.env = run, env
         self.processes: dict[str, subprocess.Popen] = {}
+        self.worker_exited_at = 0.0
 
     def spawn(self, name: str, command: list[str], **extra_env: str) -> None:
         process = subprocess.Popen(  # noqa: S603
@@ -341,14 +349,30 @@ class Stack:
             gunicorn += ["--bind", f"127.0.0.1:{port}", "config.wsgi"]
             workers = self.env.get("GUNICORN_WORKERS", "2")
             self.spawn(name, gunicorn, GUNICORN_NAME=f"tribune-{name}", GUNICORN_WORKERS=workers)
-        self.spawn("worker", [sys.executable, "manage.py", "db_worker", "--queue-name", "*"])
+        self.spawn("worker", WORKER)
 
     def start_nginx(self, nginx: str) -> None:
         conf = self.run / "nginx" / "nginx.conf"
         self.spawn("nginx", [nginx, "-p", str(self.run / "nginx"), "-e", "stderr", "-c", str(conf)])
 
+    def restart_worker(self) -> None:
+        """Start the task worker again, a few seconds after it exited."""
+        worker = self.processes.get("worker")
+        if worker is None or worker.poll() is None:
+            return
+        now = time.monotonic()
+        if not self.worker_exited_at:
+            self.worker_exited_at = now
+            log(f"worker exited with status {worker.returncode}; starting it again shortly")
+        elif now - self.worker_exited_at >= WORKER_RESTART_SECONDS:
+            self.worker_exited_at = 0.0
+            self.spawn("worker", WORKER)
+
     def failed(self) -> str | None:
+        """Why the stack cannot go on: nginx or an app instance exited."""
         for name, process in self.processes.items():
+            if name == "worker":
+                continue
             if process.poll() is not None:
                 return f"{name} exited with status {process.returncode}"
         return None
@@ -441,6 +465,7 @@ def command_start(options: argparse.Namespace) -> int:
             raise SystemExit(stack.failed() or f"http://{listen}/healthz did not answer 200")
         log(f"Tribune is up at http://{listen}/ (Ctrl+C or `make production-stop` stops it)")
         while not (failure := stack.failed()):
+            stack.restart_worker()
             time.sleep(0.5)
         log(f"{failure}: stopping the rest")
         return 1

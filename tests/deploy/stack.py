@@ -117,6 +117,22 @@ class Stack:
         lines = (self.directory / "env").read_text().splitlines()
         return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
 
+    @contextlib.contextmanager
+    def database_refusing(self):
+        """The stack's database refuses new connections (and drops the open ones) for the
+        length of the block: the database down, as the app sees it."""
+        name = sql.Identifier(self.database)
+        with _server_connection() as connection:
+            connection.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(name))
+            connection.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                [self.database],
+            )
+            try:
+                yield
+            finally:
+                connection.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS true").format(name))
+
     def pids(self) -> dict[str, int]:
         """The processes the supervisor recorded, with their children (workers)."""
         found = {}

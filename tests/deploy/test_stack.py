@@ -10,6 +10,7 @@ import gzip
 import http.client
 import os
 import re
+import time
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -209,6 +210,30 @@ def test_the_request_id_is_nginxs_and_is_in_its_log_and_the_apps(stack):
     assert response.json()["down"] == []
     assert request_id in (stack.run / "nginx" / "access.log").read_text()
     assert f'"request_id": "{request_id}"' in stack.output()
+
+
+def test_the_database_going_away_is_named_by_healthz_and_survived(stack):
+    worker = stack.pids()["worker"]
+
+    with stack.database_refusing():
+        response = requests.get(f"{stack.url}/healthz", timeout=TIMEOUT)
+
+        assert response.status_code == 503
+        assert response.json()["down"] == ["database", "tasks"]
+        assert response.json()["cache"] is True
+        # The task worker exits when it finds no database (it polls every second) ...
+        deadline = time.monotonic() + 10
+        while alive(worker) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not alive(worker)
+
+    # ... and is started again, as systemd would; the instances never stopped.
+    deadline = time.monotonic() + 20
+    while stack.pids().get("worker") in {None, worker} and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert alive(stack.pids()["worker"])
+    assert requests.get(f"{stack.url}/healthz", timeout=TIMEOUT).json()["down"] == []
+    assert stack.process.poll() is None
 
 
 def _announce_body(base: str, length: int) -> int:
