@@ -82,14 +82,13 @@ def comment_unsaved(request: HttpRequest, *, status: int) -> HttpResponse:
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         back = ""
+    # Everything the form sends but the text, to go back as it came (checkboxes only when
+    # they were ticked); unknown names are left out.
+    fields = ("name", "email", "parent", "token", "website", "notify_on_reply", "remember")
     context = {
         "action": request.path,
         "body": sent.get("body", ""),
-        "is_guest": "name" in sent or "email" in sent,
-        "sent": {name: sent.get(name, "") for name in ("name", "email", "parent", "token")},
-        "website": sent.get("website", ""),
-        "notify_on_reply": bool(sent.get("notify_on_reply")),
-        "remember": bool(sent.get("remember")),
+        "sent": {name: sent[name] for name in fields if name in sent},
         "back": back,
         "unavailable": status == 503,
         "csrf_token": get_token(request),
