@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Count, F, Q, QuerySet
 from django.forms import ModelForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csp import get_nonce
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
@@ -34,6 +34,7 @@ from blog.services import (
     post_unpublish,
 )
 from core.admin import ChosenRowsOnlyAdmin
+from core.storage import STORAGE_UNAVAILABLE
 
 # --- Posts -----------------------------------------------------------------
 
@@ -245,6 +246,20 @@ class ImageAdmin(admin.ModelAdmin):
     list_display_links = ("thumbnail", "alt_text")
     search_fields = ("alt_text", "caption", "credit")
     date_hierarchy = "created_at"
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        """The upload page; an upload the storage failed to keep (``image_create`` refuses
+        it, nothing is left) is answered with the upload page again and why, not a 500."""
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except ValidationError as error:
+            refusals = getattr(error, "error_dict", {}).get("file", [])
+            if not any(refusal.code == STORAGE_UNAVAILABLE for refusal in refusals):
+                raise
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def get_form(
         self, request: HttpRequest, obj: Image | None = None, change: bool = False, **kwargs

@@ -1,5 +1,6 @@
 """Every change to posts and images happens here."""
 
+import contextlib
 import uuid
 from datetime import datetime
 
@@ -15,6 +16,7 @@ from blog.images import clean_original, make_renditions
 from blog.models import Image, Post
 from blog.sanitize import sanitize_post_html
 from core.images import check_image_upload
+from core.storage import STORAGE_ERRORS, storage_unavailable
 
 
 def image_create(
@@ -23,7 +25,9 @@ def image_create(
     """Store a checked, metadata-free picture and its renditions.
 
     Refuses (ValidationError) files that are not JPEG, PNG, WebP or GIF, over the upload
-    limit (settings.UPLOAD_MAX_MB) or over 40 megapixels, and a blank alt text.
+    limit (settings.UPLOAD_MAX_MB) or over 40 megapixels, and a blank alt text; and, with
+    code ``storage_unavailable``, an upload the storage failed to keep (nothing is left
+    behind).
     """
     if not alt_text or not alt_text.strip():
         raise ValidationError({"alt_text": _("Describe the picture for people who cannot see it.")})
@@ -48,9 +52,12 @@ def image_create(
                 renditions.append(description)
             image.renditions = renditions
             image.save()
-    except Exception:
+    except Exception as error:
         for name in saved_names:
-            default_storage.delete(name)
+            with contextlib.suppress(*STORAGE_ERRORS):  # the storage may be what failed
+                default_storage.delete(name)
+        if isinstance(error, STORAGE_ERRORS):
+            raise storage_unavailable("file") from error
         raise
     return image
 

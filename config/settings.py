@@ -290,6 +290,8 @@ S3_BUCKET = os.environ.get("DJANGO_S3_BUCKET", "").strip()
 # Where readers fetch the bucket's files, without the trailing slash.
 MEDIA_ORIGIN = ""
 if S3_BUCKET:
+    from botocore.config import Config as BotoConfig
+
     _s3_endpoint = os.environ.get("DJANGO_S3_ENDPOINT_URL", "").strip().rstrip("/")
     _s3_region = os.environ.get("DJANGO_S3_REGION", "").strip() or "us-east-1"
     _s3_location = os.environ.get("DJANGO_S3_LOCATION", "").strip().strip("/")
@@ -326,6 +328,11 @@ if S3_BUCKET:
             # Access is the bucket's policy (R2 has no object ACLs).
             "default_acl": None,
             "object_parameters": {"CacheControl": "public, max-age=604800"},
+            # A bucket that does not answer fails an upload in seconds, with a message
+            # (core.storage), instead of holding the request through boto3's long retries.
+            "client_config": BotoConfig(
+                connect_timeout=3, read_timeout=20, retries={"mode": "standard", "max_attempts": 3}
+            ),
         },
     }
     MEDIA_ORIGIN = f"{_s3_protocol}//{_s3_domain.split('/')[0]}"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts import signals
 from accounts.avatars import avatar_process
 from accounts.models import User
+from core.storage import STORAGE_ERRORS, storage_unavailable
 
 
 def _delete_file_on_commit(field_file) -> None:
@@ -43,7 +44,9 @@ def profile_update(
     picture). A new avatar replaces the old one and ``remove_avatar`` drops it; the old
     file leaves storage once the change is committed. When the name or avatar shown next
     to what the member wrote changes, ``member_appearance_changed`` is sent in the same
-    transaction (comments moves the version of every thread that shows them).
+    transaction (comments moves the version of every thread that shows them). An avatar
+    the storage fails to keep is refused (ValidationError, code ``storage_unavailable``)
+    and nothing changes.
     """
     if isinstance(avatar, UploadedFile):
         avatar = avatar_process(avatar)
@@ -69,7 +72,10 @@ def profile_update(
             _delete_file_on_commit(user.avatar)
         if avatar is not None:
             # Stored under upload_to (avatars/YYYY/MM/) with the new random name.
-            user.avatar.save(avatar.name, avatar, save=False)
+            try:
+                user.avatar.save(avatar.name, avatar, save=False)
+            except STORAGE_ERRORS as error:
+                raise storage_unavailable("avatar") from error
             fields.append("avatar")
         elif remove_avatar:
             user.avatar = ""

@@ -10,8 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from botocore.config import Config as BotoConfig
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from blog.models import Image
 from blog.services import image_create, post_save
@@ -23,10 +25,13 @@ from tests.factories import (
     make_picture_bytes,
     set_avatar,
 )
+from tests.redis_server import free_port
 from tests.s3_server import ACCESS_KEY, SECRET_KEY, S3Server
 
 ROOT = Path(__file__).resolve().parents[2]
 BUCKET = "tribune-media"
+# What the settings' boto3 client configuration holds, carried over from the subprocess.
+CLIENT_CONFIG = ("connect_timeout", "read_timeout", "retries")
 
 
 def _settings_from_environment(**env: str) -> dict:
@@ -35,9 +40,13 @@ def _settings_from_environment(**env: str) -> dict:
     the default storage gives a file named ``images/a b.jpg``."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AWS_"))}
     code = (
+        f"CONFIG = {CLIENT_CONFIG!r}; "
         "import json; from django.conf import settings; "
         "from django.core.files.storage import default_storage as storage; "
-        "print(json.dumps({'default': settings.STORAGES['default'], "
+        "default = settings.STORAGES['default']; "
+        "config = default.get('OPTIONS', {}).pop('client_config', None); "
+        "print(json.dumps({'default': default, "
+        "'client_config': config and {k: getattr(config, k) for k in CONFIG}, "
         "'MEDIA_URL': settings.MEDIA_URL, 'MEDIA_ORIGIN': settings.MEDIA_ORIGIN, "
         "'img-src': settings.SECURE_CSP['img-src'], 'url': storage.url('images/a b.jpg')}))"
     )
@@ -75,11 +84,18 @@ def s3_settings(s3_server) -> dict:
 def bucket(settings, s3_server, s3_settings) -> S3Server:
     """Uploads go to an empty bucket on the moto server for this test."""
     s3_server.empty_bucket(BUCKET)
-    settings.STORAGES = {**settings.STORAGES, "default": s3_settings["default"]}
+    settings.STORAGES = {**settings.STORAGES, "default": _storage(s3_settings)}
     settings.MEDIA_URL = s3_settings["MEDIA_URL"]
     settings.MEDIA_ORIGIN = s3_settings["MEDIA_ORIGIN"]
     settings.SECURE_CSP = {**settings.SECURE_CSP, "img-src": s3_settings["img-src"]}
     return s3_server
+
+
+def _storage(found: dict, **options) -> dict:
+    """The default storage as the settings made it, with ``options`` changed."""
+    client_config = BotoConfig(**found["client_config"])
+    all_options = {**found["default"]["OPTIONS"], "client_config": client_config, **options}
+    return {**found["default"], "OPTIONS": all_options}
 
 
 def _upload(name: str = "river.jpg", width: int = 1200) -> SimpleUploadedFile:
@@ -137,6 +153,7 @@ def test_a_bucket_sets_where_files_are_stored_and_read(env, media_url):
     assert found["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
     assert found["default"]["OPTIONS"]["bucket_name"] == BUCKET
     assert found["default"]["OPTIONS"]["querystring_auth"] is False
+    assert found["client_config"]["connect_timeout"] == 3
     assert found["MEDIA_URL"] == media_url
     # The storage writes every address under MEDIA_URL, and the CSP lets pages show them.
     assert found["url"] == media_url + "images/a%20b.jpg"
@@ -256,3 +273,51 @@ def test_avatars_are_stored_in_the_bucket_and_a_replaced_one_is_removed(
     assert member.avatar.url in page
     assert body == bucket.read(BUCKET, member.avatar.name)
     assert headers["content-type"] == "image/webp"
+
+
+# --- A bucket that does not answer -----------------------------------------------------
+
+
+@pytest.fixture
+def silent_bucket(settings, s3_settings) -> None:
+    """Uploads go to an endpoint where nothing listens: every request is refused."""
+    endpoint = f"http://127.0.0.1:{free_port()}"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": _storage(s3_settings, endpoint_url=endpoint),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("silent_bucket")
+def test_an_upload_the_bucket_does_not_take_is_refused_with_a_message(client):
+    client.force_login(UserFactory(editor=True))
+    add_url = reverse("admin:blog_image_add")
+
+    response = client.post(
+        add_url, {"file": _upload(), "alt_text": "The river", "_save": "Save"}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert response.redirect_chain == [(add_url, 302)]
+    assert "The file could not be stored just now" in response.content.decode()
+    assert not Image.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("silent_bucket")
+def test_an_avatar_the_bucket_does_not_take_is_refused_and_nothing_changes(client):
+    member = UserFactory(display_name="Sam Reader")
+    client.force_login(member)
+    picture = SimpleUploadedFile("me.png", make_picture_bytes(300, 300, "PNG"), "image/png")
+
+    response = client.post(
+        reverse("accounts:profile"),
+        {"display_name": "Sam Changed", "notify_replies_default": "on", "avatar": picture},
+    )
+
+    assert response.status_code == 200
+    assert "The file could not be stored just now" in response.content.decode()
+    member.refresh_from_db()
+    assert member.display_name == "Sam Reader"
+    assert not member.avatar
