@@ -13,6 +13,7 @@ from django.utils.functional import empty
 from django.utils.translation import gettext as _
 
 from config.logs import current_request_id
+from config.views import healthz
 
 NUL = "\x00"
 # An X-Request-ID from the proxy (nginx's $request_id is 32 hex digits) is kept when it
@@ -55,6 +56,19 @@ def request_logged(get_response: Callable[[HttpRequest], HttpResponse]) -> Calla
             return response
         finally:
             current_request_id.reset(token)
+
+    return middleware
+
+
+def healthz_for_any_host(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
+    """Answer /healthz before the host name is checked: a load balancer probes each
+    instance by its address, which is no name in ALLOWED_HOSTS, and must get the health
+    check, not a 400. Nothing else is answered for an unknown host."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if request.path_info == "/healthz" and request.method in {"GET", "HEAD"}:
+            return healthz(request)
+        return get_response(request)
 
     return middleware
 

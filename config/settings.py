@@ -126,6 +126,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: the request id and the request's log line cover every answer, errors included.
     "config.middleware.request_logged",
+    # Before anything checks the host name (a load balancer probes by address).
+    "config.middleware.healthz_for_any_host",
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the address or the cookies.
     "config.middleware.null_bytes_refused",

@@ -105,6 +105,17 @@ def test_finished_tasks_are_not_a_backlog(client):
     assert client.get("/healthz").json()["task_backlog_seconds"] == 0
 
 
+def test_healthz_answers_a_probe_by_address_whatever_the_allowed_hosts(client, settings):
+    settings.ALLOWED_HOSTS = ["tribune.example.org"]
+
+    # A load balancer asks each instance at its own address.
+    assert client.get("/healthz", HTTP_HOST="10.0.3.7:8000").status_code == 200
+    assert client.head("/healthz", HTTP_HOST="10.0.3.7").status_code == 200
+    # Nothing else is answered for a host that is not the site's.
+    assert client.get("/", HTTP_HOST="10.0.3.7").status_code == 400
+    assert client.post("/healthz", HTTP_HOST="10.0.3.7").status_code == 400
+
+
 def test_healthz_is_exempt_from_the_https_redirect(client, settings):
     settings.SECURE_SSL_REDIRECT = True
 
