@@ -92,6 +92,7 @@ def comment_unsaved(request: HttpRequest, *, status: int) -> HttpResponse:
         "back": back,
         "unavailable": status == 503,
         "csrf_token": get_token(request),
+        "request_id": getattr(request, "request_id", ""),
     }
     html = loader.get_template("comments/comment_unsaved.html").render(context)
     return HttpResponse(html, status=status)

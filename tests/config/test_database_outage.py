@@ -130,6 +130,7 @@ def test_with_the_database_down_pages_are_503_and_a_comment_comes_back_to_send_a
     assert_clean_503(*home)
     assert_clean_503(status, unsaved, headers)
     assert NOT_POSTED in unsaved
+    assert f'<code class="request-id">{headers["X-Request-ID"]}</code>' in unsaved
     assert f">{html.escape(words)}</textarea>" in unsaved
     assert 'value="Ada"' in unsaved
     assert f'value="{form["token"]}"' in unsaved
