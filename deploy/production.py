@@ -493,6 +493,8 @@ def command_stop(options: argparse.Namespace) -> int:
         deadline = time.monotonic() + STOP_SECONDS + 10
         while me.pid() is not None and time.monotonic() < deadline:
             time.sleep(0.2)
+    if me.pid() is None:  # gone, or killed before it could remove its own pid file
+        me.remove()
     left = stop_recorded(run)
     if left:
         log(f"stopped {', '.join(left)}")
