@@ -1,5 +1,6 @@
 """/healthz: what a load balancer or a monitor asks each instance, through HTTP."""
 
+import logging
 from datetime import timedelta
 from unittest import mock
 
@@ -56,6 +57,16 @@ def test_healthz_answers_503_naming_the_cache_when_redis_is_down(client, redis_s
         "task_backlog_seconds": 0,
         "down": ["cache"],
     }
+
+
+def test_probes_during_a_cache_outage_log_it_once(client, redis_server, caplog):
+    redis_server.stop()
+
+    with caplog.at_level(logging.WARNING):
+        statuses = [client.get("/healthz").status_code for _ in range(3)]
+
+    assert statuses == [503, 503, 503]
+    assert len([r for r in caplog.records if r.levelno >= logging.WARNING]) == 1
 
 
 def test_healthz_answers_503_naming_the_database_when_it_does_not_answer(client):
