@@ -26,10 +26,12 @@ from tests.s3_server import ACCESS_KEY, SECRET_KEY, S3Server
 ROOT = Path(__file__).resolve().parents[2]
 
 # Printed by a fresh interpreter with the site's environment: what a round trip must keep.
-SNAPSHOT = """
-import hashlib, json
+SETUP = """
 import django
 django.setup()
+"""
+SNAPSHOT = """
+import hashlib, json
 from django.apps import apps
 from django.core.files.storage import default_storage
 from accounts.models import User
@@ -58,8 +60,6 @@ print(json.dumps({"counts": counts, "comments": comments, "files": files}, defau
 # A site changed after its backup: comments deleted, a picture's bytes replaced, a member
 # added.
 CHANGE = """
-import django
-django.setup()
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from accounts.models import User
@@ -108,8 +108,9 @@ def manage(env: dict[str, str], *arguments: str, stdin: str = "") -> str:
     return _python(env, "manage.py", *arguments, stdin=stdin)
 
 
-def snapshot(env: dict[str, str]) -> dict:
-    return json.loads(_python(env, "-c", SNAPSHOT))
+def snapshot(env: dict[str, str], *, first: str = "") -> dict:
+    """The snapshot of the site, taken after running the code ``first``."""
+    return json.loads(_python(env, "-c", SETUP + first + SNAPSHOT))
 
 
 def backup(env: dict[str, str], directory: Path) -> Path:
@@ -123,10 +124,12 @@ def seeded_site(tmp_path_factory) -> tuple[Path, dict]:
     """A site with the demo content and its snapshot, made once; each test works on a
     copy."""
     site = tmp_path_factory.mktemp("seeded")
-    env = _environment(site)
-    manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "seed_demo")
-    return site, snapshot(env)
+    seed = (
+        "from django.core.management import call_command\n"
+        "call_command('migrate', '--noinput', verbosity=0)\n"
+        "call_command('seed_demo', stdout=open(__import__('os').devnull, 'w'))\n"
+    )
+    return site, snapshot(_environment(site), first=seed)
 
 
 @pytest.fixture
@@ -164,8 +167,7 @@ def test_restoring_over_a_changed_site_asks_first_then_brings_back_the_backup(
 ):
     env = _environment(site, REDIS_URL=redis_server.url)
     archive = backup(env, tmp_path / "backups")
-    _python(env, "-c", CHANGE)
-    changed = snapshot(env)
+    changed = snapshot(env, first=CHANGE)
     assert changed["counts"]["accounts.User"] == before["counts"]["accounts.User"] + 1
     assert changed["comments"] != before["comments"]
     assert changed["files"] != before["files"]
