@@ -171,11 +171,15 @@ def database_create(url: str) -> None:
         "dbname": "postgres",
         "autocommit": True,
     }
-    with psycopg.connect(**{k: v for k, v in server.items() if v != ""}) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if exists.fetchone() is None:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            log(f"created the database {name}")
+    try:
+        with psycopg.connect(**{k: v for k, v in server.items() if v != ""}) as connection:
+            exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if exists.fetchone() is None:
+                connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+                log(f"created the database {name}")
+    except psycopg.Error as error:
+        where = f"{parts.hostname or 'localhost'}:{parts.port or 5432}"
+        raise SystemExit(f"PostgreSQL at {where} did not answer: {error}") from None
 
 
 def manage(env: dict[str, str], *arguments: str) -> subprocess.Popen:
