@@ -7,7 +7,7 @@ throw-away folder and no silently failed background task. The others are asked f
 
 import json
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,14 @@ from django.tasks.signals import task_finished
 from django.test import override_settings
 
 from tests.redis_server import RedisServer
+from tests.s3_server import (
+    ACCESS_KEY,
+    MEDIA_BUCKET,
+    SECRET_KEY,
+    S3Server,
+    settings_from_environment,
+    storage_settings,
+)
 
 NAUGHTY_STRINGS = Path(__file__).resolve().parent / "data/naughty-strings/blns.json"
 
@@ -70,6 +78,38 @@ def redis_server(tmp_path):
             yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[S3Server]:
+    """moto's standalone S3 server, a process of its own on a free port, started the first
+    time a test of this worker asks for it."""
+    server = S3Server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_settings(s3_server) -> dict:
+    """What config/settings.py makes of DJANGO_S3_* variables naming the test bucket."""
+    return settings_from_environment(
+        DJANGO_S3_BUCKET=MEDIA_BUCKET,
+        DJANGO_S3_ENDPOINT_URL=s3_server.endpoint,
+        DJANGO_S3_ACCESS_KEY_ID=ACCESS_KEY,
+        DJANGO_S3_SECRET_ACCESS_KEY=SECRET_KEY,
+    )
+
+
+@pytest.fixture
+def s3_bucket(settings, s3_server, s3_settings) -> S3Server:
+    """Uploads go to an empty bucket (``MEDIA_BUCKET``) on the moto server, with the
+    storage, MEDIA_URL and CSP the settings make for it."""
+    s3_server.empty_bucket(MEDIA_BUCKET)
+    settings.STORAGES = {**settings.STORAGES, "default": storage_settings(s3_settings)}
+    settings.MEDIA_URL = s3_settings["MEDIA_URL"]
+    settings.MEDIA_ORIGIN = s3_settings["MEDIA_ORIGIN"]
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "img-src": s3_settings["img-src"]}
+    return s3_server
 
 
 @pytest.fixture(autouse=True)

@@ -2,16 +2,25 @@
 (``python -m moto.server``) on a free port of its own, as a real process that the code
 under test talks to over HTTP, exactly as it would to AWS S3, Cloudflare R2 or MinIO."""
 
+import json
+import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import boto3
+from botocore.config import Config as BotoConfig
 
 from tests.redis_server import free_port
 
+ROOT = Path(__file__).resolve().parent.parent
+# The bucket the ``s3_bucket`` fixture points the uploads at.
+MEDIA_BUCKET = "tribune-media"
+# What the settings' boto3 client configuration holds, carried over from the subprocess.
+CLIENT_CONFIG = ("connect_timeout", "read_timeout", "retries")
 # moto accepts any credentials; these stand in for a real key pair.
 ACCESS_KEY = "tribune-test-key"
 SECRET_KEY = "tribune-test-secret"
@@ -93,3 +102,41 @@ class S3Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def settings_from_environment(**env: str) -> dict:
+    """What config/settings.py makes of ``env`` (and nothing else of this process's
+    DJANGO_ variables), read in a fresh interpreter: the default storage (its boto3 client
+    configuration apart, as ``client_config``), MEDIA_URL, MEDIA_ORIGIN, the CSP's img-src,
+    and the URL the default storage gives a file named ``images/a b.jpg``."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AWS_"))}
+    code = (
+        f"CONFIG = {CLIENT_CONFIG!r}; "
+        "import json; from django.conf import settings; "
+        "from django.core.files.storage import default_storage as storage; "
+        "default = settings.STORAGES['default']; "
+        "config = default.get('OPTIONS', {}).pop('client_config', None); "
+        "print(json.dumps({'default': default, "
+        "'client_config': config and {k: getattr(config, k) for k in CONFIG}, "
+        "'MEDIA_URL': settings.MEDIA_URL, 'MEDIA_ORIGIN': settings.MEDIA_ORIGIN, "
+        "'img-src': settings.SECURE_CSP['img-src'], 'url': storage.url('images/a b.jpg')}))"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "1", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def storage_settings(found: dict, **options) -> dict:
+    """The default storage as ``settings_from_environment`` found it, with ``options``
+    changed."""
+    client_config = BotoConfig(**found["client_config"])
+    all_options = {**found["default"]["OPTIONS"], "client_config": client_config, **options}
+    return {**found["default"], "OPTIONS": all_options}

@@ -1,16 +1,9 @@
 """Uploads in S3-compatible object storage (``DJANGO_S3_*``), against moto's standalone S3
-server running as a process of its own (``tests/s3_server.py``), started once for the
-module. The storage settings are the ones ``config/settings.py`` makes from the environment,
-read in a fresh interpreter and applied to each test."""
-
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
+server running as a process of its own (``tests/s3_server.py``, the ``s3_bucket`` fixture).
+The storage settings are the ones ``config/settings.py`` makes from the environment, read in
+a fresh interpreter and applied to each test."""
 
 import pytest
-from botocore.config import Config as BotoConfig
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -26,76 +19,8 @@ from tests.factories import (
     set_avatar,
 )
 from tests.redis_server import free_port
-from tests.s3_server import ACCESS_KEY, SECRET_KEY, S3Server
-
-ROOT = Path(__file__).resolve().parents[2]
-BUCKET = "tribune-media"
-# What the settings' boto3 client configuration holds, carried over from the subprocess.
-CLIENT_CONFIG = ("connect_timeout", "read_timeout", "retries")
-
-
-def _settings_from_environment(**env: str) -> dict:
-    """What config/settings.py makes of ``env`` (and nothing else of this process's
-    DJANGO_ variables): the default storage, MEDIA_URL, the CSP's img-src, and the URL
-    the default storage gives a file named ``images/a b.jpg``."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AWS_"))}
-    code = (
-        f"CONFIG = {CLIENT_CONFIG!r}; "
-        "import json; from django.conf import settings; "
-        "from django.core.files.storage import default_storage as storage; "
-        "default = settings.STORAGES['default']; "
-        "config = default.get('OPTIONS', {}).pop('client_config', None); "
-        "print(json.dumps({'default': default, "
-        "'client_config': config and {k: getattr(config, k) for k in CONFIG}, "
-        "'MEDIA_URL': settings.MEDIA_URL, 'MEDIA_ORIGIN': settings.MEDIA_ORIGIN, "
-        "'img-src': settings.SECURE_CSP['img-src'], 'url': storage.url('images/a b.jpg')}))"
-    )
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "1", **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
-
-
-@pytest.fixture(scope="module")
-def s3_server():
-    server = S3Server()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def s3_settings(s3_server) -> dict:
-    return _settings_from_environment(
-        DJANGO_S3_BUCKET=BUCKET,
-        DJANGO_S3_ENDPOINT_URL=s3_server.endpoint,
-        DJANGO_S3_ACCESS_KEY_ID=ACCESS_KEY,
-        DJANGO_S3_SECRET_ACCESS_KEY=SECRET_KEY,
-    )
-
-
-@pytest.fixture
-def bucket(settings, s3_server, s3_settings) -> S3Server:
-    """Uploads go to an empty bucket on the moto server for this test."""
-    s3_server.empty_bucket(BUCKET)
-    settings.STORAGES = {**settings.STORAGES, "default": _storage(s3_settings)}
-    settings.MEDIA_URL = s3_settings["MEDIA_URL"]
-    settings.MEDIA_ORIGIN = s3_settings["MEDIA_ORIGIN"]
-    settings.SECURE_CSP = {**settings.SECURE_CSP, "img-src": s3_settings["img-src"]}
-    return s3_server
-
-
-def _storage(found: dict, **options) -> dict:
-    """The default storage as the settings made it, with ``options`` changed."""
-    client_config = BotoConfig(**found["client_config"])
-    all_options = {**found["default"]["OPTIONS"], "client_config": client_config, **options}
-    return {**found["default"], "OPTIONS": all_options}
+from tests.s3_server import MEDIA_BUCKET as BUCKET
+from tests.s3_server import settings_from_environment, storage_settings
 
 
 def _upload(name: str = "river.jpg", width: int = 1200) -> SimpleUploadedFile:
@@ -106,7 +31,7 @@ def _upload(name: str = "river.jpg", width: int = 1200) -> SimpleUploadedFile:
 
 
 def test_without_a_bucket_uploads_stay_on_the_file_system():
-    found = _settings_from_environment()
+    found = settings_from_environment()
 
     assert found["default"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     assert found["MEDIA_URL"] == "/media/"
@@ -148,7 +73,7 @@ def test_without_a_bucket_uploads_stay_on_the_file_system():
     ids=["aws", "r2", "minio", "minio-behind-a-proxy"],
 )
 def test_a_bucket_sets_where_files_are_stored_and_read(env, media_url):
-    found = _settings_from_environment(DJANGO_S3_BUCKET=BUCKET, **env)
+    found = settings_from_environment(DJANGO_S3_BUCKET=BUCKET, **env)
 
     assert found["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
     assert found["default"]["OPTIONS"]["bucket_name"] == BUCKET
@@ -166,37 +91,37 @@ def test_a_bucket_sets_where_files_are_stored_and_read(env, media_url):
 
 @pytest.mark.django_db
 def test_a_picture_and_its_renditions_are_stored_in_the_bucket_and_nowhere_else(
-    bucket, stored_files
+    s3_bucket, stored_files
 ):
     image = image_create(file=_upload(), alt_text="The river")
 
     names = [image.file.name] + [r["name"] for r in image.renditions]
-    assert bucket.keys(BUCKET) == sorted(names)
+    assert s3_bucket.keys(BUCKET) == sorted(names)
     assert len(image.renditions) == 6  # 480, 960, 1200 wide, in WebP and JPEG
     assert stored_files() == []
     assert (image.width, image.height) == (1200, 800)
     for rendition in image.renditions:
         # Read back as a browser would: the public address, no credentials.
-        body, headers = bucket.fetch(default_storage.url(rendition["name"]))
-        assert body == bucket.read(BUCKET, rendition["name"])
+        body, headers = s3_bucket.fetch(default_storage.url(rendition["name"]))
+        assert body == s3_bucket.read(BUCKET, rendition["name"])
         assert len(body) == rendition["bytes"]
         assert headers["content-type"] == f"image/{rendition['format']}".replace("jpg", "jpeg")
         assert headers["cache-control"] == "public, max-age=604800"
 
 
 @pytest.mark.django_db
-def test_two_pictures_of_one_name_are_both_kept(bucket):
+def test_two_pictures_of_one_name_are_both_kept(s3_bucket):
     first = image_create(file=_upload("photo.jpg", 500), alt_text="First")
     second = image_create(file=_upload("photo.jpg", 600), alt_text="Second")
 
     assert first.file.name != second.file.name
-    assert bucket.keys(BUCKET).count(first.file.name) == 1
-    assert bucket.keys(BUCKET).count(second.file.name) == 1
+    assert s3_bucket.keys(BUCKET).count(first.file.name) == 1
+    assert s3_bucket.keys(BUCKET).count(second.file.name) == 1
     assert Image.objects.get(pk=first.pk).width == 500
 
 
 @pytest.mark.django_db
-def test_post_page_shows_pictures_from_the_bucket_and_its_csp_allows_them(client, bucket):
+def test_post_page_shows_pictures_from_the_bucket_and_its_csp_allows_them(client, s3_bucket):
     image = image_create(file=_upload(), alt_text="The river")
     webp = min((r for r in image.renditions if r["format"] == "webp"), key=lambda r: r["width"])
     post = PostFactory(featured_image=image)
@@ -205,25 +130,25 @@ def test_post_page_shows_pictures_from_the_bucket_and_its_csp_allows_them(client
 
     page = response.content.decode()
     assert default_storage.url(webp["name"]) in page
-    assert default_storage.url(webp["name"]).startswith(bucket.endpoint + f"/{BUCKET}/")
+    assert default_storage.url(webp["name"]).startswith(s3_bucket.endpoint + f"/{BUCKET}/")
     jpeg = max((r for r in image.renditions if r["format"] == "jpg"), key=lambda r: r["width"])
     assert f'<meta property="og:image" content="{default_storage.url(jpeg["name"])}">' in page
     img_src = next(
         part for part in response["Content-Security-Policy"].split(";") if "img-src" in part
     )
-    assert bucket.endpoint in img_src.split()
+    assert s3_bucket.endpoint in img_src.split()
 
 
 @pytest.mark.django_db
-def test_pictures_in_an_article_body_may_come_from_the_bucket_only(bucket):
+def test_pictures_in_an_article_body_may_come_from_the_bucket_only(s3_bucket):
     image = image_create(file=_upload(), alt_text="The river")
     ours = image.file.url
     post = PostFactory.build(
         author=UserFactory(editor=True),
         body=(
             f'<p><img src="{ours}" alt="ours"></p>'
-            f'<p><img src="{bucket.endpoint}/another-bucket/x.jpg" alt="theirs"></p>'
-            f'<p><img src="{bucket.endpoint}/{BUCKET}/../another-bucket/x.jpg" alt="up"></p>'
+            f'<p><img src="{s3_bucket.endpoint}/another-bucket/x.jpg" alt="theirs"></p>'
+            f'<p><img src="{s3_bucket.endpoint}/{BUCKET}/../another-bucket/x.jpg" alt="up"></p>'
         ),
     )
 
@@ -234,14 +159,14 @@ def test_pictures_in_an_article_body_may_come_from_the_bucket_only(bucket):
 
 
 @pytest.mark.django_db
-def test_feed_enclosure_points_into_the_bucket_with_the_stored_length(client, bucket):
+def test_feed_enclosure_points_into_the_bucket_with_the_stored_length(client, s3_bucket):
     image = image_create(file=_upload(), alt_text="The river")
     PostFactory(featured_image=image)
     widest = max((r for r in image.renditions if r["format"] == "jpg"), key=lambda r: r["width"])
 
     feed = client.get("/feed/").content.decode()
 
-    size = bucket.client.head_object(Bucket=BUCKET, Key=widest["name"])["ContentLength"]
+    size = s3_bucket.client.head_object(Bucket=BUCKET, Key=widest["name"])["ContentLength"]
     url = default_storage.url(widest["name"])
     assert f'<enclosure length="{size}" type="image/jpeg" url="{url}"/>' in feed
 
@@ -251,27 +176,27 @@ def test_feed_enclosure_points_into_the_bucket_with_the_stored_length(client, bu
 
 @pytest.mark.django_db
 def test_avatars_are_stored_in_the_bucket_and_a_replaced_one_is_removed(
-    client, bucket, stored_files, django_capture_on_commit_callbacks
+    client, s3_bucket, stored_files, django_capture_on_commit_callbacks
 ):
     member = UserFactory(display_name="Sam Reader")
     with django_capture_on_commit_callbacks(execute=True):
         set_avatar(member, "first.png")
     first = member.avatar.name
-    assert bucket.keys(BUCKET) == [first]
+    assert s3_bucket.keys(BUCKET) == [first]
     assert first.startswith("avatars/")
     assert first.endswith(".webp")
 
     with django_capture_on_commit_callbacks(execute=True):
         set_avatar(member, "second.png")
 
-    assert bucket.keys(BUCKET) == [member.avatar.name] != [first]
+    assert s3_bucket.keys(BUCKET) == [member.avatar.name] != [first]
     assert stored_files() == []
     comment = CommentFactory(user=member, guest_name="", guest_email="")
     post_comments_bump(comment.post_id)
     page = client.get(comment.post.get_absolute_url()).content.decode()
-    body, headers = bucket.fetch(member.avatar.url)
+    body, headers = s3_bucket.fetch(member.avatar.url)
     assert member.avatar.url in page
-    assert body == bucket.read(BUCKET, member.avatar.name)
+    assert body == s3_bucket.read(BUCKET, member.avatar.name)
     assert headers["content-type"] == "image/webp"
 
 
@@ -284,7 +209,7 @@ def silent_bucket(settings, s3_settings) -> None:
     endpoint = f"http://127.0.0.1:{free_port()}"
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": _storage(s3_settings, endpoint_url=endpoint),
+        "default": storage_settings(s3_settings, endpoint_url=endpoint),
     }
 
 

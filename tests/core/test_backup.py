@@ -21,7 +21,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from core.backup import DUMP_NAMES
-from tests.s3_server import ACCESS_KEY, SECRET_KEY, S3Server
+from tests.s3_server import ACCESS_KEY, SECRET_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -190,13 +190,6 @@ def test_restoring_over_a_changed_site_asks_first_then_brings_back_the_backup(
     manage(env, "restore", str(archive), stdin="yes\n")
     assert snapshot(env) == before
     assert redis_server.client.exists("tribune:1:page-drawn-after-the-backup") == 0
-
-
-@pytest.fixture
-def s3_server():
-    server = S3Server()
-    yield server
-    server.stop()
 
 
 def test_uploads_in_a_bucket_are_backed_up_and_restored(site, before, tmp_path, s3_server):
