@@ -26,7 +26,7 @@ PYTEST_WORKERS ?= 2
 PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest --numprocesses=$(PYTEST_WORKERS) --dist=worksteal
 
 .PHONY: help run test test-postgres lint format migrations-check deploy-check browser clean bench \
-	backup restore nginx production production-stop
+	backup restore servers production production-stop
 
 help:
 	@echo "make run            serve the site with demo content at http://127.0.0.1:8000/"
@@ -65,19 +65,24 @@ browser: $(STAMP)
 		|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }; \
 	else $(BIN)/playwright install chromium; fi
 
-# The deploy tests run the real nginx: Debian's package, installed as root when missing.
-nginx:
-	@if command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; then :; \
+# Tests start real servers of their own: nginx (the production stack), redis-server and a
+# throw-away PostgreSQL cluster (outages). Debian's packages, installed as root when missing.
+servers:
+	@missing=""; \
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "Installing Debian's nginx for the deploy tests"; \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null \
-		|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }; \
-	else echo "The deploy tests need nginx: apt-get install nginx (as root)" >&2; exit 1; fi
+		echo "Installing Debian's$$missing for the tests that run servers"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null \
+		|| { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; }; \
+	else echo "The tests need these programs:$$missing (as root: apt-get install$$missing)" >&2; exit 1; fi
 
-test: browser nginx
+test: browser servers
 	$(DEV_ENV) $(PYTEST) $(PYTEST_ARGS)
 
-test-postgres: browser nginx
+test-postgres: browser servers
 	$(DEV_ENV) DATABASE_URL=$(POSTGRES_URL) $(PYTEST) $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -25,17 +25,22 @@ class PostgresCluster:
     """One cluster, trusting local connections, with one database; ``close()`` stops it
     and removes its folder."""
 
-    def __init__(self, database: str = "tribune") -> None:
+    def __init__(self, database: str | None = "tribune") -> None:
+        """``database=None`` makes none: the caller creates its own (``server_url``)."""
         self.directory = Path(tempfile.mkdtemp(prefix="tribune-postgres-"))
         self.data = self.directory / "data"
         self.port = free_port()
-        self.url = f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+        self.server_url = f"postgres://postgres@127.0.0.1:{self.port}"
+        self.url = f"{self.server_url}/{database or 'postgres'}"
         self._as_postgres = os.geteuid() == 0
         if self._as_postgres:
             shutil.chown(self.directory, "postgres", "postgres")
         self._run(_bin("initdb"), "-D", self.data, "-U", "postgres", "--auth=trust", "--no-sync")
         self.start()
-        self._run(_bin("createdb"), "-h", "127.0.0.1", "-p", self.port, "-U", "postgres", database)
+        if database:
+            self._run(
+                _bin("createdb"), "-h", "127.0.0.1", "-p", self.port, "-U", "postgres", database
+            )
 
     def _run(self, *command) -> None:
         command = [str(part) for part in command]

@@ -1,5 +1,6 @@
 """The production stack of `make production`, started by a test: deploy/production.py with
-its own run folder, free ports, a PostgreSQL database and a Redis server of its own."""
+its own run folder, free ports, a PostgreSQL cluster and a Redis server of its own (the
+cluster is made with initdb, so the test needs PostgreSQL's programs, not a running server)."""
 
 import contextlib
 import json
@@ -14,11 +15,10 @@ import psycopg
 import requests
 from psycopg import sql
 
+from tests.postgres_cluster import PostgresCluster
 from tests.redis_server import RedisServer, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-# The PostgreSQL server the stack's database is made on (the one `.ci/run` starts).
-POSTGRES = os.environ.get("TRIBUNE_STACK_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 PROCESSES = ("nginx", "web-1", "web-2", "worker")
 
 # Run in the stack's environment: what the tests need, printed as JSON.
@@ -37,8 +37,8 @@ print(json.dumps({"post": post.get_absolute_url(), "post_id": post.pk,
 """
 
 
-def _server_connection(dbname: str = "postgres") -> psycopg.Connection:
-    parts = urlsplit(POSTGRES)
+def _server_connection(server: str, dbname: str = "postgres") -> psycopg.Connection:
+    parts = urlsplit(server)
     return psycopg.connect(
         host=parts.hostname,
         port=parts.port or 5432,
@@ -55,18 +55,16 @@ class Stack:
     def __init__(self, directory: Path, name: str) -> None:
         self.directory, self.run = directory, directory / "run"
         self.database = name
+        self.postgres = PostgresCluster(database=None)
+        self.server = self.postgres.server_url
         self.port, ports = free_port(), [free_port(), free_port()]
         self.url = f"http://127.0.0.1:{self.port}"
         self.instances = [f"http://127.0.0.1:{port}" for port in ports]
         self.redis = RedisServer(directory)
-        with _server_connection() as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
         clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
         self.env = {
             **clean,
-            "DATABASE_URL": f"{POSTGRES.rstrip('/')}/{name}",
+            "DATABASE_URL": f"{self.server}/{name}",
             "REDIS_URL": self.redis.url,
             "DJANGO_MEDIA_ROOT": str(directory / "media"),
             "DJANGO_STATIC_ROOT": str(directory / "static"),
@@ -122,7 +120,7 @@ class Stack:
         """The stack's database refuses new connections (and drops the open ones) for the
         length of the block: the database down, as the app sees it."""
         name = sql.Identifier(self.database)
-        with _server_connection() as connection:
+        with _server_connection(self.server) as connection:
             connection.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(name))
             connection.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
@@ -153,12 +151,7 @@ class Stack:
         self.stop()
         self.log.close()
         self.redis.stop()
-        with _server_connection() as connection:
-            connection.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(self.database)
-                )
-            )
+        self.postgres.close()
 
 
 def descendants(pid: int) -> set[int]:

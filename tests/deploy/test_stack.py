@@ -8,7 +8,6 @@ and refuses an oversized body before the app reads it."""
 
 import gzip
 import http.client
-import os
 import re
 import time
 from html.parser import HTMLParser
@@ -27,10 +26,8 @@ COMMENT = "Both instances should show this comment about the harbour."
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory, worker_id):
-    # Unique on the machine: other checkouts may run this test at the same time.
-    name = f"tribune_stack_{worker_id}_{os.getpid()}"
-    started = Stack(tmp_path_factory.mktemp("stack"), name)
+def stack(tmp_path_factory):
+    started = Stack(tmp_path_factory.mktemp("stack"), "tribune")
     try:
         yield started
     finally:
