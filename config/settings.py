@@ -5,6 +5,7 @@ debug off a missing ``DJANGO_SECRET_KEY`` stops start-up. The Makefile sets
 what development and the tests need.
 """
 
+import hashlib
 import ipaddress
 import os
 from datetime import timedelta
@@ -62,6 +63,18 @@ def env_trusted_proxies(name: str) -> int | list[str]:
                 f"and networks (such as 10.0.0.0/8); {item!r} is neither."
             ) from None
     return networks
+
+
+def code_release(root: Path) -> str:
+    """A short digest of the code and templates under ``root``: what the app draws pages
+    with. Two processes running the same release agree on it; a deploy changes it."""
+    digest = hashlib.sha256()
+    for folder in ("accounts", "blog", "comments", "config", "core", "templates"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in {".py", ".html", ".txt", ".xml"} and path.is_file():
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 # --- Core ------------------------------------------------------------------
@@ -183,12 +196,16 @@ CACHE_TIMEOUT_SECONDS = env_int("DJANGO_CACHE_TIMEOUT_MS", 500) / 1000
 # asking it again (core.cache), and warns about the outage at most once a minute.
 CACHE_RETRY_SECONDS = env_int("DJANGO_CACHE_RETRY_SECONDS", 5)
 CACHE_WARNING_SECONDS = 60
+# Cache keys carry the release, so pages and fragments drawn by the code before a deploy are
+# never served by the code after it (they expire unread). Deploy tooling may name the release
+# (DJANGO_RELEASE, a git commit say); otherwise it is a digest of the code and templates.
+RELEASE = os.environ.get("DJANGO_RELEASE", "").strip() or code_release(BASE_DIR)
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "tribune"),
+            "KEY_PREFIX": f"{os.environ.get('DJANGO_CACHE_PREFIX', 'tribune')}:{RELEASE}",
             "OPTIONS": {
                 "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
                 "socket_timeout": CACHE_TIMEOUT_SECONDS,

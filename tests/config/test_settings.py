@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from config.settings import code_release
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PRODUCTION = {
@@ -68,6 +70,43 @@ def test_redis_url_selects_the_shared_cache():
     )
 
     assert backend == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_cache_keys_carry_the_release_named_by_the_deploy():
+    prefix = _settings(
+        "settings.CACHES['default']['KEY_PREFIX']",
+        DJANGO_DEBUG="1",
+        REDIS_URL="redis://x:6379/0",
+        DJANGO_CACHE_PREFIX="news",
+        DJANGO_RELEASE="4f2a9c1",
+    )
+
+    assert prefix == "news:4f2a9c1"
+
+
+def test_without_a_named_release_cache_keys_carry_a_digest_of_the_code():
+    prefix = _settings(
+        "settings.CACHES['default']['KEY_PREFIX']", DJANGO_DEBUG="1", REDIS_URL="redis://x:6379/0"
+    )
+
+    assert prefix == f"tribune:{code_release(ROOT)}"
+
+
+def test_the_code_digest_changes_with_a_template_and_nothing_else(tmp_path):
+    for folder in ("accounts", "blog", "comments", "config", "core", "templates"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "blog/views.py").write_text("def view(): ...\n")
+    template = tmp_path / "templates/post.html"
+    template.write_text("<h1>{{ post.title }}</h1>\n")
+    before = code_release(tmp_path)
+    (tmp_path / "db.sqlite3").write_bytes(b"data")  # not code
+    (tmp_path / "templates/notes.md").write_text("not drawn")
+
+    assert code_release(tmp_path) == before
+
+    template.write_text("<h1 class=title>{{ post.title }}</h1>\n")
+
+    assert code_release(tmp_path) != before
 
 
 def test_a_cache_that_does_not_answer_in_half_a_second_counts_as_down():
