@@ -34,8 +34,13 @@ def test_what_a_killed_supervisor_left_is_stopped_from_its_pid_files(
     stubborn = _started("trap '' TERM; sleep 60 & wait")
     production.Recorded(tmp_path, "web-1").write(web.pid)
     production.Recorded(tmp_path, "worker").write(stubborn.pid)
-    time.sleep(0.3)
-    started = descendants(web.pid) | descendants(stubborn.pid)
+    # Each shell forks its sleep when the machine gets round to it.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        started = descendants(web.pid) | descendants(stubborn.pid)
+        if len(started) == 4:
+            break
+        time.sleep(0.05)
     assert len(started) == 4
     monkeypatch.setattr(production, "STOP_SECONDS", 2)
 

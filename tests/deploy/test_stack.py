@@ -205,6 +205,13 @@ def test_the_request_id_is_nginxs_and_is_in_its_log_and_the_apps(stack):
     request_id = response.headers["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{32}", request_id)
     assert response.json()["down"] == []
+    # Both logs are written as the request ends, and reach their files a moment later.
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline and not (
+        request_id in (stack.run / "nginx" / "access.log").read_text()
+        and f'"request_id": "{request_id}"' in stack.output()
+    ):
+        time.sleep(0.1)
     assert request_id in (stack.run / "nginx" / "access.log").read_text()
     assert f'"request_id": "{request_id}"' in stack.output()
 
