@@ -1,7 +1,7 @@
 """How fast a post page with a large threaded discussion is served.
 
     .venv/bin/python bench/thread_bench.py [--sizes 100,1000,5000] [--runs 20]
-        [--duration 10] [--clients 4] [--postgres [URL]] [--redis] [--profile]
+        [--duration 10] [--clients 4] [--postgres [URL]] [--redis] [--profile] [--xtd]
 
 For each size N it builds one published post with N threaded comments in a throwaway
 database, then reports
@@ -11,7 +11,10 @@ database, then reports
    warm, and the queries each runs;
 2. over HTTP (gunicorn, 2 sync workers, DEBUG off): requests per second for the page
    with the thread cache, without it, and for a bare Django view returning the same
-   bytes, measured in the same run, and the ratios between them.
+   bytes, measured in the same run, and the ratios between them;
+3. with ``--xtd``: the same for django-comments-xtd 2.10 serving the same discussions,
+   built in a throwaway virtualenv of its own (bench/xtd_peer.py), in the same rounds,
+   with every case's p50/p99 latency, page bytes raw and gzipped, and ratios to xtd.
 
 It never touches the project's database, media or staticfiles, and it stops every process
 it starts. See bench/README.md for what the numbers mean.
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import gzip
 import http.client
 import io
 import os
@@ -47,11 +51,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-# django-comments-xtd serving a post with 500 threaded comments, 2 gunicorn workers, on
-# a 2-core machine like this one; a bare Django view on the same machine. Tribune aims at
-# 20 times the former with its thread cache switched off.
-REFERENCE_PAGE_RPS = 5.6
-REFERENCE_BARE_RPS = 2600.0
+from bench import xtd_peer  # noqa: E402
+
+# Tribune aims at 20 times django-comments-xtd's requests per second (measured by --xtd in
+# the same run) with its thread cache switched off.
 TARGET_FACTOR = 20
 
 MAX_DEPTH = 5  # DiscussionSettings.max_depth's default: depths 0 to 4
@@ -100,9 +103,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--sizes",
-        default="100,1000,5000",
         type=lambda s: [int(x) for x in s.split(",") if x.strip()],
-        help="comment counts, comma-separated (default 100,1000,5000)",
+        help="comment counts, comma-separated (default 100,1000,5000; with --xtd 100,500,2000)",
     )
     parser.add_argument("--runs", type=int, default=20, help="renders timed per case")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per case")
@@ -131,11 +133,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--profile", action="store_true", help="profile one uncached render of the largest N"
     )
     parser.add_argument("--seed", type=int, default=2024, help="random seed for the data")
+    parser.add_argument(
+        "--xtd",
+        action="store_true",
+        help="also build django-comments-xtd 2.10 in a throwaway virtualenv with the same "
+        "discussions and measure it in the same rounds (needs the package index)",
+    )
     args = parser.parse_args(argv)
+    if args.sizes is None:
+        args.sizes = [100, 500, 2000] if args.xtd else [100, 1000, 5000]
     if not args.postgres and (os.environ.get("DATABASE_URL") or "").startswith("postgres"):
         args.postgres = os.environ["DATABASE_URL"]
     if not args.sizes or min(args.sizes) < 1:
         parser.error("--sizes needs positive numbers")
+    if args.xtd and args.no_throughput:
+        parser.error("--xtd is measured over HTTP: it cannot go with --no-throughput")
+    if args.xtd and args.postgres:
+        parser.error("--xtd runs on SQLite only: leave out --postgres")
     return args
 
 
@@ -214,16 +228,27 @@ def http_get(port: int, path: str, timeout: float = 30) -> tuple[int, bytes]:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], *, workers: int, ready_path: str, log: Path) -> Iterator[int]:
-    """Serve the project with gunicorn on a free port until the block ends."""
-    binary = Path(sys.executable).parent / "gunicorn"
-    if not binary.exists():
-        binary = Path(shutil.which("gunicorn") or "gunicorn")
+def gunicorn(
+    env: dict[str, str],
+    *,
+    workers: int,
+    ready_path: str,
+    log: Path,
+    app: str = "config.wsgi",
+    cwd: Path = ROOT,
+    binary: Path | None = None,
+) -> Iterator[int]:
+    """Serve ``app`` (the project, unless told) with gunicorn on a free port until the
+    block ends."""
+    if binary is None:
+        binary = Path(sys.executable).parent / "gunicorn"
+        if not binary.exists():
+            binary = Path(shutil.which("gunicorn") or "gunicorn")
     port = free_port()
-    command = [str(binary), "config.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
+    command = [str(binary), app, "-w", str(workers), "-b", f"127.0.0.1:{port}"]
     with log.open("ab") as out:
         proc = subprocess.Popen(  # noqa: S603
-            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
         deadline = time.monotonic() + 60
@@ -567,6 +592,12 @@ class LoadResult:
     def p50_ms(self) -> float:
         return statistics.median(self.latencies_ms) if self.latencies_ms else float("nan")
 
+    @property
+    def p99_ms(self) -> float:
+        if len(self.latencies_ms) < 2:
+            return self.p50_ms
+        return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[98]
+
 
 def _read_response(sock: socket.socket) -> tuple[int, bool]:
     """Read one HTTP/1.1 response; its status and whether the connection stays open."""
@@ -677,34 +708,66 @@ class Throughput:
     cached: LoadResult
     uncached: LoadResult
     bare: LoadResult
+    xtd: LoadResult | None = None
+    pages: dict[str, bytes] = field(default_factory=dict, repr=False)  # case -> body
+
+
+def _comments_in(name: str, body: bytes) -> int:
+    """Comments shown in a page: Tribune's ``<li id="comment-…``, xtd's ``<div id="c…``."""
+    return body.count(b'<div id="c') if name == "xtd" else body.count(b'<li id="comment-')
 
 
 def measure_throughput(
-    env: dict[str, str], discussions: list[Discussion], args: argparse.Namespace, log: Path
+    env: dict[str, str],
+    discussions: list[Discussion],
+    args: argparse.Namespace,
+    log: Path,
+    peer: xtd_peer.Peer | None = None,
 ) -> dict[int, Throughput]:
     """Two gunicorns side by side, one with the thread cache (post pages and the bare view)
-    and one without it (post pages). Only one is loaded at a time, and the three cases of
-    each N take turns in rounds, so a change in the machine's other load hits them alike."""
+    and one without it (post pages), plus a third serving django-comments-xtd if ``peer``
+    is given. Only one is loaded at a time, and the cases of each N take turns in rounds,
+    so a change in the machine's other load hits them alike."""
     ready = f"/bench/bare/n{discussions[0].n}/"
     results: dict[int, Throughput] = {}
-    with (
-        gunicorn(
-            {**env, "BENCH_THREAD_CACHE": "1"}, workers=args.workers, ready_path=ready, log=log
-        ) as cached_port,
-        gunicorn(
-            {**env, "BENCH_THREAD_CACHE": "0"}, workers=args.workers, ready_path=ready, log=log
-        ) as uncached_port,
-    ):
+    with contextlib.ExitStack() as stack:
+        cached_port = stack.enter_context(
+            gunicorn(
+                {**env, "BENCH_THREAD_CACHE": "1"}, workers=args.workers, ready_path=ready, log=log
+            )
+        )
+        uncached_port = stack.enter_context(
+            gunicorn(
+                {**env, "BENCH_THREAD_CACHE": "0"}, workers=args.workers, ready_path=ready, log=log
+            )
+        )
+        xtd_port = 0
+        if peer is not None:
+            xtd_port = stack.enter_context(
+                gunicorn(
+                    peer.env,
+                    workers=args.workers,
+                    ready_path=peer.paths[discussions[0].n],
+                    log=log,
+                    app="wsgi",
+                    cwd=peer.root,
+                    binary=peer.gunicorn,
+                )
+            )
         for d in discussions:
             cases = {
                 "cached": (cached_port, d.url),
                 "uncached": (uncached_port, d.url),
                 "bare": (cached_port, f"/bench/bare/n{d.n}/"),
             }
+            if peer is not None:
+                cases["xtd"] = (xtd_port, peer.paths[d.n])
+            pages: dict[str, bytes] = {}
             for name, (port, path) in cases.items():
                 status, body = http_get(port, path)
-                if status != 200 or b'<li id="comment-' not in body:
+                if status != 200 or not _comments_in(name, body):
                     raise BenchError(f"{name}: {path} answered {status} without comments")
+                pages[name] = body
                 note(f"N={d.n} {name}: warming up for {args.warmup:g} s")
                 load(port, path, clients=args.clients, duration=0, warmup=args.warmup)
             slices: dict[str, list[LoadResult]] = {name: [] for name in cases}
@@ -713,12 +776,15 @@ def measure_throughput(
                     seconds = args.duration / args.rounds
                     note(f"N={d.n} {name}: round {round_}/{args.rounds}, {seconds:g} s")
                     result = load(port, path, clients=args.clients, duration=seconds, warmup=0)
-                    if result.errors or not result.requests:
-                        raise BenchError(
-                            f"N={d.n} {name}: {result.errors} errors, {result.requests} answers"
-                        )
+                    if result.errors:
+                        raise BenchError(f"N={d.n} {name}: {result.errors} errors")
                     slices[name].append(result)
-            results[d.n] = Throughput(**{name: combine(parts) for name, parts in slices.items()})
+            for name, parts in slices.items():
+                if not sum(part.requests for part in parts):
+                    raise BenchError(f"N={d.n} {name}: no answer in time; raise --duration")
+            results[d.n] = Throughput(
+                **{name: combine(parts) for name, parts in slices.items()}, pages=pages
+            )
     return results
 
 
@@ -736,6 +802,12 @@ def combine(parts: list[LoadResult]) -> LoadResult:
 # --- Report ------------------------------------------------------------------------------
 
 
+def package_version(name: str) -> str:
+    from importlib.metadata import version
+
+    return version(name)
+
+
 def django_version() -> str:
     import django
 
@@ -750,6 +822,7 @@ def report(
     database: str,
     cache_name: str,
     load_at_start: str,
+    versions: str = "",
 ) -> None:
     say(f"## Post page with N threaded comments — {database}, cache: {cache_name}")
     say()
@@ -795,23 +868,56 @@ def report(
             f"| {t.cached.rps / t.bare.rps:.0%} | {t.uncached.rps / t.bare.rps:.1%} "
             f"| {t.uncached.p50_ms:.0f} | {t.bare.client_cpu:.0%} |"
         )
+    if any(t.xtd for t in throughput.values()):
+        report_peer(throughput, versions=versions)
+    else:
+        say()
+        say("No django-comments-xtd figures: run with --xtd to measure it in the same run.")
+
+
+def gzipped(body: bytes) -> int:
+    """Bytes of ``body`` gzipped at level 6 (Django's GZipMiddleware, nginx's usual)."""
+    return len(gzip.compress(body, compresslevel=6, mtime=0))
+
+
+def report_peer(throughput: dict[int, Throughput], *, versions: str) -> None:
     say()
-    target = REFERENCE_PAGE_RPS * TARGET_FACTOR
-    reference_ratio = REFERENCE_PAGE_RPS / REFERENCE_BARE_RPS
     say(
-        f"Reference: django-comments-xtd, 500 threaded comments, {REFERENCE_PAGE_RPS} req/s "
-        f"with 2 workers where a bare view does {REFERENCE_BARE_RPS:,.0f} "
-        f"(page / bare = {reference_ratio:.2%}). Aim: ≥ {target:.0f} req/s uncached "
-        f"({TARGET_FACTOR}× xtd)."
+        f"Against {versions} (its own virtualenv, SQLite, the same discussions, served by "
+        "gunicorn with the same workers and loaded in the same rounds; xtd renders the whole "
+        "thread on one page, Tribune its first page of threads). × xtd and × bare divide "
+        f"req/s; the aim is uncached ≥ {TARGET_FACTOR}× xtd."
     )
     say()
-    say("| N | uncached req/s | × xtd (absolute) | × xtd (page/bare ratios) | aim met |")
-    say("|---:|---:|---:|---:|:---:|")
+    say(
+        "| N | case | req/s | p50 ms | p99 ms | comments shown | page KB | gzip KB "
+        "| × xtd | × bare |"
+    )
+    say("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    labels = {
+        "bare": "bare view, Tribune's bytes",
+        "cached": "Tribune, thread cache warm",
+        "uncached": "Tribune, uncached",
+        "xtd": "django-comments-xtd",
+    }
     for n, t in throughput.items():
-        absolute = t.uncached.rps / REFERENCE_PAGE_RPS
-        relative = (t.uncached.rps / t.bare.rps) / reference_ratio
-        met = "yes" if min(absolute, relative) >= TARGET_FACTOR else "no"
-        say(f"| {n:,} | {t.uncached.rps:.1f} | {absolute:.0f}× | {relative:.0f}× | {met} |")
+        if t.xtd is None:
+            continue
+        for name, label in labels.items():
+            result: LoadResult = getattr(t, name)
+            body = t.pages[name]
+            say(
+                f"| {n:,} | {label} | {result.rps:,.1f} | {result.p50_ms:.0f} "
+                f"| {result.p99_ms:.0f} | {_comments_in(name, body)} | {len(body) / 1024:.0f} "
+                f"| {gzipped(body) / 1024:.0f} | {result.rps / t.xtd.rps:.1f}× "
+                f"| {result.rps / t.bare.rps:.1%} |"
+            )
+    say()
+    for n, t in throughput.items():
+        if t.xtd is not None:
+            factor = t.uncached.rps / t.xtd.rps
+            met = "met" if factor >= TARGET_FACTOR else "not met"
+            say(f"- N={n:,}: uncached {factor:.1f}× xtd, aim {TARGET_FACTOR}× {met}.")
 
 
 # --- Main --------------------------------------------------------------------------------
@@ -870,9 +976,22 @@ def main(argv: list[str] | None = None) -> int:
             profile = profile_render(discussions[-1], owns_cache=owns_cache)
         connections.close_all()
 
+        peer = None
+        if args.xtd:
+            exported = {d.n: xtd_peer.export_discussion(d.post_pk) for d in discussions}
+            connections.close_all()
+            note("django-comments-xtd: building its virtualenv and project, loading the data")
+            try:
+                peer = xtd_peer.build(
+                    tmp / "xtd", exported, gunicorn_version=package_version("gunicorn")
+                )
+            except RuntimeError as error:
+                raise BenchError(f"building django-comments-xtd: {error}") from error
+            note(f"{peer.versions} ready")
+
         throughput = {}
         if not args.no_throughput:
-            throughput = measure_throughput(env, discussions, args, tmp / "gunicorn.log")
+            throughput = measure_throughput(env, discussions, args, tmp / "gunicorn.log", peer)
         report(
             renders,
             throughput,
@@ -880,6 +999,7 @@ def main(argv: list[str] | None = None) -> int:
             database=database,
             cache_name=cache_name,
             load_at_start=load_at_start,
+            versions=peer.versions if peer else "",
         )
         if profile:
             say()
