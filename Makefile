@@ -25,7 +25,7 @@ PYTEST_WORKERS ?= 2
 # assertion-rewritten) modules so later runs skip that work.
 PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest --numprocesses=$(PYTEST_WORKERS) --dist=worksteal
 
-.PHONY: help run test test-postgres lint format migrations-check deploy-check browser clean bench \
+.PHONY: help run test test-postgres lint format migrations-check deploy-check browser clean bench bench-xtd \
 	backup restore servers production production-stop
 
 help:
@@ -133,3 +133,8 @@ restore: $(STAMP)
 # against a bare view, in a throwaway database; options: make bench BENCH_ARGS="--help".
 bench: $(STAMP)
 	$(BIN)/python bench/thread_bench.py $(BENCH_ARGS)
+
+# The same, with django-comments-xtd 2.10 built in a throwaway virtualenv (from the package
+# index) and measured in the same rounds; sizes 100, 500 and 2,000 unless BENCH_ARGS says.
+bench-xtd: $(STAMP)
+	$(BIN)/python bench/thread_bench.py --xtd $(BENCH_ARGS)
