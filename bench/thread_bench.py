@@ -891,9 +891,9 @@ def report_peer(throughput: dict[int, Throughput], *, versions: str) -> None:
     say()
     say(
         "| N | case | req/s | p50 ms | p99 ms | comments shown | page KB | gzip KB "
-        "| × xtd | × bare |"
+        "| × xtd | × bare | requests |"
     )
-    say("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    say("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     labels = {
         "bare": "bare view, Tribune's bytes",
         "cached": "Tribune, thread cache warm",
@@ -906,11 +906,13 @@ def report_peer(throughput: dict[int, Throughput], *, versions: str) -> None:
         for name, label in labels.items():
             result: LoadResult = getattr(t, name)
             body = t.pages[name]
+            to_bare = result.rps / t.bare.rps
             say(
-                f"| {n:,} | {label} | {result.rps:,.1f} | {result.p50_ms:.0f} "
-                f"| {result.p99_ms:.0f} | {_comments_in(name, body)} | {len(body) / 1024:.0f} "
-                f"| {gzipped(body) / 1024:.0f} | {result.rps / t.xtd.rps:.1f}× "
-                f"| {result.rps / t.bare.rps:.1%} |"
+                f"| {n:,} | {label} | {result.rps:,.{1 if result.rps >= 10 else 2}f} "
+                f"| {result.p50_ms:.0f} | {result.p99_ms:.0f} | {_comments_in(name, body)} "
+                f"| {len(body) / 1024:.0f} | {gzipped(body) / 1024:.0f} "
+                f"| {result.rps / t.xtd.rps:.1f}× | {to_bare:.{1 if to_bare >= 0.01 else 3}%} "
+                f"| {len(result.latencies_ms)} |"
             )
     say()
     for n, t in throughput.items():
