@@ -543,7 +543,7 @@ def measure_render(discussion: Discussion, *, runs: int, owns_cache: bool) -> Re
         raise BenchError("The cached page shows different comments from the uncached one.")
     return RenderResult(
         n=discussion.n,
-        threads_shown=html.count(b'class="comment depth-0"'),
+        threads_shown=html.count(b'class="thread"'),
         comments_shown=html.count(b'<li id="comment-'),
         page_bytes=len(html),
         uncached_ms=statistics.median(uncached_times),

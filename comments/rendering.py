@@ -150,21 +150,32 @@ class _Words:
 def _avatar(comment) -> str:
     if comment.avatar:
         return (
-            f'<img class="avatar rounded-circle" src="{escape(comment.avatar_url)}" '
+            f'<img class="av" src="{escape(comment.avatar_url)}" '
             'width="40" height="40" alt="" loading="lazy">'
         )
     name = comment.author_name
     return (
-        f'<span class="avatar avatar-initials avatar-c{avatar_colour(name)} rounded-circle" '
-        f'aria-hidden="true">{escape(initials(name))}</span>'
+        f'<span class="av c{avatar_colour(name)}" aria-hidden="true">'
+        f"{escape(initials(name))}</span>"
     )
 
 
 def _comment(item: FlatItem, options: ListOptions, words: _Words) -> str:
+    """One comment's ``<li>``, left open for its replies.
+
+    Every byte here is paid once per comment on the page, several hundred times on a big
+    discussion, so the markup carries only what a reader uses: no wrapper elements, short
+    class names (styled in ``static/css/site.css``, used by ``static/js/comments.js``), the
+    date as the permalink's text with no machine-readable copy, and Reply / Report links
+    without hidden "to <name>" text: their purpose comes from the list item they sit in,
+    which starts with the author's name (WCAG 2.4.4, link purpose in context).
+    ``tests/comments/test_rendering.py`` pins the bytes per comment; bench/README.md has
+    the figures."""
     node = item.node
     comment = node.comment
     pk = comment.pk
-    opening = f'<li id="comment-{pk}" class="comment depth-{comment.depth}">'
+    thread = ' class="thread"' if comment.depth == 0 else ""
+    opening = f'<li id="comment-{pk}"{thread}>'
     if node.is_placeholder:
         return opening + _removed(comment, words)
     name = escape(comment.author_name)
@@ -173,16 +184,8 @@ def _comment(item: FlatItem, options: ListOptions, words: _Words) -> str:
     number = (
         f'<span class="comment-number">{node.number}.</span> ' if node.number is not None else ""
     )
-    edited = (
-        f' <span class="comment-edited small text-body-secondary">{words.edited}</span>'
-        if comment.edited_at
-        else ""
-    )
-    pending = (
-        f'<p class="comment-awaiting small fw-semibold">{words.awaiting}</p>'
-        if node.is_own_pending
-        else ""
-    )
+    edited = f' <span class="comment-edited">{words.edited}</span>' if comment.edited_at else ""
+    pending = f'<p class="comment-awaiting">{words.awaiting}</p>' if node.is_own_pending else ""
     actions = []
     is_public = rules.comment_takes_replies(status=comment.status) and not node.is_own_pending
     if (
@@ -191,21 +194,14 @@ def _comment(item: FlatItem, options: ListOptions, words: _Words) -> str:
         and rules.reply_nests_under(depth=comment.depth, max_depth=options.max_depth)
     ):
         page = f"cpage={options.page_number}&amp;" if options.page_number > 1 else ""
-        actions.append(
-            f'<a class="comment-reply-link" href="?{page}replyto={pk}#respond" '
-            f'data-reply-to="{pk}" data-author="{name}">{words.reply}'
-            f'<span class="visually-hidden"> {words.reply_to} {name}</span></a>'
-        )
+        actions.append(f'<a href="?{page}replyto={pk}#respond">{words.reply}</a>')
     if pk in options.editable_ids and comment.user_id:
         actions.append(
-            f'<a class="comment-edit-link ms-3" href="{words.edit_url.format(pk=pk)}">{words.edit}'
+            f'<a href="{words.edit_url.format(pk=pk)}">{words.edit}'
             f'<span class="visually-hidden"> {words.your_comment}</span></a>'
         )
     if is_public:
-        actions.append(
-            f'<a class="comment-report-link ms-3" href="{words.report_url.format(pk=pk)}">'
-            f'{words.report}<span class="visually-hidden"> {words.report_whose} {name}</span></a>'
-        )
+        actions.append(f'<a href="{words.report_url.format(pk=pk)}">{words.report}</a>')
     if options.moderator_csrf:
         actions.append(_moderator_forms(comment, options, words))
     if node.is_moderated:
@@ -214,24 +210,21 @@ def _comment(item: FlatItem, options: ListOptions, words: _Words) -> str:
             label += (
                 f" · {escape(str(comment.guideline_number))}. {escape(comment.guideline_title)}"
             )
-        pending = f'<p class="comment-moderated small fw-semibold">{label}</p>' + pending
-    pending_class = " comment-pending" if node.is_own_pending or node.is_moderated else ""
+        pending = f'<p class="comment-moderated">{label}</p>' + pending
     badge = (
         f' <span class="badge text-bg-secondary comment-by-author">{words.author_badge}</span>'
         if options.post_author_id is not None and comment.user_id == options.post_author_id
         else ""
     )
-    return (
-        f'{opening}<article class="comment-body{pending_class}" '
-        f'aria-labelledby="comment-{pk}-author">'
-        f'<header class="comment-meta">{_avatar(comment)}<div class="comment-meta-text">'
-        f'{number}<span class="comment-author fw-semibold" id="comment-{pk}-author">'
-        f"{name}</span>{badge} "
-        f'<a class="comment-permalink small" href="#comment-{pk}">'
-        f'<time datetime="{local.isoformat()}">{when}</time></a>{edited}</div></header>'
-        f'{pending}<div class="comment-content">{_body_html(comment.body)}</div>'
-        f'<footer class="comment-actions small">{" ".join(actions)}</footer></article>'
+    html = (
+        f"{_avatar(comment)}{number}<b>{name}</b>{badge} "
+        f'<a href="#comment-{pk}">{when}</a>{edited}'
+        f'{pending}{_body_html(comment.body)}<div class="ca">{" ".join(actions)}</div>'
     )
+    if node.is_own_pending or node.is_moderated:
+        # Waiting or moderated: a bar at the side of this comment only, not its replies.
+        html = f'<div class="comment-pending">{html}</div>'
+    return opening + html
 
 
 def _removed(comment, words: _Words) -> str:
@@ -249,7 +242,7 @@ def _removed(comment, words: _Words) -> str:
         )
     else:
         text = str(words.removed)
-    return f'<p class="comment-removed text-body-secondary fst-italic">{text}</p>'
+    return f'<p class="comment-removed">{text}</p>'
 
 
 def _moderator_forms(comment, options: ListOptions, words: _Words) -> str:
@@ -264,7 +257,7 @@ def _moderator_forms(comment, options: ListOptions, words: _Words) -> str:
     url = words.moderate_url.format(pk=comment.pk)
     name = escape(comment.author_name)
     return "".join(
-        f'<form method="post" action="{url}" class="d-inline ms-3 comment-moderate">'
+        f'<form method="post" action="{url}" class="comment-moderate">'
         f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(options.moderator_csrf)}">'
         f'<input type="hidden" name="action" value="{action}">'
         f'<button type="submit" class="btn btn-link btn-sm p-0 align-baseline">{label}'
@@ -276,10 +269,11 @@ def _moderator_forms(comment, options: ListOptions, words: _Words) -> str:
 def comment_list_html(items: Iterable[FlatItem], options: ListOptions) -> SafeString:
     """The nested ``<ol>`` of a comment page's threads, in reading order."""
     words = _Words()
-    parts = ['<ol class="comment-list list-unstyled">']
+    parts = ['<ol class="comment-list">']
     for item in items:
+        parts.append("\n")
         parts.append(_comment(item, options, words))
-        parts.append('<ol class="children list-unstyled">' if item.has_children else "</li>")
+        parts.append('<ol class="children">' if item.has_children else "</li>")
         parts.append("</ol></li>" * item.closes)
     parts.append("</ol>")
-    return mark_safe("\n".join(parts))  # noqa: S308
+    return mark_safe("".join(parts))  # noqa: S308

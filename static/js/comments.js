@@ -14,11 +14,13 @@
   var cancel = document.getElementById("reply-cancel");
   var body = form.querySelector("textarea[name=body]");
 
+  // The thread's markup is lean (comments/rendering.py): a comment is the <li id="comment-N">
+  // around the link, its author the first <b> in it, its actions the .ca the link sits in.
   function replyTo(link) {
-    var article = link.closest("article");
-    article.insertAdjacentElement("afterend", wrap);
-    parentInput.value = link.dataset.replyTo;
-    title.textContent = "Reply to " + link.dataset.author;
+    var item = link.closest("li");
+    link.closest(".ca").insertAdjacentElement("afterend", wrap);
+    parentInput.value = item.id.slice("comment-".length);
+    title.textContent = "Reply to " + item.querySelector("b").textContent;
     cancel.classList.remove("d-none");
     body.focus();
   }
@@ -32,7 +34,7 @@
   }
 
   document.addEventListener("click", function (event) {
-    var link = event.target.closest(".comment-reply-link");
+    var link = event.target.closest('.comment-list .ca a[href*="replyto="]');
     if (link) {
       event.preventDefault();
       replyTo(link);

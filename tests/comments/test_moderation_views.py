@@ -269,7 +269,8 @@ def test_the_buttons_offered_are_exactly_the_actions_the_service_accepts(
     client.force_login(moderator)
     html = section(client.get(post.get_absolute_url()))
     start = html.index(f'id="comment-{comment.pk}"')
-    own = html[start : html.index("</article>", start)]
+    # The comment's own markup ends with its actions (then come its replies, if any).
+    own = html[start : html.index("</div>", html.index('<div class="ca">', start))]
     offered = set(re.findall(r'name="action" value="(\w+)"', own))
     assert offered  # every status has at least one way out
     for action in ACTIONS:

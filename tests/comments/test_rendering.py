@@ -142,3 +142,68 @@ def test_avatar_colour_is_stable_and_in_range():
     assert avatar_colour("Jane Doe") == avatar_colour("jane doe")
     assert {avatar_colour(f"Person {n}") for n in range(100)} <= set(range(8))
     assert len({avatar_colour(f"Person {n}") for n in range(100)}) > 4
+
+
+# --- The weight of the thread's markup --------------------------------------------------
+
+# Bytes of markup each comment adds around its text, for the fixed discussion below: 915
+# when each comment was an <article> with a header, a footer, long class names, a
+# machine-readable <time> and hidden "Reply to <name>" / "Report comment by <name>" text;
+# 274 after they were cut (bench/README.md, "Page weight"). The bound leaves room for a
+# small addition, not for the old markup to creep back: at this weight the bench's post
+# page with 500 comments stays under 400 KB.
+MARKUP_BYTES_PER_COMMENT = 290
+
+
+def _fixed_discussion():
+    """60 published comments with three-digit ids, guests, replies nested to depth 4."""
+    from datetime import UTC, datetime, timedelta
+
+    from comments.models import Comment
+    from comments.selectors import ThreadComment
+
+    start = datetime(2026, 10, 31, 12, 0, tzinfo=UTC)
+    rows, depth_of = [], {}
+    for i in range(60):
+        pk = 100 + i
+        parent = None if i % 6 == 0 else pk - 1 if i % 6 < 5 else pk - 3
+        depth = 0 if parent is None else depth_of[parent] + 1
+        depth_of[pk] = depth
+        rows.append(
+            ThreadComment(
+                pk=pk,
+                parent_id=parent,
+                thread_id=100 + i - i % 6,
+                depth=depth,
+                status=Comment.Status.PUBLISHED,
+                created_at=start + timedelta(minutes=37 * i),
+                edited_at=None,
+                body=f"Comment {i} on the council's budget plan.\n\nA second paragraph.",
+                guest_name=f"Reader Number{i}",
+                user_id=None,
+                username=None,
+                first_name=None,
+                last_name=None,
+                display_name=None,
+                avatar=None,
+                deleted_at=None,
+            )
+        )
+    return rows
+
+
+def test_each_comment_adds_a_bounded_number_of_bytes_of_markup():
+    from comments.rendering import ListOptions, comment_list_html
+    from comments.threads import build_threads, flatten
+
+    rows = _fixed_discussion()
+    roots = {row.pk: n for n, row in enumerate((r for r in rows if r.parent_id is None), 1)}
+    items = flatten(build_threads(rows, root_numbers=roots))
+    html = comment_list_html(items, ListOptions(is_open=True, max_depth=5, page_number=1))
+
+    assert html.count('<li id="comment-') == len(rows) == 60
+    assert html.count("replyto=") == len([r for r in rows if r.depth < 4])  # nothing lost
+    assert html.count('/report/">Report</a>') == len(rows)
+    text = sum(len(comment_body_html(row.body)) for row in rows)
+    per_comment = (len(html) - text) / len(rows)
+    assert per_comment <= MARKUP_BYTES_PER_COMMENT, per_comment

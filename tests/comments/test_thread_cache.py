@@ -7,6 +7,7 @@ site calls), and loads the page again as another anonymous reader.
 """
 
 import io
+import re
 import socket
 from datetime import timedelta
 
@@ -112,7 +113,7 @@ def superuser_client() -> Client:
 
 
 def reply_links(html: str) -> int:
-    return html.count('class="comment-reply-link"')
+    return len(re.findall(r'href="\?(?:cpage=\d+&amp;)?replyto=\d+#respond">Reply</a>', html))
 
 
 # --- The post ---------------------------------------------------------------------

@@ -79,7 +79,7 @@ def test_form_errors_keep_the_text_and_say_what_is_wrong(page: Page, article):
 def test_reply_with_javascript_moves_the_form_under_the_comment(page: Page, article):
     root = Comment.objects.get(guest_name="Mira Osei")
     page.goto(article.get_absolute_url())
-    page.locator(f"#comment-{root.pk}").get_by_role("link", name="Reply to Mira Osei").first.click()
+    page.locator(f"#comment-{root.pk} > .ca").get_by_role("link", name="Reply", exact=True).click()
 
     # No page load: the form now sits inside Mira's comment, set to answer her.
     expect(page).not_to_have_url(re.compile("replyto"))
@@ -92,7 +92,7 @@ def test_reply_with_javascript_moves_the_form_under_the_comment(page: Page, arti
     expect(page.locator(f"#comment-{root.pk} #comment-form")).to_have_count(0)
     expect(page.get_by_role("heading", name="Leave a comment")).to_be_visible()
 
-    page.locator(f"#comment-{root.pk}").get_by_role("link", name="Reply to Mira Osei").first.click()
+    page.locator(f"#comment-{root.pk} > .ca").get_by_role("link", name="Reply", exact=True).click()
     write_comment(page, "It was the culvert, not the weir.")
 
     reply = Comment.objects.latest("pk")
@@ -113,8 +113,8 @@ def test_reply_without_javascript_uses_the_replyto_link(browser: Browser, live_s
     try:
         reply_to = Comment.objects.get(guest_name="Tom Hale")
         page.goto(article.get_absolute_url())
-        page.locator(f"#comment-{reply_to.pk}").get_by_role(
-            "link", name="Reply to Tom Hale"
+        page.locator(f"#comment-{reply_to.pk} > .ca").get_by_role(
+            "link", name="Reply", exact=True
         ).click()
 
         expect(page).to_have_url(re.compile(rf"\?replyto={reply_to.pk}#respond$"))
@@ -178,7 +178,8 @@ def test_deep_paged_thread_is_accessible_and_pages_work(page: Page):
     post = PostFactory(title="A long conversation")
     build_discussion(post, [12] * 12)
     page.goto(post.get_absolute_url())
-    expect(page.locator(".comment.depth-4").first).to_be_visible()
+    depth_4 = ".children .children .children .children > li"
+    expect(page.locator(depth_4).first).to_be_visible()
     nav = page.get_by_role("navigation", name="Comment pages").first
     nav.get_by_role("link", name="Later comments").click()
     expect(page).to_have_url(re.compile(r"\?cpage=2#comments$"))

@@ -40,7 +40,7 @@ def spam(guidelines):
 
 def open_report_form(page: Page, comment: Comment) -> None:
     page.goto(comment.post.get_absolute_url())
-    page.locator(f"#comment-{comment.pk} a.comment-report-link").click()
+    page.locator(f"#comment-{comment.pk} > .ca").get_by_role("link", name="Report").click()
     expect(page).to_have_url(re.compile(rf"/comments/{comment.pk}/report/$"))
     expect(page.get_by_role("heading", name="Report a comment")).to_be_visible()
 
