@@ -439,10 +439,11 @@ def test_changes_not_shown_on_comments_leave_threads_cached():
 def test_member_comment_shows_only_the_display_name(client, member):
     comment = member_comment(member, body="Quietly spoken.")
     html = client.get(comment.post.get_absolute_url()).content.decode()
-    section = html[html.index(f'id="comment-{comment.pk}"') :]
-    section = section[: section.index("</article>")]
-    author_id = f'id="comment-{comment.pk}-author">'
-    assert section[section.index(author_id) :].startswith(f"{author_id}Sam Reader</span>")
+    # The comment's own markup: from its <li> to the end of its actions.
+    start = html.index(f'<li id="comment-{comment.pk}"')
+    section = html[start : html.index("</div>", html.index('<div class="ca">', start))]
+    assert section.count("<b>") == 1
+    assert "<b>Sam Reader</b>" in section
     assert "sam@example.com" not in html
     assert "/author/sam/" not in html
     # The only links are the comment's own: permalink, reply and report.
