@@ -54,7 +54,8 @@ def test_member_updates_profile_then_deletes_account(page: Page, live_server, cl
     expect(page.get_by_text("Your profile has been saved.")).to_be_visible()
     avatar = page.get_by_role("img", name="Your current avatar")
     expect(avatar).to_be_visible()
-    assert avatar.evaluate("img => img.complete && img.naturalWidth") == 256
+    # decode() waits for the picture to arrive (and fails if it cannot be read).
+    assert avatar.evaluate("img => img.decode().then(() => img.naturalWidth)") == 256
     expect(page.get_by_label("Display name")).to_have_value("Samira Q")
     assert_no_page_errors(page)
 
@@ -64,7 +65,8 @@ def test_member_updates_profile_then_deletes_account(page: Page, live_server, cl
     expect(comment.locator("> img.av")).to_have_attribute(
         "src", re.compile(r"^/media/avatars/\d{4}/\d{2}/\w+\.webp$")
     )
-    assert comment.locator("> img.av").evaluate("img => img.complete && img.naturalWidth") > 0
+    loaded_width = "img => img.decode().then(() => img.naturalWidth)"
+    assert comment.locator("> img.av").evaluate(loaded_width) > 0
 
     page.goto("/accounts/profile/")
     page.get_by_role("link", name="Delete your account").click()
