@@ -143,7 +143,7 @@ TEMPLATE = """\
 <head>
 <meta charset="utf-8">
 <title>{{ object.title }}</title>
-<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/bootstrap@5.3.3/dist/css/bootstrap.min.css">
+<link rel="stylesheet" href="/static/css/bootstrap.min.css">
 </head>
 <body>
 <div class="container">

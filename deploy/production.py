@@ -26,6 +26,7 @@ Only the standard library here: it runs before anything is known to be set up.
 
 import argparse
 import contextlib
+import logging
 import os
 import re
 import secrets
@@ -54,8 +55,11 @@ WORKER = [sys.executable, "manage.py", "db_worker", "--queue-name", "*"]
 WORKER_RESTART_SECONDS = 2
 
 
+logger = logging.getLogger("production")
+
+
 def log(message: str) -> None:
-    print(f"[production] {message}", file=sys.stderr, flush=True)
+    logger.info(message)
 
 
 # --- Environment -----------------------------------------------------------------------
@@ -514,6 +518,9 @@ def port_list(text: str) -> list[int]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(
+        stream=sys.stderr, level=logging.INFO, format="[production] %(message)s", force=True
+    )
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=["start", "stop"])
     parser.add_argument("--run-dir", type=Path, default=ROOT / "run", help="pid files, nginx")
