@@ -16,6 +16,7 @@ from django.views.decorators.http import condition
 from blog import selectors
 from blog.models import Post
 from blog.signals import post_page_context
+from core.pagecache import shared_page
 from core.params import positive_int
 
 POSTS_PER_PAGE = 10
@@ -32,12 +33,14 @@ def paginate(request: HttpRequest, items: QuerySet, per_page: int = POSTS_PER_PA
     raise Http404(_("There is no such page."))
 
 
+@shared_page
 def home(request: HttpRequest) -> HttpResponse:
     """The front page: sticky posts first, then the newest, ten at a time."""
     page = paginate(request, selectors.post_list_home())
     return render(request, "blog/home.html", {"page_obj": page})
 
 
+@shared_page
 def post_detail(request: HttpRequest, year: str, month: str, day: str, slug: str) -> HttpResponse:
     """One published post with its neighbours, and what the apps built on blog add to it
     through ``post_page_context`` (the discussion)."""
@@ -93,6 +96,7 @@ def _archive_view(find: Callable[..., Archive | None], missing: str) -> Callable
         )
         return f'"{stamp}-{request.user.pk or 0}-{request.GET.urlencode()}"'
 
+    @shared_page
     @condition(etag_func=etag)
     def view(request: HttpRequest, **kwargs) -> HttpResponse:
         archive = found(request, kwargs)

@@ -130,7 +130,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks_db",
     "axes",
-    "core",  # no models: the backup and restore commands
+    "core",  # the shared pages' version; the backup and restore commands
     "accounts",
     "blog",
     "comments",
@@ -147,6 +147,8 @@ MIDDLEWARE = [
     # Before anything reads the body.
     "config.middleware.request_body_limited",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: a shared page is served without reading it (core.pagecache).
+    "core.pagecache.page_cache",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -214,6 +216,27 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The full-page cache for readers with nothing personal on the page (core.pagecache): how
+# long an entry is kept (the most a change that comes with time alone, like a scheduled
+# post going live, waits to show), and what browsers and a CDN in front are told.
+PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 60)
+PAGE_CACHE_MAX_AGE = env_int("DJANGO_PAGE_CACHE_MAX_AGE", 10)
+PAGE_CACHE_STALE_SECONDS = env_int("DJANGO_PAGE_CACHE_STALE_SECONDS", 30)
+# Set for a minute on whoever sent a form, so they see what they did at once.
+PAGE_CACHE_FRESH_COOKIE = "tribune_fresh"
+# A request carrying any of these gets its own page: the session (members, moderators, a
+# guest's own held comments), one-time messages, a guest's remembered name and e-mail
+# (comments.discussion.COMMENTER_COOKIE).
+SESSION_COOKIE_NAME = "sessionid"
+PAGE_CACHE_PERSONAL_COOKIES = (
+    SESSION_COOKIE_NAME,
+    "messages",
+    "tribune_commenter",
+    PAGE_CACHE_FRESH_COOKIE,
+)
+# The apps whose saved and deleted rows can show on a page (core.receivers).
+PAGE_CACHE_APPS = frozenset({"accounts", "blog", "comments"})
 
 # /healthz answers 503 when a task that is due has waited longer than this for a worker
 # (no `manage.py db_worker` running, or too few).

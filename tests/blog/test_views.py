@@ -397,8 +397,9 @@ def test_post_page_runs_a_bounded_number_of_queries(client, django_assert_max_nu
     _dataset(size)
     post = PostFactory._meta.model.objects.published().order_by("published_at")[size // 2]
 
-    # Post, categories, tags, two neighbours, then the discussion: settings and threads.
-    with django_assert_max_num_queries(7):
+    # The shared pages' version, post, categories, tags, two neighbours, then the
+    # discussion: settings and threads.
+    with django_assert_max_num_queries(8):
         assert client.get(post.get_absolute_url()).status_code == 200
 
 

@@ -538,13 +538,13 @@ class TestQueryBudgetAndCache:
     ):
         post = PostFactory()
         discussion(post, sizes)
-        # Uncached: post, categories, tags, previous, next, discussion settings, roots page,
-        # threads.
-        with django_assert_num_queries(8):
+        # Uncached: the shared pages' version (core.pagecache), post, categories, tags,
+        # previous, next, discussion settings, roots page, threads.
+        with django_assert_num_queries(9):
             response = client.get(post.get_absolute_url())
         assert response.status_code == 200
         # Cached: the thread comes from the cache.
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(7):
             client.get(post.get_absolute_url())
 
     def test_member_page_stays_within_budget(self, client, django_assert_max_num_queries):

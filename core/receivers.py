@@ -1,0 +1,33 @@
+"""Every saved or deleted row of the apps whose data shows on pages moves the shared pages'
+version (``core.pagecache``), so no write path can forget to. The services that write with
+``update()``, which sends no signal, call ``pages_changed`` themselves."""
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import Model
+
+from core.pagecache import pages_changed
+
+# Saves that change nothing a page shows.
+QUIET_FIELDS = frozenset({"last_login"})
+
+
+def _shows_on_pages(model: type[Model]) -> bool:
+    # A migration's models (another registry) are left alone: the table may not exist yet.
+    return model._meta.app_label in settings.PAGE_CACHE_APPS and model._meta.apps is apps
+
+
+def saved(sender: type[Model], update_fields=None, **kwargs) -> None:
+    if _shows_on_pages(sender) and not (update_fields and set(update_fields) <= QUIET_FIELDS):
+        pages_changed()
+
+
+def deleted(sender: type[Model], **kwargs) -> None:
+    if _shows_on_pages(sender):
+        pages_changed()
+
+
+def related(sender: type[Model], action: str, **kwargs) -> None:
+    # ``sender`` is the table linking the two: a post's categories belong to blog.
+    if action.startswith("post_") and _shows_on_pages(sender):
+        pages_changed()
