@@ -1,11 +1,15 @@
 """Every saved or deleted row of the apps whose data shows on pages moves the shared pages'
 version (``core.pagecache``), so no write path can forget to. The services that write with
-``update()``, which sends no signal, call ``pages_changed`` themselves."""
+``update()``, which sends no signal, call ``pages_changed`` themselves, and so does every
+``migrate`` (a data migration writes behind the models' backs). A write from a shell with
+``update()`` shows within ``PAGE_CACHE_SECONDS``."""
 
 from django.apps import apps
 from django.conf import settings
+from django.db import connections
 from django.db.models import Model
 
+from core.models import PageVersion
 from core.pagecache import pages_changed
 
 # Saves that change nothing a page shows.
@@ -30,4 +34,10 @@ def deleted(sender: type[Model], **kwargs) -> None:
 def related(sender: type[Model], action: str, **kwargs) -> None:
     # ``sender`` is the table linking the two: a post's categories belong to blog.
     if action.startswith("post_") and _shows_on_pages(sender):
+        pages_changed()
+
+
+def migrated(using: str = "default", **kwargs) -> None:
+    connection = connections[using]
+    if PageVersion._meta.db_table in connection.introspection.table_names():
         pages_changed()

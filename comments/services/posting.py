@@ -27,6 +27,7 @@ from comments.selectors import (
     post_discussion_is_open,
 )
 from comments.tasks import send_comment_notifications
+from core.pagecache import pages_changed
 
 USER_AGENT_MAX = 255
 
@@ -72,7 +73,8 @@ def _clean_body(body: str, *, max_length: int) -> str:
 
 def post_comments_bump(post_id: int) -> None:
     """Recount the post's published comments and move its comment version on, so cached
-    threads are replaced. Every comment change calls it inside its own transaction. The
+    threads are replaced, and the shared pages' version (``update()`` sends no signal).
+    Every comment change calls it inside its own transaction. The
     count is what a reader can reach: every published comment shows, under placeholders if
     need be (``rules.comment_shown_as``)."""
     published = (
@@ -86,6 +88,7 @@ def post_comments_bump(post_id: int) -> None:
         comment_version=F("comment_version") + 1,
         comment_count=Coalesce(Subquery(published), 0),
     )
+    pages_changed()
 
 
 def _reply_parent(

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -31,8 +32,11 @@ pytestmark = pytest.mark.django_db
 
 
 def thread(post: Post) -> str:
-    """The discussion section of the post page, as a new anonymous reader gets it."""
-    response = Client().get(post.get_absolute_url())
+    """The discussion section of the post page, as a new anonymous reader gets it past the
+    full-page cache (tests/core/test_pagecache.py), so the thread cache is what is tested."""
+    reader = Client()
+    reader.cookies[django_settings.PAGE_CACHE_FRESH_COOKIE] = "1"
+    response = reader.get(post.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()
     return html[html.index('id="comments"') :]
