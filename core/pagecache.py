@@ -44,7 +44,7 @@ from django.db import DatabaseError, connection
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from django.urls import Resolver404, resolve
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
 
 from core.cache import cache_get, cache_set
@@ -89,11 +89,15 @@ def page_cache(get_response: Callable[[HttpRequest], HttpResponseBase]) -> Calla
     """The middleware (see the module's docstring)."""
 
     def middleware(request: HttpRequest) -> HttpResponseBase:
-        if not _shared(request):
+        if request.method not in SAFE_METHODS:
             response = get_response(request)
-            if request.method not in SAFE_METHODS and response.status_code < 400:
+            if response.status_code < 400:
                 _mark_fresh(response)
             return response
+        if not _is_shared_view(request):
+            return get_response(request)
+        if _is_personal(request):
+            return _kept_private(get_response(request))
         try:
             version = _version()
         except DatabaseError:
@@ -107,24 +111,33 @@ def page_cache(get_response: Callable[[HttpRequest], HttpResponseBase]) -> Calla
         response = get_response(request)
         stored = _stored_from(response)
         if stored is None:
-            return response
+            return _kept_private(response)
         cache_set(key, stored, settings.PAGE_CACHE_SECONDS)
         return _answer(request, stored)
 
     return middleware
 
 
-def _shared(request: HttpRequest) -> bool:
-    """Whether this request's page is a shared one (False: this reader gets their own)."""
-    if request.method not in SAFE_METHODS or "Authorization" in request.headers:
-        return False
-    if any(name in request.COOKIES for name in settings.PAGE_CACHE_PERSONAL_COOKIES):
-        return False
+def _is_shared_view(request: HttpRequest) -> bool:
+    """Whether the view asked for is marked ``@shared_page``."""
     try:
         match = resolve(request.path_info, getattr(request, "urlconf", None))
     except Resolver404:
         return False
     return getattr(match.func, "shared_page", False) is True
+
+
+def _is_personal(request: HttpRequest) -> bool:
+    """Whether this reader gets a page of their own (see the module's docstring)."""
+    return "Authorization" in request.headers or any(
+        name in request.COOKIES for name in settings.PAGE_CACHE_PERSONAL_COOKIES
+    )
+
+
+def _kept_private(response: HttpResponseBase) -> HttpResponseBase:
+    """A page drawn for one reader: no cache between them and us may keep it."""
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 def _version() -> int:

@@ -101,7 +101,8 @@ def test_a_member_never_gets_or_fills_the_shared_page(views_run, sizes):
         assert "Priya Member" in html(page)
         assert "csrfmiddlewaretoken" in html(page)
     assert len(views_run) == 2
-    assert "Cache-Control" not in page or "public" not in page["Cache-Control"]
+    assert "private" in page["Cache-Control"]
+    assert "public" not in page["Cache-Control"]
 
     anonymous = Client().get(post.get_absolute_url())
     assert len(views_run) == 3
@@ -118,8 +119,9 @@ def test_a_reader_with_something_personal_gets_their_own_page(views_run, cookie)
     reader = Client()
     reader.cookies[cookie] = "something"
     reader.get(post.get_absolute_url())
-    reader.get(post.get_absolute_url())
+    own = reader.get(post.get_absolute_url())
     assert len(views_run) == 3
+    assert "private" in own["Cache-Control"]
 
 
 @pytest.mark.usefixtures("_quick_forms")
@@ -161,8 +163,9 @@ def test_a_page_that_set_a_cookie_is_never_stored(views_run, settings):
     member = Client()
     member.force_login(UserFactory())
     member.get(post.get_absolute_url())  # renders the token: set-cookie, so not kept
-    member.get(post.get_absolute_url())
+    own = member.get(post.get_absolute_url())
     assert len(views_run) == 3
+    assert "private" in own["Cache-Control"]
 
 
 def _new_comment(post):
