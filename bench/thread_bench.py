@@ -429,6 +429,7 @@ def build_discussion(n: int, *, rng: random.Random, editor, members) -> Discussi
 
     from blog.models import Category, Post, Tag
     from comments.models import Comment
+    from comments.rendering import comment_body_html
     from comments.services import post_comments_bump
 
     now = timezone.now()
@@ -465,6 +466,9 @@ def build_discussion(n: int, *, rng: random.Random, editor, members) -> Discussi
             status = Comment.Status.SPAM
         elif i not in has_replies and roll < 0.025:
             status = Comment.Status.PENDING
+        # In this order, so the same seed draws the same discussion as before.
+        guest_name = "" if member else f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        body = comment_text(rng)
         comments.append(
             Comment(
                 pk=first + i,
@@ -473,9 +477,10 @@ def build_discussion(n: int, *, rng: random.Random, editor, members) -> Discussi
                 thread_id=first + root,
                 depth=depth,
                 user=member,
-                guest_name="" if member else f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                guest_name=guest_name,
                 guest_email="" if member else f"guest{i}@example.net",
-                body=comment_text(rng),
+                body=body,
+                body_html=comment_body_html(body),
                 status=status,
                 created_at=published_at + step * (i + 1),
             )

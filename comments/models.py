@@ -174,6 +174,12 @@ class Comment(models.Model):
     guest_name = models.CharField(_("name"), max_length=100, blank=True)
     guest_email = models.EmailField(_("e-mail"), blank=True)
     body = models.TextField(_("comment"))
+    # ``body`` as the thread shows it (``comments.rendering.comment_body_html``: escaped,
+    # paragraphs kept, links made), written by the services that store or change ``body``,
+    # so a page of hundreds of comments does not linkify each one on every request. Empty
+    # only on rows stored by some other way; the thread then renders ``body`` itself.
+    # ``manage.py rerender_comment_bodies`` rewrites them all when the rules change.
+    body_html = models.TextField(blank=True, default="", editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED
     )

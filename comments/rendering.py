@@ -219,7 +219,8 @@ def _comment(item: FlatItem, options: ListOptions, words: _Words) -> str:
     html = (
         f"{_avatar(comment)}{number}<b>{name}</b>{badge} "
         f'<a href="#comment-{pk}">{when}</a>{edited}'
-        f'{pending}{_body_html(comment.body)}<div class="ca">{" ".join(actions)}</div>'
+        f"{pending}{comment.body_html or _body_html(comment.body)}"
+        f'<div class="ca">{" ".join(actions)}</div>'
     )
     if node.is_own_pending or node.is_moderated:
         # Waiting or moderated: a bar at the side of this comment only, not its replies.

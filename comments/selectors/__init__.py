@@ -109,6 +109,8 @@ class ThreadComment:
     deleted_at: datetime | None
     guideline_number: int | None = None
     guideline_title: str | None = None
+    # ``body`` as HTML, stored when it was written (``Comment.body_html``); "" if it was not.
+    body_html: str = ""
 
     @property
     def author_name(self) -> str:
@@ -133,7 +135,7 @@ THREAD_FIELDS = (
     "pk", "parent_id", "thread_id", "depth", "status", "created_at", "edited_at", "body",
     "guest_name", "user_id", "user__username", "user__first_name", "user__last_name",
     "user__display_name", "user__avatar", "user__deleted_at", "guideline__number",
-    "guideline__title",
+    "guideline__title", "body_html",
 )  # fmt: skip
 
 

@@ -5,6 +5,7 @@
 keeps the comment version of the posts it touches in step, so a cached thread is never
 served stale."""
 
+from comments.services.bodies import comment_bodies_rerender
 from comments.services.guidelines import guideline_save
 from comments.services.members import member_comments_anonymise, member_threads_bump
 from comments.services.moderation import (
@@ -45,6 +46,7 @@ __all__ = [
     "ModerationRefused",
     "ReportRefused",
     "comment_approve",
+    "comment_bodies_rerender",
     "comment_can_edit",
     "comment_create",
     "comment_edit",

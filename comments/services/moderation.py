@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from comments import rules
 from comments.models import Comment, Guideline, ModerationEvent, Report
+from comments.rendering import comment_body_html
 from comments.services.posting import (
     RULE_MAX_LENGTH,
     Action,
@@ -301,6 +302,7 @@ def comment_purge(*, comment: Comment, actor: User, note: str = "") -> Comment:
         if locked.body == "" and locked.user_id is None and not locked.guest_email:
             raise ModerationRefused(_("This comment has already been purged."), code="status")
         locked.body = ""
+        locked.body_html = comment_body_html("")
         locked.user = None
         locked.guest_name = ""
         locked.guest_email = ""
@@ -308,7 +310,7 @@ def comment_purge(*, comment: Comment, actor: User, note: str = "") -> Comment:
         locked.user_agent = ""
         locked.notify_on_reply = False
         erased = (
-            "body", "user", "guest_name", "guest_email", "ip_hash", "user_agent",
+            "body", "body_html", "user", "guest_name", "guest_email", "ip_hash", "user_agent",
             "notify_on_reply",
         )  # fmt: skip
         _set_status(locked, Comment.Status.HIDDEN, *erased)

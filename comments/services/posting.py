@@ -22,6 +22,7 @@ from comments.models import (
     ModerationEvent,
 )
 from comments.moderation import Verdict, assess_comment
+from comments.rendering import comment_body_html
 from comments.selectors import (
     discussion_settings_get,
     post_discussion_is_open,
@@ -334,6 +335,7 @@ def comment_create(
         guest_name=guest_name,
         guest_email=guest_email,
         body=body,
+        body_html=comment_body_html(body),
         created_at=now,
         notify_on_reply=notify_on_reply,
         ip_hash=hashed_ip,
@@ -412,8 +414,9 @@ def comment_edit(*, comment: Comment, user: User, body: str) -> Comment:
     )
     with transaction.atomic():
         comment.body = body
+        comment.body_html = comment_body_html(body)
         comment.edited_at = timezone.now()
-        fields = ["body", "edited_at"]
+        fields = ["body", "body_html", "edited_at"]
         if verdict.status != Comment.Status.PUBLISHED:
             from_status = comment.status
             comment.status = verdict.status
