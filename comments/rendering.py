@@ -118,6 +118,9 @@ class _Words:
 
     def __init__(self) -> None:
         self.tz = timezone.get_current_timezone()
+        # Filled as the list is written: each author's name and avatar, each day's date.
+        self.authors: dict[tuple[int | None, str], tuple[str, str]] = {}
+        self.days: dict[tuple[int, int, int], str] = {}
         self.months = {n: str(name) for n, name in MONTHS.items()}
         self.at = _("at")
         self.reply = _("Reply")
@@ -147,17 +150,39 @@ class _Words:
         self.edit_url = reverse("comments:edit", args=[1234567890]).replace("1234567890", "{pk}")
 
 
-def _avatar(comment) -> str:
+def _avatar(comment, name: str) -> str:
     if comment.avatar:
         return (
             f'<img class="av" src="{escape(comment.avatar_url)}" '
             'width="40" height="40" alt="" loading="lazy">'
         )
-    name = comment.author_name
     return (
         f'<span class="av c{avatar_colour(name)}" aria-hidden="true">'
         f"{escape(initials(name))}</span>"
     )
+
+
+def _author(comment, words: _Words) -> tuple[str, str]:
+    """The comment's author as the list shows them: their escaped name and their avatar.
+    Worked out once per author and list: the rows of one member carry the same name and
+    avatar (they come from one query), and a guest's are their name."""
+    key = (comment.user_id, comment.guest_name)
+    author = words.authors.get(key)
+    if author is None:
+        name = comment.author_name
+        author = words.authors[key] = (escape(name), _avatar(comment, name))
+    return author
+
+
+def _when(created_at, words: _Words) -> str:
+    """The date and time a comment was posted, in the reader's time zone: "3 November 2026
+    at 14:05". The day's words are written once per day on the list."""
+    local = created_at.astimezone(words.tz)
+    day = words.days.get((local.year, local.month, local.day))
+    if day is None:
+        day = f"{local.day} {words.months[local.month]} {local.year} {words.at} "
+        words.days[local.year, local.month, local.day] = day
+    return f"{day}{local.hour:02}:{local.minute:02}"
 
 
 def _comment(item: FlatItem, options: ListOptions, words: _Words) -> str:
@@ -178,9 +203,8 @@ def _comment(item: FlatItem, options: ListOptions, words: _Words) -> str:
     opening = f'<li id="comment-{pk}"{thread}>'
     if node.is_placeholder:
         return opening + _removed(comment, words)
-    name = escape(comment.author_name)
-    local = comment.created_at.astimezone(words.tz)
-    when = f"{local.day} {words.months[local.month]} {local.year} {words.at} {local:%H:%M}"
+    name, avatar = _author(comment, words)
+    when = _when(comment.created_at, words)
     number = (
         f'<span class="comment-number">{node.number}.</span> ' if node.number is not None else ""
     )
@@ -217,7 +241,7 @@ def _comment(item: FlatItem, options: ListOptions, words: _Words) -> str:
         else ""
     )
     html = (
-        f"{_avatar(comment)}{number}<b>{name}</b>{badge} "
+        f"{avatar}{number}<b>{name}</b>{badge} "
         f'<a href="#comment-{pk}">{when}</a>{edited}'
         f"{pending}{comment.body_html or _body_html(comment.body)}"
         f'<div class="ca">{" ".join(actions)}</div>'
