@@ -116,7 +116,7 @@ class CommentForm(forms.Form):
                 _("That was quicker than anyone can type. Please wait a moment and send it again."),
                 code="too_fast",
             )
-        cleaned["submission_key"] = key
+        cleaned["form_key"] = key
         return cleaned
 
     def refresh_token(self) -> None:

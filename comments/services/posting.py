@@ -1,6 +1,8 @@
 """Posting and editing comments, and what they share with moderation: the post's
 comment counter and version, bumped in the same transaction as every change."""
 
+import hashlib
+import json
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -52,8 +54,13 @@ def ip_hash(ip: str) -> str:
     return salted_hmac("comments.ip", ip, algorithm="sha256").hexdigest()
 
 
+def _normal_body(body: str) -> str:
+    """The text as stored: one kind of line break, no space around it."""
+    return body.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def _clean_body(body: str, *, max_length: int) -> str:
-    body = body.replace("\r\n", "\n").replace("\r", "\n").strip()
+    body = _normal_body(body)
     if "\x00" in body:
         raise CommentRefused(
             _("Your comment contains a character we can’t store (a null byte). Please remove it."),
@@ -130,20 +137,29 @@ def _by_sender(*, user: User | None, guest_email: str) -> Q:
     return Q(user__isnull=True, guest_email__iexact=guest_email)
 
 
-def _earlier_submission(
-    *, submission_key: str | None, post: Post, user: User | None, guest_email: str
-) -> Comment | None:
-    """The comment this same form already posted, which a second submit of it (a double
-    click, a resend after a time-out) gets back instead of posting again. A form whose key
-    already posted on another article, or for another person, is refused: its token was
-    copied, not sent twice. One query, two when the key has been used."""
-    if not submission_key:
+def submission_key(
+    *, form_key: str, user: User | None, guest_email: str, parent_id: int | None, body: str
+) -> str:
+    """What makes one sending of a comment form the same as another: the form's one-time
+    key, who sends it (a member's id, or a guest's e-mail address in any case), the comment
+    it answers and the text. A second submit of one form by one person (a double click,
+    the "not posted yet" page sending it again) gives the same value; two guests sending
+    one shared cached page's form (the same key) give two. The stored ``submission_key``;
+    a sha256 in hex, 64 characters."""
+    sender = f"user:{user.pk}" if user is not None else f"guest:{guest_email.strip().lower()}"
+    parts = [form_key, sender, parent_id, _normal_body(body)]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def _earlier_submission(*, key: str | None, post: Post) -> Comment | None:
+    """The comment this same sending (its ``submission_key``) already posted, which a
+    second submit of it gets back instead of posting again. The same form and words from
+    the same person on another article are refused: the form was copied, not sent twice.
+    One query."""
+    if key is None:
         return None
-    earlier = Comment.objects.filter(submission_key=submission_key).first()
-    if earlier is None:
-        return None
-    sender = _by_sender(user=user, guest_email=guest_email.strip())
-    if earlier.post_id == post.pk and Comment.objects.filter(sender, pk=earlier.pk).exists():
+    earlier = Comment.objects.filter(submission_key=key).first()
+    if earlier is None or earlier.post_id == post.pk:
         return earlier
     raise CommentRefused(
         _(
@@ -281,7 +297,7 @@ def comment_create(
     guest_email: str = "",
     parent_id: int | None = None,
     notify_on_reply: bool = False,
-    submission_key: str | None = None,
+    form_key: str | None = None,
     ip: str = "",
     user_agent: str = "",
 ) -> Comment:
@@ -292,8 +308,9 @@ def comment_create(
     name or e-mail, a parent that is not a published comment of the same post, the same body
     twice from one person, a second comment from one person within the flood interval, and
     a guest's comment past the per-network rate (``COMMENTS_PER_IP_PER_MINUTE``). A second submit
-    of the same form (same ``submission_key``) by the same person on the same post returns
-    the first comment instead; the key used anywhere else is refused.
+    of the same form (same ``form_key``) by the same person with the same words in the same
+    place returns the first comment instead (``submission_key``); the same on another post
+    is refused. Other people sending the same form key each get their own comment.
 
     The moderation policy (``comments.moderation.assess_comment``) sets its status:
     published, pending (held for a moderator) or spam; a held or spam comment gets a
@@ -302,9 +319,14 @@ def comment_create(
     the transaction commits.
     """
     settings = discussion_settings_get()
-    earlier = _earlier_submission(
-        submission_key=submission_key, post=post, user=user, guest_email=guest_email
+    key = (
+        submission_key(
+            form_key=form_key, user=user, guest_email=guest_email, parent_id=parent_id, body=body
+        )
+        if form_key
+        else None
     )
+    earlier = _earlier_submission(key=key, post=post)
     if earlier is not None:
         return earlier
     if not post_discussion_is_open(post=post, settings=settings):
@@ -341,7 +363,7 @@ def comment_create(
         ip_hash=hashed_ip,
         # A NUL is no part of any browser's name, and PostgreSQL would refuse the row.
         user_agent=user_agent.replace("\x00", "")[:USER_AGENT_MAX],
-        submission_key=submission_key or None,
+        submission_key=key,
         status=verdict.status,
     )
     try:
@@ -359,9 +381,7 @@ def comment_create(
         # Another request stored its comment between the checks above and this one: the
         # same form sent twice at once (the unique key let the first through), or, rarer,
         # the parent purged meanwhile. Nothing of this one was stored.
-        earlier = _earlier_submission(
-            submission_key=submission_key, post=post, user=user, guest_email=guest_email
-        )
+        earlier = _earlier_submission(key=key, post=post)
         if earlier is None:
             raise CommentRefused(
                 _(

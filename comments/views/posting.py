@@ -35,7 +35,7 @@ def comment_post(request: HttpRequest, post_id: int) -> HttpResponse:
             guest_email=data.get("email", ""),
             parent_id=data["parent"],
             notify_on_reply=data["notify_on_reply"],
-            submission_key=data["submission_key"],
+            form_key=data["form_key"],
             ip=client_ip(request),
             user_agent=request.headers.get("User-Agent", ""),
         )

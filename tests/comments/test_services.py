@@ -261,18 +261,18 @@ def test_the_same_comment_twice_from_one_person_is_a_duplicate(no_flood):
 
 def test_double_submit_of_one_form_creates_one_comment(no_flood):
     post = PostFactory()
-    first = guest(post, submission_key="k" * 32)
-    second = guest(post, submission_key="k" * 32)
+    first = guest(post, form_key="k" * 32)
+    second = guest(post, form_key="k" * 32)
     assert first.pk == second.pk
     assert Comment.objects.count() == 1
 
 
 def test_a_form_key_used_on_another_post_is_refused_and_nothing_is_stored(no_flood):
     # It was an IntegrityError (a 500): the key is unique across all comments.
-    first = guest(PostFactory(), submission_key="k" * 32)
+    first = guest(PostFactory(), form_key="k" * 32)
     other = PostFactory()
 
-    error = refused("used", post=other, submission_key="k" * 32)
+    error = refused("used", post=other, form_key="k" * 32)
 
     assert "already been used" in error.message
     assert list(Comment.objects.all()) == [first]
@@ -285,21 +285,70 @@ def test_a_form_key_used_on_another_post_is_refused_and_nothing_is_stored(no_flo
     [{"guest_email": "bob@example.org"}, {"user": "member"}],
     ids=["guest", "member"],
 )
-def test_a_form_key_used_by_someone_else_on_the_same_post_is_refused(no_flood, someone_else):
+def test_someone_else_sending_the_same_form_key_gets_their_own_comment(no_flood, someone_else):
+    # A page from the shared page cache gives every guest the same form, key and all.
     post = PostFactory()
-    first = guest(post, submission_key="k" * 32)
+    first = guest(post, form_key="k" * 32)
     if someone_else.get("user") == "member":
         someone_else = {"user": UserFactory(), "guest_name": "", "guest_email": ""}
 
-    refused("used", post=post, submission_key="k" * 32, **someone_else)
+    second = guest(post, form_key="k" * 32, **someone_else)
 
-    assert list(Comment.objects.all()) == [first]
+    assert second.pk != first.pk
+    assert Comment.objects.count() == 2
+    post.refresh_from_db()
+    assert post.comment_count == 2
+
+
+def test_one_guest_sending_one_form_again_in_other_words_or_elsewhere_posts_again(no_flood):
+    post = PostFactory()
+    first = guest(post, form_key="k" * 32)
+    other_words = guest(post, body="On second thoughts…", form_key="k" * 32)
+    reply = guest(post, body="And a reply.", parent_id=first.pk, form_key="k" * 32)
+    assert len({first.pk, other_words.pk, reply.pk}) == 3
+
+
+def test_a_second_submit_matches_the_first_whatever_the_case_spaces_and_line_breaks(no_flood):
+    post = PostFactory()
+    first = guest(post, body="One\nTwo", guest_email="Jane@Example.org", form_key="k" * 32)
+    again = guest(post, body="  One\r\nTwo \n", guest_email=" jane@example.ORG ", form_key="k" * 32)
+    assert again.pk == first.pk
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"form_key": "l" * 32},
+        {"user": 2},
+        {"guest_email": "bob@example.org"},
+        {"parent_id": 7},
+        {"body": "Other words."},
+    ],
+    ids=["form", "member", "guest", "parent", "body"],
+)
+def test_submission_key_tells_sendings_apart(change):
+    sending = {
+        "form_key": "k" * 32,
+        "user": None,
+        "guest_email": "jane@example.org",
+        "parent_id": None,
+        "body": "Words.",
+    }
+    key = posting.submission_key(**sending)
+    if "user" in change:
+        change = {"user": UserFactory.build(pk=change["user"]), "guest_email": ""}
+    other = posting.submission_key(**{**sending, **change})
+    assert other != key
+    # It fits the model's field, unique across every comment.
+    assert len(key) == len(other) == Comment._meta.get_field("submission_key").max_length
+    assert Comment._meta.get_field("submission_key").unique
 
 
 def test_a_member_sending_the_same_form_twice_gets_the_first_comment_back(no_flood):
     post, member = PostFactory(), UserFactory()
-    first = comment_create(post=post, body="Hello", user=member, submission_key="m" * 32)
-    second = comment_create(post=post, body="Hello", user=member, submission_key="m" * 32)
+    first = comment_create(post=post, body="Hello", user=member, form_key="m" * 32)
+    second = comment_create(post=post, body="Hello", user=member, form_key="m" * 32)
     assert second.pk == first.pk
     assert Comment.objects.count() == 1
 
@@ -325,8 +374,8 @@ def test_two_sends_of_one_form_at_once_end_with_one_comment(no_flood):
     # The unique key settles the race; the loser answers as a double submit does.
     post = PostFactory()
     first = []
-    with _racing(lambda: first.append(guest(post, submission_key="r" * 32))):
-        second = guest(post, submission_key="r" * 32)
+    with _racing(lambda: first.append(guest(post, form_key="r" * 32))):
+        second = guest(post, form_key="r" * 32)
     assert second.pk == first[0].pk
     assert Comment.objects.count() == 1
 
@@ -334,8 +383,8 @@ def test_two_sends_of_one_form_at_once_end_with_one_comment(no_flood):
 @pytest.mark.django_db(transaction=True)
 def test_a_copied_form_racing_on_another_post_is_refused(no_flood):
     post, other = PostFactory(), PostFactory()
-    with _racing(lambda: guest(other, submission_key="r" * 32)):
-        refused("used", post=post, submission_key="r" * 32)
+    with _racing(lambda: guest(other, form_key="r" * 32)):
+        refused("used", post=post, form_key="r" * 32)
     assert Comment.objects.filter(post=post).count() == 0
 
 
