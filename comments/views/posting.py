@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.ratelimit import client_ip
@@ -15,11 +16,39 @@ from blog.models import Post
 from comments import discussion, notifications, selectors, services
 from comments.forms import CommentEditForm, CommentForm
 from comments.models import Comment
+from core.origin import request_is_cross_site
 
 
+@csrf_exempt
 @require_POST
 def comment_post(request: HttpRequest, post_id: int) -> HttpResponse:
-    """Post a comment or a reply; on success go to it, otherwise show the form with errors."""
+    """Post a comment or a reply; on success go to it, otherwise show the form with errors.
+
+    A guest's form on a page from the shared page cache carries no CSRF token (a token is
+    one person's), so this view checks for itself (docs/architecture.md, "Guest forms on
+    shared pages"): a request with a session, or signed in, gets Django's full CSRF check;
+    a guest without a session is refused when the browser says the form was sent from
+    another site, and otherwise goes on to the form's own checks."""
+    if _needs_csrf_token(request):
+        return _comment_post_csrf_checked(request, post_id)
+    if request_is_cross_site(request):
+        return _cross_site_refused(request, post_id)
+    return _comment_post(request, post_id)
+
+
+def _needs_csrf_token(request: HttpRequest) -> bool:
+    """Whether a comment must carry a CSRF token: it comes with a session, which a forged
+    request would ride on, or from someone signed in. Pages shown to such people are never
+    shared, so theirs always hold a token."""
+    return django_settings.SESSION_COOKIE_NAME in request.COOKIES or request.user.is_authenticated
+
+
+def _cross_site_refused(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = Post.objects.published().filter(pk=post_id).first()
+    return render(request, "comments/comment_cross_site.html", {"post": post}, status=403)
+
+
+def _comment_post(request: HttpRequest, post_id: int) -> HttpResponse:
     post = get_object_or_404(Post.objects.published(), pk=post_id)
     user = request.user if request.user.is_authenticated else None
     form = CommentForm(request.POST, is_guest=user is None)
@@ -54,6 +83,9 @@ def comment_post(request: HttpRequest, post_id: int) -> HttpResponse:
             response, name=data["name"], email=data["email"], remember=data["remember"]
         )
     return response
+
+
+_comment_post_csrf_checked = csrf_protect(_comment_post)
 
 
 def _form_again(request: HttpRequest, post: Post, form: CommentForm) -> HttpResponse:

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from comments import services
 from comments.forms import TOKEN_SALT, new_form_token
-from comments.models import Comment
+from comments.models import Comment, DiscussionSettings
 from comments.services import discussion_settings_save
+from comments.views.posting import comment_post
 from tests.factories import CommentFactory, PostFactory, UserFactory, build_discussion
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_quick_forms")]
@@ -316,12 +317,6 @@ class TestPosting:
     def test_get_on_the_posting_address_is_not_allowed(self, client):
         assert client.get(reverse("comments:post", args=[PostFactory().pk])).status_code == 405
 
-    def test_missing_csrf_token_is_refused_in_plain_words(self):
-        client = Client(enforce_csrf_checks=True)
-        response = send(client, PostFactory())
-        assert response.status_code == 403
-        assert not Comment.objects.exists()
-
     def test_flood_and_duplicate_each_have_their_own_message(self, client, discussion_settings):
         post = PostFactory()
         send(client, post, body="Same words")
@@ -399,6 +394,185 @@ class TestPosting:
         assert "This form has already been used to send a comment" in response.text
         assert re.search(r'name="token" value="(?!' + re.escape(data["token"]) + ")", response.text)
         assert not Comment.objects.filter(post=other_post).exists()
+
+
+SAME_ORIGIN = {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"}
+CROSS_SITE = {"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}
+CROSS_SITE_REFUSED = "Your comment seems to have been sent from another website"
+FORM_EXPIRED = "This form has expired"  # the CSRF failure page
+
+
+def send_from(client, post, headers, **overrides):
+    """A comment sent with the headers a browser adds (``Origin``, ``Sec-Fetch-Site``)."""
+    return client.post(reverse("comments:post", args=[post.pk]), form(**overrides), headers=headers)
+
+
+def csrf_token_of(client, post) -> str:
+    page = client.get(post.get_absolute_url()).content.decode()
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def hidden_value(html: str, name: str) -> str:
+    return re.search(rf'name="{name}"\s+value="([^"]*)"', html).group(1)
+
+
+class TestCrossSiteForgery:
+    """A guest without a session posts without a CSRF token (a shared cached page holds
+    none), unless the browser says the form came from another site; anyone with a session
+    or signed in still needs Django's CSRF token. Every client checks CSRF as a browser's
+    requests are checked."""
+
+    def test_a_guest_without_cookies_or_token_posts_a_comment_and_a_reply(self, no_flood):
+        guest = Client(enforce_csrf_checks=True)
+        post = PostFactory()
+        first = send_from(guest, post, SAME_ORIGIN, body="From the shared page.")
+        assert first.status_code == 302
+        root = Comment.objects.get()
+        reply = send_from(guest, post, SAME_ORIGIN, body="And a reply.", parent=str(root.pk))
+        assert reply.status_code == 302
+        assert Comment.objects.get(parent=root).body == "And a reply."
+        assert reply["Location"].endswith(f"#comment-{Comment.objects.latest('pk').pk}")
+
+    def test_a_guest_whose_browser_sends_neither_header_posts(self):
+        # An old browser, or a script, which could write any header anyway.
+        assert send_from(Client(enforce_csrf_checks=True), PostFactory(), {}).status_code == 302
+        assert Comment.objects.count() == 1
+
+    @pytest.mark.parametrize(
+        "headers",
+        [
+            CROSS_SITE,
+            {"Origin": "https://evil.example"},
+            {"Sec-Fetch-Site": "cross-site"},
+            {"Sec-Fetch-Site": "same-site"},
+            {"Origin": "null"},
+            {"Origin": "https://evil.example", "Sec-Fetch-Site": "same-origin"},
+        ],
+        ids=["both", "origin", "fetch-site", "same-site", "null-origin", "origin-disagrees"],
+    )
+    def test_a_guest_without_a_session_sending_from_another_site_is_refused(self, headers):
+        guest = Client(enforce_csrf_checks=True)
+        post = PostFactory(title="Bus lanes")
+        response = send_from(guest, post, headers)
+        assert response.status_code == 403
+        assert CROSS_SITE_REFUSED in response.text
+        assert "please go back to it and send your comment from there" in response.text
+        assert f'href="{post.get_absolute_url()}#respond">Back to “Bus lanes”</a>' in response.text
+        assert not Comment.objects.exists()
+        assert not response.cookies  # no session, no CSRF cookie: nothing kept
+        post.refresh_from_db()
+        assert (post.comment_count, post.comment_version) == (0, 0)
+
+    def test_a_cross_site_guest_comment_on_a_missing_post_is_refused_the_same(self):
+        response = send_from(Client(), PostFactory.build(pk=987654), CROSS_SITE)
+        assert response.status_code == 403
+        assert CROSS_SITE_REFUSED in response.text
+        assert 'href="/">Go to the home page</a>' in response.text
+
+    def test_a_members_session_sent_from_another_site_is_refused(self):
+        member_browser = Client(enforce_csrf_checks=True)
+        member_browser.force_login(UserFactory())
+        post = PostFactory()
+        token = csrf_token_of(member_browser, post)
+        for headers in (CROSS_SITE, {"Origin": "https://evil.example"}):
+            # Even with the member's own token: Django's check refuses the origin.
+            response = send_from(member_browser, post, headers, csrfmiddlewaretoken=token)
+            assert response.status_code == 403
+            assert FORM_EXPIRED in response.text
+        assert not Comment.objects.exists()
+
+    def test_a_member_without_a_csrf_token_is_refused_as_before(self):
+        member_browser = Client(enforce_csrf_checks=True)
+        member_browser.force_login(UserFactory())
+        response = send_from(member_browser, PostFactory(), SAME_ORIGIN)
+        assert response.status_code == 403
+        assert FORM_EXPIRED in response.text
+        assert not Comment.objects.exists()
+
+    def test_a_member_posts_with_the_token_of_their_page(self):
+        member = UserFactory()
+        member_browser = Client(enforce_csrf_checks=True)
+        member_browser.force_login(member)
+        post = PostFactory()
+        token = csrf_token_of(member_browser, post)
+        response = send_from(member_browser, post, SAME_ORIGIN, csrfmiddlewaretoken=token)
+        assert response.status_code == 302
+        assert Comment.objects.get().user == member
+
+    def test_signed_in_without_a_session_cookie_still_needs_the_token(self, rf):
+        # The rule is "signed in", however that came about, not only "has the cookie".
+        post = PostFactory()
+        path = reverse("comments:post", args=[post.pk])
+        request = rf.post(path, form(), headers=SAME_ORIGIN)
+        request.user = UserFactory()
+        response = comment_post(request, post_id=post.pk)
+        assert response.status_code == 403
+        assert FORM_EXPIRED in response.text
+        assert not Comment.objects.exists()
+
+    def test_a_guest_with_a_session_needs_the_token_and_is_refused_from_elsewhere(self, no_flood):
+        no_flood.moderation_mode = DiscussionSettings.ModerationMode.ALL
+        discussion_settings_save(settings=no_flood)
+        guest = Client(enforce_csrf_checks=True)
+        post = PostFactory()
+        # A held comment is remembered in a session, so its writer can see it.
+        assert send_from(guest, post, SAME_ORIGIN, body="Held for now.").status_code == 302
+        assert django_settings.SESSION_COOKIE_NAME in guest.cookies
+
+        cross_site = send_from(guest, post, CROSS_SITE, body="Forged.")
+        no_token = send_from(guest, post, SAME_ORIGIN, body="Without a token.")
+
+        assert cross_site.status_code == no_token.status_code == 403
+        assert FORM_EXPIRED in cross_site.text
+        assert FORM_EXPIRED in no_token.text
+        assert list(Comment.objects.values_list("body", flat=True)) == ["Held for now."]
+        token = csrf_token_of(guest, post)
+        sent = send_from(guest, post, SAME_ORIGIN, body="With it.", csrfmiddlewaretoken=token)
+        assert sent.status_code == 302
+
+    def test_two_guests_sending_the_same_shared_form_both_get_their_comment(self, no_flood):
+        post = PostFactory()
+        shared = form()  # one page from the cache: one token for everybody
+        jane, john = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+        first = send_from(jane, post, SAME_ORIGIN, **shared)
+        second = send_from(
+            john, post, SAME_ORIGIN, **{**shared, "name": "John", "email": "john@example.org"}
+        )
+        assert first.status_code == second.status_code == 302
+        assert first["Location"] != second["Location"]
+        assert sorted(Comment.objects.values_list("guest_name", flat=True)) == ["Jane Doe", "John"]
+
+    def test_the_same_guest_sending_the_same_form_twice_gets_one_comment(self):
+        post = PostFactory()
+        data = form(body="Clicked twice")
+        guest = Client(enforce_csrf_checks=True)
+        first = send_from(guest, post, SAME_ORIGIN, **data)
+        second = send_from(guest, post, SAME_ORIGIN, **data)
+        assert first.status_code == second.status_code == 302
+        assert first["Location"] == second["Location"]
+        assert Comment.objects.count() == 1
+
+    def test_a_shared_page_holds_no_csrf_token_and_its_form_posts(self, shared_pages):
+        post = PostFactory()
+        guest = Client(enforce_csrf_checks=True)
+        page = guest.get(post.get_absolute_url())
+        html = page.content.decode()
+        assert 'id="comment-form"' in html
+        assert "csrfmiddlewaretoken" not in html
+        assert django_settings.CSRF_COOKIE_NAME not in page.cookies
+        sent = {"token": hidden_value(html, "token"), "parent": hidden_value(html, "parent")}
+        response = send_from(guest, post, SAME_ORIGIN, **sent)
+        assert response.status_code == 302
+        assert Comment.objects.get().body == form()["body"]
+
+    def test_pages_that_are_not_shared_keep_the_token(self, shared_pages):
+        post = PostFactory()
+        member_browser = Client()
+        member_browser.force_login(UserFactory())
+        assert "csrfmiddlewaretoken" in member_browser.get(post.get_absolute_url()).text
+        guest_with_session = Client()
+        guest_with_session.cookies[django_settings.SESSION_COOKIE_NAME] = "stale"
+        assert "csrfmiddlewaretoken" in guest_with_session.get(post.get_absolute_url()).text
 
 
 class TestBotTraps:

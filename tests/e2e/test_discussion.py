@@ -3,8 +3,10 @@
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
+from comments.forms import new_form_token
 from comments.models import Comment
 from comments.selectors import discussion_settings_get
 from comments.services import discussion_settings_save
@@ -186,3 +188,74 @@ def test_deep_paged_thread_is_accessible_and_pages_work(page: Page):
     expect(page.locator(".comment-number").first).to_have_text("6.")
     assert_no_page_errors(page)
     assert_accessible(page)
+
+
+def test_guest_comments_and_replies_from_a_shared_page_without_a_csrf_token(
+    browser: Browser, page: Page, live_server, article, shared_pages
+):
+    # The page as the page cache hands it to every guest: no CSRF token in it, no cookie.
+    settings = discussion_settings_get()
+    settings.flood_interval = 0
+    discussion_settings_save(settings=settings)
+    page.goto(article.get_absolute_url())
+    expect(page.locator("#comment-form")).to_be_visible()
+    expect(page.locator("input[name=csrfmiddlewaretoken]")).to_have_count(0)
+    assert page.context.cookies() == []
+    write_comment(page, "Posted from the shared page.")
+    comment = Comment.objects.latest("pk")
+    expect(page.locator(f"#comment-{comment.pk}")).to_contain_text("Posted from the shared page.")
+
+    # A reply, with JavaScript moving the form under the comment.
+    page.goto(article.get_absolute_url())
+    expect(page.locator("input[name=csrfmiddlewaretoken]")).to_have_count(0)
+    page.locator(f"#comment-{comment.pk} > .ca").get_by_role(
+        "link", name="Reply", exact=True
+    ).click()
+    write_comment(page, "Replying from the shared page.")
+    reply = Comment.objects.latest("pk")
+    assert reply.parent_id == comment.pk
+    expect(page.locator(f"#comment-{comment.pk} #comment-{reply.pk}")).to_be_visible()
+    assert_no_page_errors(page)
+
+    # And without JavaScript, through the ?replyto= page.
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", java_script_enabled=False
+    )
+    try:
+        plain = context.new_page()
+        plain.goto(article.get_absolute_url())
+        plain.locator(f"#comment-{reply.pk} > .ca").get_by_role(
+            "link", name="Reply", exact=True
+        ).click()
+        expect(plain.locator("input[name=csrfmiddlewaretoken]")).to_have_count(0)
+        write_comment(plain, "And without JavaScript.", name="Ben Okafor")
+        last = Comment.objects.latest("pk")
+        assert (last.parent_id, last.body) == (reply.pk, "And without JavaScript.")
+        expect(plain.locator(f"#comment-{last.pk}")).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_a_comment_form_on_another_site_is_refused(page: Page, live_server, article):
+    # A page elsewhere copies the form, token and all, and gets a visitor to send it.
+    action = live_server.url + reverse("comments:post", args=[article.pk])
+    page.route(
+        "http://elsewhere.example/",
+        lambda route: route.fulfill(
+            content_type="text/html",
+            body=f"""<!doctype html><title>Win a prize</title>
+            <form method="post" action="{action}">
+            <input name="body" value="Buy now"><input name="name" value="Spam">
+            <input name="email" value="spam@example.org"><input name="parent" value="">
+            <input name="website" value=""><input name="token" value="{new_form_token()}">
+            <button>Claim</button></form>""",
+        ),
+    )
+    page.goto("http://elsewhere.example/")
+    page.get_by_role("button", name="Claim").click()
+
+    expect(page.get_by_role("heading", name="We didn’t post this comment")).to_be_visible()
+    expect(page.get_by_text("seems to have been sent from another website")).to_be_visible()
+    assert not Comment.objects.filter(body="Buy now").exists()
+    page.get_by_role("link", name="Back to “Where the river floods”").click()
+    expect(page.get_by_role("heading", name="Leave a comment")).to_be_visible()
