@@ -142,17 +142,6 @@ def _tasks_must_succeed(request):
 
 
 @pytest.fixture
-def shared_pages(settings):
-    """Pages marked ``request.page_shared`` as the page cache marks those it may store
-    (``tests.shared_pages``): a guest's comment form comes without a CSRF token."""
-    engine = settings.TEMPLATES[0]
-    processors = [*engine["OPTIONS"]["context_processors"], "tests.shared_pages.page_shared_marked"]
-    settings.TEMPLATES = [
-        {**engine, "OPTIONS": {**engine["OPTIONS"], "context_processors": processors}}
-    ]
-
-
-@pytest.fixture
 def _quick_forms(settings):
     # A person takes a few seconds to write a comment; tests and browsers take none.
     # The too-fast trap has its own tests, which set the minimum themselves.

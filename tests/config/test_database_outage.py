@@ -7,7 +7,6 @@ accepted is lost; and the same app process serves again once the database is bac
 """
 
 import html
-import re
 import secrets
 import threading
 import time
@@ -48,8 +47,9 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 class Reader:
-    """A browser: its own cookies, the CSRF token of the form it loaded, and comment forms
-    as the post page hands them out (a signed token each)."""
+    """A guest's browser: its own cookies, the headers a browser sends with a form, and
+    comment forms as the post page hands them out (a signed token each). The page from the
+    shared page cache holds no CSRF token, and a guest without a session needs none."""
 
     def __init__(self, server: AppServer, name: str) -> None:
         self.server = server
@@ -59,11 +59,12 @@ class Reader:
         )
         status, page, _ = self.get(server.post_path)
         assert status == 200, page
-        self.csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
     def request(self, path: str, data: dict | None = None) -> tuple[int, str, dict]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         headers = {"Referer": self.server.url + self.server.post_path}
+        if data is not None:
+            headers |= {"Origin": self.server.url, "Sec-Fetch-Site": "same-origin"}
         request = urllib.request.Request(self.server.url + path, body, headers=headers)  # noqa: S310
         try:
             with self.opener.open(request, timeout=30) as response:
@@ -81,7 +82,6 @@ class Reader:
             salt=TOKEN_SALT,
         )
         return {
-            "csrfmiddlewaretoken": self.csrf,
             "body": body,
             "name": self.name,
             # One address a comment: the flood interval is per person.

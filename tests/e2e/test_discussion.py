@@ -190,10 +190,11 @@ def test_deep_paged_thread_is_accessible_and_pages_work(page: Page):
     assert_accessible(page)
 
 
-def test_guest_comments_and_replies_from_a_shared_page_without_a_csrf_token(
-    browser: Browser, page: Page, live_server, article, shared_pages
+def test_guests_comment_and_reply_from_the_cached_page_without_a_csrf_token(
+    browser: Browser, page: Page, live_server, article
 ):
-    # The page as the page cache hands it to every guest: no CSRF token in it, no cookie.
+    # The page as the page cache (core.pagecache) hands it to every guest: no CSRF token in
+    # it, no cookie. Chromium says where the form was sent from (Origin, Sec-Fetch-Site).
     settings = discussion_settings_get()
     settings.flood_interval = 0
     discussion_settings_save(settings=settings)
@@ -205,19 +206,20 @@ def test_guest_comments_and_replies_from_a_shared_page_without_a_csrf_token(
     comment = Comment.objects.latest("pk")
     expect(page.locator(f"#comment-{comment.pk}")).to_contain_text("Posted from the shared page.")
 
-    # A reply, with JavaScript moving the form under the comment.
+    # Another guest replies, with JavaScript moving the form under the comment. (Whoever
+    # has just posted gets fresh pages of their own for a minute.)
+    page.context.clear_cookies()
     page.goto(article.get_absolute_url())
     expect(page.locator("input[name=csrfmiddlewaretoken]")).to_have_count(0)
-    page.locator(f"#comment-{comment.pk} > .ca").get_by_role(
-        "link", name="Reply", exact=True
-    ).click()
-    write_comment(page, "Replying from the shared page.")
+    replies = page.locator(f"#comment-{comment.pk} > .ca")
+    replies.get_by_role("link", name="Reply", exact=True).click()
+    write_comment(page, "Replying from the shared page.", name="Ben Okafor")
     reply = Comment.objects.latest("pk")
     assert reply.parent_id == comment.pk
     expect(page.locator(f"#comment-{comment.pk} #comment-{reply.pk}")).to_be_visible()
     assert_no_page_errors(page)
 
-    # And without JavaScript, through the ?replyto= page.
+    # And one without JavaScript, through the ?replyto= page.
     context = browser.new_context(
         base_url=live_server.url, locale="en-GB", java_script_enabled=False
     )
@@ -228,7 +230,7 @@ def test_guest_comments_and_replies_from_a_shared_page_without_a_csrf_token(
             "link", name="Reply", exact=True
         ).click()
         expect(plain.locator("input[name=csrfmiddlewaretoken]")).to_have_count(0)
-        write_comment(plain, "And without JavaScript.", name="Ben Okafor")
+        write_comment(plain, "And without JavaScript.", name="Chen Wei")
         last = Comment.objects.latest("pk")
         assert (last.parent_id, last.body) == (reply.pk, "And without JavaScript.")
         expect(plain.locator(f"#comment-{last.pk}")).to_be_visible()
