@@ -30,6 +30,7 @@ import cProfile
 import gzip
 import http.client
 import io
+import math
 import os
 import pstats
 import random
@@ -134,15 +135,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--xtd-clients",
         type=int,
-        default=4,
-        help="connections for django-comments-xtd (default 4: its pages take seconds, so at "
+        default=2,
+        help="connections for django-comments-xtd (default 2: its pages take seconds, so at "
         "32 an answer would take minutes; 2 sync workers serve as many per second either way)",
     )
     parser.add_argument(
         "--xtd-duration",
         type=float,
-        help="seconds of load for django-comments-xtd (default --duration); keep each of its "
-        "turns well above its latency at the largest N",
+        help="seconds of load for django-comments-xtd (default 60, or --duration if longer); "
+        "keep each of its turns well above its latency at the largest N",
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument(
@@ -184,7 +185,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.sizes is None:
         args.sizes = [100, 500, 2000] if args.xtd else [100, 1000, 5000]
     if args.xtd_duration is None:
-        args.xtd_duration = args.duration
+        args.xtd_duration = max(args.duration, 60.0)
     if args.clients < 1 or args.xtd_clients < 1:
         parser.error("--clients and --xtd-clients need at least 1")
     if not args.postgres and (os.environ.get("DATABASE_URL") or "").startswith("postgres"):
@@ -1128,6 +1129,10 @@ def _ratio(value: float) -> str:
     return f"{value:.{2 if value >= 0.01 else 4}f}×"
 
 
+def _ms(value: float) -> str:
+    return "–" if math.isnan(value) else f"{value:.0f}"
+
+
 def _to_xtd(result: LoadResult, xtd: LoadResult) -> tuple[float, str]:
     """``result``'s req/s over xtd's, and how to print it; when xtd answered nothing in
     its time, its rate is under one per that time, so the ratio is a lower bound."""
@@ -1174,7 +1179,7 @@ def report_throughput(
             say(
                 f"| {n:,} | {LABELS[name]} | {served.clients} "
                 f"| {rate} "
-                f"| {result.p50_ms:.0f} | {result.p99_ms:.0f} "
+                f"| {_ms(result.p50_ms)} | {_ms(result.p99_ms)} "
                 f"| {_comments_in(name, served.page)} | {len(served.page) / 1024:.0f} "
                 f"| {gzipped(served.page) / 1024:.0f} | {served.sent_bytes / 1024:.0f} "
                 f"| {to_xtd} | {_ratio(result.rps / bare.rps)} | {len(result.latencies_ms)} "
