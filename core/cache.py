@@ -58,6 +58,15 @@ def cache_call[T](operation: Callable[[], T], *, fallback: T, what: str) -> T:
     return result
 
 
+def cache_answers() -> bool:
+    """False while the cache is being left alone after failing to answer: work that only
+    pays off if something is kept (compressing a page to store it) can be skipped."""
+    outage = _outage()
+    return outage.started_at is None or (
+        time.monotonic() >= outage.failed_at + settings.CACHE_RETRY_SECONDS
+    )
+
+
 def cache_get(key: str) -> Any | None:
     """The cached value of ``key``; None when there is none or the cache does not answer."""
     return cache_call(lambda: cache.get(key), fallback=None, what=f"a read of {key}")

@@ -47,7 +47,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
 
-from core.cache import cache_get, cache_set
+from core.cache import cache_answers, cache_get, cache_set
 from core.models import PageVersion
 
 SAFE_METHODS = ("GET", "HEAD")
@@ -109,6 +109,9 @@ def page_cache(get_response: Callable[[HttpRequest], HttpResponseBase]) -> Calla
             return _answer(request, stored)
         request.page_shared = True
         response = get_response(request)
+        if not cache_answers():
+            # Nothing would be kept: spare the compressing (the cache has just failed).
+            return response
         stored = _stored_from(response)
         if stored is None:
             return _kept_private(response)
