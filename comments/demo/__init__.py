@@ -20,6 +20,7 @@ from blog.models import Post
 from comments.demo.discussions import DISCUSSIONS, GUESTS, DemoComment, DemoDiscussion
 from comments.demo.guidelines import seed_guidelines
 from comments.models import Comment
+from comments.rendering import comment_body_html
 from comments.rules import reply_nests_under
 from comments.selectors import discussion_settings_get
 from comments.services import post_comments_bump
@@ -145,6 +146,7 @@ def _store(
         guest_name=name,
         guest_email=email,
         body=item.body,
+        body_html=comment_body_html(item.body),
         status=Comment.Status.PUBLISHED,
         created_at=at,
     )

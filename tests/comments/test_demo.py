@@ -16,6 +16,7 @@ from comments.demo import (
 )
 from comments.demo.discussions import duration
 from comments.models import Comment
+from comments.rendering import comment_body_html
 from comments.services import discussion_settings_save
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
@@ -117,6 +118,8 @@ def test_a_post_out_for_an_hour_gets_its_whole_discussion_within_that_hour(membe
     assert summary.posts == 1
     assert all(post.published_at < c.created_at < timezone.now() for c in comments)
     assert_replies_follow_parents(comments)
+    # Stored with their HTML, as the posting services store a comment.
+    assert all(c.body_html == comment_body_html(c.body) for c in comments)
     post.refresh_from_db()
     assert post.comment_count == len(comments)
     assert post.comment_version == 1
