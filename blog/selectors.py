@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Max, Prefetch, Q
+from django.db.models import F, Max, Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import User
 from blog.models import SEARCH_CONFIG, Category, Post, PostQuerySet, Tag, post_search_vector
+from core.pagecache import page_version_expression
 
 MAX_QUERY_LENGTH = 200
 
@@ -33,7 +34,7 @@ def post_list_published() -> PostQuerySet:
     return (
         Post.objects.published()
         .select_related("author", "featured_image")
-        .prefetch_related(Prefetch("categories", queryset=Category.objects.order_by("name")))
+        .prefetch_related(_categories_by_name())
         .newest_first()
     )
 
@@ -45,9 +46,11 @@ def post_list_home() -> PostQuerySet:
 
 def post_list_for_day_range(*, start: date, end: date) -> PostQuerySet:
     """Published posts whose local publication day lies in [start, end)."""
-    return post_list_published().filter(
-        published_at__gte=_start_of(start), published_at__lt=_start_of(end)
-    )
+    return _within(post_list_published(), start=start, end=end)
+
+
+def _within(posts: PostQuerySet, *, start: date, end: date) -> PostQuerySet:
+    return posts.filter(published_at__gte=_start_of(start), published_at__lt=_start_of(end))
 
 
 def _start_of(day: date) -> datetime:
@@ -77,16 +80,36 @@ def date_span(*, year: int, month: int | None = None, day: int | None = None) ->
 
 
 def post_get_published(*, year: int, month: int, day: int, slug: str) -> Post | None:
-    """The published post at /year/month/day/slug/, or None."""
+    """The published post at /year/month/day/slug/, or None; three queries."""
+    post = post_get_published_row(year=year, month=month, day=day, slug=slug)
+    if post is not None:
+        post_load_terms(post)
+    return post
+
+
+def post_get_published_row(*, year: int, month: int, day: int, slug: str) -> Post | None:
+    """The published post at /year/month/day/slug/ with its author and picture, and in its
+    ``page_version`` the shared pages' version read by the same query (``blog.caching``),
+    or None; one query. ``post_load_terms`` adds its categories and tags."""
     span = date_span(year=year, month=month, day=day)
     if span is None:
         return None
     return (
         post_list_for_day_range(start=span.start, end=span.end)
-        .prefetch_related("tags")
+        .prefetch_related(None)
+        .annotate(page_version=page_version_expression())
         .filter(slug=slug)
         .first()
     )
+
+
+def post_load_terms(post: Post) -> None:
+    """Load ``post``'s categories (by name, as lists show them) and tags; two queries."""
+    prefetch_related_objects([post], _categories_by_name(), "tags")
+
+
+def _categories_by_name() -> Prefetch:
+    return Prefetch("categories", queryset=Category.objects.order_by("name"))
 
 
 def post_get_for_preview(*, pk: int) -> Post | None:

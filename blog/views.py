@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import condition
 
 from blog import selectors
+from blog.caching import post_with_article
 from blog.models import Post
 from blog.signals import post_page_context
 from core.pagecache import shared_page
@@ -42,13 +43,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @shared_page
 def post_detail(request: HttpRequest, year: str, month: str, day: str, slug: str) -> HttpResponse:
-    """One published post with its neighbours, and what the apps built on blog add to it
-    through ``post_page_context`` (the discussion)."""
-    post = selectors.post_get_published(year=int(year), month=int(month), day=int(day), slug=slug)
-    if post is None:
+    """One published post with its neighbours (kept rendered, ``blog.caching``), and what the
+    apps built on blog add to it through ``post_page_context`` (the discussion)."""
+    found = post_with_article(request, year=int(year), month=int(month), day=int(day), slug=slug)
+    if found is None:
         raise Http404(_("We can’t find that article."))
-    previous_post, next_post = selectors.post_adjacent(post=post)
-    context = {"post": post, "previous_post": previous_post, "next_post": next_post}
+    post, article = found
+    context = {"post": post, "post_article": article}
     for _receiver, extra in post_page_context.send(sender=Post, request=request, post=post):
         context.update(extra)
     return render(request, "blog/post_detail.html", context)

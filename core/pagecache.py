@@ -41,7 +41,8 @@ from dataclasses import dataclass
 import brotli
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.models import F
+from django.db.models import BigIntegerField, F, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -99,7 +100,7 @@ def page_cache(get_response: Callable[[HttpRequest], HttpResponseBase]) -> Calla
         if _is_personal(request):
             return _kept_private(get_response(request))
         try:
-            version = _version()
+            version = page_version()
         except DatabaseError:
             # The view will meet the same database; its answer is the one to give.
             return get_response(request)
@@ -143,13 +144,23 @@ def _kept_private(response: HttpResponseBase) -> HttpResponseBase:
     return response
 
 
-def _version() -> int:
+def page_version() -> int:
+    """The number shared pages are kept under now (-1 before the first change); one query.
+    ``page_version_expression`` is the same read, to be made inside another query."""
     # Raw SQL: this query runs on every shared page served, and the ORM would double it.
     table = connection.ops.quote_name(PageVersion._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT number FROM {table} WHERE id = 1")  # noqa: S608 (no input)
         row = cursor.fetchone()
     return -1 if row is None else row[0]
+
+
+def page_version_expression() -> Coalesce:
+    """``page_version()`` as an expression, for a query that reads the version along with
+    the rows it is kept with (``blog.caching``): both then come from the same statement."""
+    return Coalesce(
+        Subquery(PageVersion.objects.filter(pk=1).values("number")), Value(-1, BigIntegerField())
+    )
 
 
 def _key(request: HttpRequest, version: int) -> str:

@@ -1,0 +1,94 @@
+"""The part of a post page every reader sees alike, rendered once and kept in the shared
+cache: the head tags and the article (the post with its categories, tags, picture and
+byline, and the links to its neighbours), everything above the discussion.
+
+Readers the full-page cache serves never get here; this is for the others (members,
+someone who has just sent a form), who get the article from here and only the rest of the
+page (header, discussion, form) drawn for them: one query for the version and the
+post's row together, instead of the post, its categories, its tags and two neighbours.
+
+Its key carries every input of its HTML:
+
+- the post, its author, picture, categories and tags, and its neighbours' titles and
+  addresses: ``PageVersion.number`` (``core.pagecache.page_version_expression``, read in
+  the same query as the post's row), which every save or delete in ``accounts``, ``blog``
+  and ``comments`` moves in the writer's transaction;
+- the address (scheme and host for the canonical link, and the path), the site's name,
+  the language and the time zone; the release is the cache's ``KEY_PREFIX``.
+
+What changes with time alone (a neighbour scheduled to go live) shows within
+``PAGE_CACHE_SECONDS``, the most an entry is kept, as on the full-page cache.
+
+The cache is an accelerator, never a dependency: through ``core.cache``, a cache that does
+not answer is a miss and the article is rendered.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+from blog import selectors
+from blog.models import Post
+from core.cache import cache_get, cache_set
+
+
+@dataclass(frozen=True)
+class PostArticle:
+    """The rendered head tags and article of a post page."""
+
+    meta_html: str
+    body_html: str
+
+    @property
+    def meta(self) -> SafeString:
+        return mark_safe(self.meta_html)  # noqa: S308 (rendered by our templates)
+
+    @property
+    def body(self) -> SafeString:
+        return mark_safe(self.body_html)  # noqa: S308 (rendered by our templates)
+
+
+def post_article_key(request: HttpRequest, version: int) -> str:
+    """The shared cache key of the article at ``request``'s address (see the module's
+    docstring for what it is made of)."""
+    shown = (
+        request.scheme,
+        request.get_host(),
+        request.path,
+        settings.SITE_NAME,
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+    )
+    digest = hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
+    return f"blog:article:v{version}:{digest}"
+
+
+def post_with_article(
+    request: HttpRequest, *, year: int, month: int, day: int, slug: str
+) -> tuple[Post, PostArticle] | None:
+    """The published post at /year/month/day/slug/ and its article, from the shared cache
+    (one query: the post's row and the version) or rendered (four more: categories, tags,
+    neighbours); None when there is no such post."""
+    post = selectors.post_get_published_row(year=year, month=month, day=day, slug=slug)
+    if post is None:
+        return None
+    # The version comes from the same statement as the row: an article stored under it
+    # was drawn from data at least that new.
+    key = post_article_key(request, post.page_version)
+    article = cache_get(key)
+    if isinstance(article, PostArticle):
+        return post, article
+    selectors.post_load_terms(post)
+    previous_post, next_post = selectors.post_adjacent(post=post)
+    context = {"post": post, "previous_post": previous_post, "next_post": next_post}
+    article = PostArticle(
+        meta_html=str(render_to_string("blog/_post_meta.html", context, request)),
+        body_html=str(render_to_string("blog/_post_article.html", context, request)),
+    )
+    cache_set(key, article, settings.PAGE_CACHE_SECONDS)
+    return post, article
