@@ -1,4 +1,5 @@
-"""How the comments app uses the shared cache: the threads anonymous readers share, and
+"""How the comments app uses the shared cache: the threads anonymous readers share, each
+post's commenters (so a member with no comment on a post needs no query for their own), and
 going on without the cache when it does not answer.
 
 A cached thread is shared by every reader with nothing personal on the page, on every app
@@ -27,6 +28,7 @@ from collections.abc import Callable
 from django.utils import timezone, translation
 
 from blog.models import Post
+from comments import selectors
 from comments.models import DiscussionSettings
 from core.cache import cache_get, cache_set
 
@@ -73,3 +75,15 @@ def thread_html_for(
         html = render()
         cache_set(key, html, THREAD_SECONDS)
     return html
+
+
+def post_commenter_ids_for(*, post: Post) -> frozenset[int]:
+    """The members with a comment of any status on ``post`` (``selectors.post_commenter_ids``),
+    kept in the shared cache under the post's comment version, which every change to its
+    comments moves: a member not among them has nothing of their own on its page."""
+    key = f"comments:commenters:{post.pk}:v{post.comment_version}"
+    ids = cache_get(key)
+    if not isinstance(ids, frozenset):
+        ids = selectors.post_commenter_ids(post=post)
+        cache_set(key, ids, THREAD_SECONDS)
+    return ids

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from blog.models import Post
 from comments import selectors, services
-from comments.caching import thread_html_for
+from comments.caching import post_commenter_ids_for, thread_html_for
 from comments.forms import CommentForm
 from comments.models import Comment, DiscussionSettings
 from comments.rendering import ListOptions, comment_list_html
@@ -90,10 +90,15 @@ class Viewer:
 
 def viewer_from(request: HttpRequest, post: Post) -> Viewer:
     """The viewer of ``post``'s discussion: signed in or not, their own comments (a guest's
-    are known by the session), whether they moderate. One query, three for staff."""
+    are known by the session), whether they moderate. One query, three for staff; none for
+    a member with no comment on ``post`` once its commenters are cached."""
     user = request.user if request.user.is_authenticated else None
+    session_ids = own_comment_ids(request)
     personal = selectors.comment_ids_personal_to(
-        post=post, user=user, session_ids=own_comment_ids(request)
+        post=post,
+        user=user,
+        session_ids=session_ids,
+        commenter_ids=post_commenter_ids_for(post=post) if user and not session_ids else None,
     )
     return Viewer(user=user, personal=personal, is_moderator=services.user_may_moderate(user))
 

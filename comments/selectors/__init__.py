@@ -2,7 +2,7 @@
 queues and overview in the admin are read by ``comments.selectors.moderation``."""
 
 import math
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
@@ -246,14 +246,24 @@ class PersonalComments:
 
 
 def comment_ids_personal_to(
-    *, post: Post, user: User | None, session_ids: Iterable[int], now: datetime | None = None
+    *,
+    post: Post,
+    user: User | None,
+    session_ids: Iterable[int],
+    now: datetime | None = None,
+    commenter_ids: Collection[int] | None = None,
 ) -> PersonalComments:
     """Comments of ``post`` this viewer sees differently from everybody else: their own
     held comments (a guest's are known by the session) and, for members, those they may
-    still edit. One query at most; whether a comment is editable is the edit rule's call."""
+    still edit. One query at most, none for a member missing from ``commenter_ids`` (when
+    given: every member with a comment of any status on ``post``, ``post_commenter_ids``)
+    with no comment in their session; whether a comment is editable is the edit rule's
+    call."""
     session_ids = [pk for pk in session_ids if isinstance(pk, int)]
     member = user is not None and user.is_authenticated
     if not member and not session_ids:
+        return PersonalComments()
+    if member and not session_ids and commenter_ids is not None and user.pk not in commenter_ids:
         return PersonalComments()
     now = now or timezone.now()
     # Spam counts only for the browser that sent it (its session), like a held comment.
@@ -278,6 +288,12 @@ def comment_ids_personal_to(
         ):
             editable.add(pk)
     return PersonalComments(frozenset(waiting_ids), frozenset(editable))
+
+
+def post_commenter_ids(*, post: Post) -> frozenset[int]:
+    """The members with a comment of any status on ``post``; one query."""
+    rows = Comment.objects.filter(post=post, user__isnull=False).values_list("user_id", flat=True)
+    return frozenset(rows.order_by().distinct())
 
 
 def comment_list_latest(*, post: Post | None = None, limit: int = 30) -> list[Comment]:

@@ -54,8 +54,8 @@ def test_a_warm_member_page_reads_the_post_and_version_in_one_query(
 ):
     article(member, post)  # fills the caches
     # The session, the member, the post's row with the shared pages' version, the
-    # discussion settings, the member's own comments; the thread and the article cached.
-    with django_assert_num_queries(5):
+    # discussion settings; the article, the thread and the post's commenters cached.
+    with django_assert_num_queries(4):
         html = article(member, post)
     assert "Rivers in spring" in html
     assert "The one before" in html

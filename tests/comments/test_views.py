@@ -745,6 +745,34 @@ class TestQueryBudgetAndCache:
         with django_assert_max_num_queries(11):
             client.get(post.get_absolute_url() + "?cpage=3")
 
+    def test_a_warm_member_page_with_none_of_their_comments_skips_the_personal_query(
+        self, client, django_assert_num_queries
+    ):
+        post = PostFactory()
+        discussion(post, [9] * 500)
+        client.force_login(UserFactory())
+        client.get(post.get_absolute_url())  # fills the caches
+        # The session, the member, the post's row with the shared pages' version, the
+        # discussion settings; the article, the thread and the post's commenters cached.
+        with django_assert_num_queries(4):
+            client.get(post.get_absolute_url())
+
+    def test_a_members_held_and_editable_comments_show_after_the_commenters_were_cached(
+        self, client, discussion_settings
+    ):
+        discussion_settings.moderation_mode = DiscussionSettings.ModerationMode.ALL
+        discussion_settings_save(settings=discussion_settings)
+        post = PostFactory()
+        discussion(post, [1])
+        member = UserFactory()
+        client.force_login(member)
+        client.get(post.get_absolute_url())  # the commenters cached without them
+        services.comment_create(post=post, body="Held for a moderator", user=member)
+        html = section(client.get(post.get_absolute_url()))
+        assert "Held for a moderator" in html
+        assert "Your comment is awaiting moderation." in html
+        assert "Held for a moderator" not in section(Client().get(post.get_absolute_url()))
+
     def test_a_new_comment_is_visible_on_the_very_next_load(self, client):
         post = PostFactory()
         discussion(post, [0])
