@@ -684,6 +684,7 @@ def measure_render(
     get({})
     with CaptureQueriesContext(connection) as shared:
         _, page = get({})
+    get(member.cookies)  # the post's commenters cached, as for a member reading on
     with CaptureQueriesContext(connection) as personal:
         get(member.cookies)
     if page.get("Content-Encoding") != "br" or not page.get("ETag"):
