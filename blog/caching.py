@@ -4,15 +4,17 @@ byline, and the links to its neighbours), everything above the discussion.
 
 Readers the full-page cache serves never get here; this is for the others (members,
 someone who has just sent a form), who get the article from here and only the rest of the
-page (header, discussion, form) drawn for them: one query for the version and the
-post's row together, instead of the post, its categories, its tags and two neighbours.
+page (header, discussion, form) drawn for them: one query, for the version, instead of the
+post, its categories, its tags and two neighbours. The post itself (with its author and
+picture) is kept with the article, so the discussion is drawn from the same row.
 
 Its key carries every input of its HTML:
 
-- the post, its author, picture, categories and tags, and its neighbours' titles and
-  addresses: ``PageVersion.number`` (``core.pagecache.page_version_expression``, read in
-  the same query as the post's row), which every save or delete in ``accounts``, ``blog``
-  and ``comments`` moves in the writer's transaction;
+- the post (its comment count and version included), its author, picture, categories and
+  tags, and its neighbours' titles and addresses: ``PageVersion.number``
+  (``core.pagecache.request_page_version``, read before the rows), which every save or
+  delete in ``accounts``, ``blog`` and ``comments`` and every comment change moves in the
+  writer's transaction;
 - the address (scheme and host for the canonical link, and the path), the site's name,
   the language and the time zone; the release is the cache's ``KEY_PREFIX``.
 
@@ -35,14 +37,17 @@ from django.utils.safestring import SafeString, mark_safe
 from blog import selectors
 from blog.models import Post
 from core.cache import cache_get, cache_set
+from core.pagecache import request_page_version
 
 
 @dataclass(frozen=True)
 class PostArticle:
-    """The rendered head tags and article of a post page."""
+    """The rendered head tags and article of a post page, and the post they were drawn
+    from (with its author and picture), which the rest of the page is drawn with."""
 
     meta_html: str
     body_html: str
+    post: Post
 
     @property
     def meta(self) -> SafeString:
@@ -72,23 +77,23 @@ def post_with_article(
     request: HttpRequest, *, year: int, month: int, day: int, slug: str
 ) -> tuple[Post, PostArticle] | None:
     """The published post at /year/month/day/slug/ and its article, from the shared cache
-    (one query: the post's row and the version) or rendered (four more: categories, tags,
+    (one query: the version) or rendered (five more: the post, categories, tags,
     neighbours); None when there is no such post."""
+    # The version first, then the rows: what is stored under it is at least that new.
+    key = post_article_key(request, request_page_version(request))
+    article = cache_get(key)
+    if isinstance(article, PostArticle):
+        return article.post, article
     post = selectors.post_get_published_row(year=year, month=month, day=day, slug=slug)
     if post is None:
         return None
-    # The version comes from the same statement as the row: an article stored under it
-    # was drawn from data at least that new.
-    key = post_article_key(request, post.page_version)
-    article = cache_get(key)
-    if isinstance(article, PostArticle):
-        return post, article
     selectors.post_load_terms(post)
     previous_post, next_post = selectors.post_adjacent(post=post)
     context = {"post": post, "previous_post": previous_post, "next_post": next_post}
     article = PostArticle(
         meta_html=str(render_to_string("blog/_post_meta.html", context, request)),
         body_html=str(render_to_string("blog/_post_article.html", context, request)),
+        post=post,
     )
     cache_set(key, article, settings.PAGE_CACHE_SECONDS)
     return post, article

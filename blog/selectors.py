@@ -17,7 +17,6 @@ from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import User
 from blog.models import SEARCH_CONFIG, Category, Post, PostQuerySet, Tag, post_search_vector
-from core.pagecache import page_version_expression
 
 MAX_QUERY_LENGTH = 200
 
@@ -88,16 +87,14 @@ def post_get_published(*, year: int, month: int, day: int, slug: str) -> Post | 
 
 
 def post_get_published_row(*, year: int, month: int, day: int, slug: str) -> Post | None:
-    """The published post at /year/month/day/slug/ with its author and picture, and in its
-    ``page_version`` the shared pages' version read by the same query (``blog.caching``),
-    or None; one query. ``post_load_terms`` adds its categories and tags."""
+    """The published post at /year/month/day/slug/ with its author and picture, or None;
+    one query. ``post_load_terms`` adds its categories and tags."""
     span = date_span(year=year, month=month, day=day)
     if span is None:
         return None
     return (
         post_list_for_day_range(start=span.start, end=span.end)
         .prefetch_related(None)
-        .annotate(page_version=page_version_expression())
         .filter(slug=slug)
         .first()
     )

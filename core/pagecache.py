@@ -41,8 +41,7 @@ from dataclasses import dataclass
 import brotli
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.models import BigIntegerField, F, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -100,7 +99,7 @@ def page_cache(get_response: Callable[[HttpRequest], HttpResponseBase]) -> Calla
         if _is_personal(request):
             return _kept_private(get_response(request))
         try:
-            version = page_version()
+            version = request_page_version(request)
         except DatabaseError:
             # The view will meet the same database; its answer is the one to give.
             return get_response(request)
@@ -145,8 +144,7 @@ def _kept_private(response: HttpResponseBase) -> HttpResponseBase:
 
 
 def page_version() -> int:
-    """The number shared pages are kept under now (-1 before the first change); one query.
-    ``page_version_expression`` is the same read, to be made inside another query."""
+    """The number shared pages are kept under now (-1 before the first change); one query."""
     # Raw SQL: this query runs on every shared page served, and the ORM would double it.
     table = connection.ops.quote_name(PageVersion._meta.db_table)
     with connection.cursor() as cursor:
@@ -155,12 +153,12 @@ def page_version() -> int:
     return -1 if row is None else row[0]
 
 
-def page_version_expression() -> Coalesce:
-    """``page_version()`` as an expression, for a query that reads the version along with
-    the rows it is kept with (``blog.caching``): both then come from the same statement."""
-    return Coalesce(
-        Subquery(PageVersion.objects.filter(pk=1).values("number")), Value(-1, BigIntegerField())
-    )
+def request_page_version(request: HttpRequest) -> int:
+    """``page_version()`` for this request, read once however many parts of it ask."""
+    version = getattr(request, "_page_version", None)
+    if version is None:
+        version = request._page_version = page_version()
+    return version
 
 
 def _key(request: HttpRequest, version: int) -> str:

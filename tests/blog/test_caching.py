@@ -49,12 +49,12 @@ def article(client, post) -> str:
     return response.text.split('id="comments"')[0]
 
 
-def test_a_warm_member_page_reads_the_post_and_version_in_one_query(
+def test_a_warm_member_page_reads_only_the_version_for_its_article(
     member, post, django_assert_num_queries
 ):
     article(member, post)  # fills the caches
-    # The session, the member, the post's row with the shared pages' version, the
-    # discussion settings; the article, the thread and the post's commenters cached.
+    # The session, the member, the shared pages' version, the discussion settings; the
+    # article (with the post's row), the thread and the post's commenters cached.
     with django_assert_num_queries(4):
         html = article(member, post)
     assert "Rivers in spring" in html
