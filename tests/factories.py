@@ -240,3 +240,19 @@ def build_discussion(post, sizes: list[int], *, max_depth: int = 5) -> list:
     post_comments_bump(post.pk)
     post.refresh_from_db()
     return roots
+
+
+def comment_form_data(**overrides) -> dict:
+    """What a guest's comment form sends, with a fresh signed token; ``overrides`` change
+    or add fields."""
+    from comments.forms import new_form_token
+
+    data = {
+        "body": "A fair point, well made.",
+        "name": "Jane Doe",
+        "email": "jane@example.org",
+        "token": new_form_token(),
+        "parent": "",
+        "website": "",
+    }
+    return data | overrides

@@ -150,3 +150,20 @@ def test_the_article_is_kept_per_address(member, post):
     assert 'href="http://testserver/' in html
     other = member.get(post.get_absolute_url(), HTTP_HOST="localhost").text
     assert 'href="http://localhost/' in other.split('id="comments"')[0]
+
+
+def test_with_redis_stopped_the_member_page_is_drawn_and_follows_changes(
+    redis_server, member, post, settings
+):
+    assert "Rivers in spring" in article(member, post)  # article, thread, commenters stored
+    redis_server.stop(keep=True)
+    post.title = "Rivers in flood"
+    post.save()
+
+    for _ in range(2):
+        assert "Rivers in flood" in article(member, post)
+    redis_server.start()
+    settings.CACHE_RETRY_SECONDS = 0  # ask Redis at once, as a later request would
+    # Back with its old entries, kept under the version before the change: none is found.
+    assert redis_server.client.dbsize() > 0
+    assert "Rivers in flood" in article(member, post)

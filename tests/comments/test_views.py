@@ -17,22 +17,19 @@ from comments.forms import TOKEN_SALT, new_form_token
 from comments.models import Comment, DiscussionSettings
 from comments.services import discussion_settings_save
 from comments.views.posting import comment_post
-from tests.factories import CommentFactory, PostFactory, UserFactory, build_discussion
+from tests.factories import (
+    CommentFactory,
+    PostFactory,
+    UserFactory,
+    build_discussion,
+    comment_form_data,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_quick_forms")]
 
 
 def form(**overrides):
-    data = {
-        "body": "A fair point, well made.",
-        "name": "Jane Doe",
-        "email": "jane@example.org",
-        "token": new_form_token(),
-        "parent": "",
-        "website": "",
-    }
-    data.update(overrides)
-    return data
+    return comment_form_data(**overrides)
 
 
 def send(client, post, **overrides):

@@ -13,7 +13,6 @@ from accounts.services.profile import profile_update
 from blog.signals import post_page_context
 from comments import services
 from comments.discussion import COMMENTER_COOKIE
-from comments.forms import new_form_token
 from comments.models import DiscussionSettings, Guideline
 from core.models import PageVersion
 from core.pagecache import accepted_encodings
@@ -23,6 +22,7 @@ from tests.factories import (
     PostFactory,
     UserFactory,
     build_discussion,
+    comment_form_data,
 )
 
 pytestmark = [pytest.mark.django_db]
@@ -45,18 +45,6 @@ def views_run():
 @pytest.fixture
 def _quick_forms(settings):
     settings.COMMENT_FORM_MIN_SECONDS = 0
-
-
-def guest_form(**overrides) -> dict:
-    data = {
-        "body": "A fair point, well made.",
-        "name": "Jane Doe",
-        "email": "jane@example.org",
-        "token": new_form_token(),
-        "parent": "",
-        "website": "",
-    }
-    return data | overrides
 
 
 def html(response) -> str:
@@ -134,7 +122,7 @@ def test_no_shared_page_holds_a_token_a_moderator_control_or_a_remembered_name(v
     guest = Client()
     guest.post(
         reverse("comments:post", args=[post.pk]),
-        guest_form(name="Remembered Rosa", email="rosa@example.org", remember="on"),
+        comment_form_data(name="Remembered Rosa", email="rosa@example.org", remember="on"),
     )
     assert COMMENTER_COOKIE in guest.cookies
     del guest.cookies["tribune_fresh"]
@@ -327,7 +315,7 @@ def test_whoever_sent_a_form_sees_fresh_pages(views_run):
     post = PostFactory()
     Client().get(post.get_absolute_url())
     guest = Client()
-    sent = guest.post(reverse("comments:post", args=[post.pk]), guest_form())
+    sent = guest.post(reverse("comments:post", args=[post.pk]), comment_form_data())
     assert sent.status_code == 302
     assert sent.cookies["tribune_fresh"]["max-age"]
     page = guest.get(post.get_absolute_url())
