@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "accounts",
     "blog",
     "comments",
+    "wordpress",  # importing a WordPress export, exporting one
 ]
 
 MIDDLEWARE = [
