@@ -381,6 +381,33 @@ if S3_BUCKET:
     MEDIA_ORIGIN = f"{_s3_protocol}//{_s3_domain.split('/')[0]}"
     MEDIA_URL = f"{_s3_protocol}//{_s3_domain}/" + (f"{_s3_location}/" if _s3_location else "")
 
+# Files staff upload for the site's own use, never published: WordPress exports waiting to
+# be imported (they hold commenters' e-mail and IP addresses). A folder outside MEDIA_ROOT
+# that nothing serves, even when uploads go to a bucket (the bucket is public). With several
+# machines it must be one they all mount, the task worker's included (docs/architecture.md).
+PRIVATE_ROOT = Path(os.environ.get("DJANGO_PRIVATE_ROOT", BASE_DIR / "private")).resolve()
+if not S3_BUCKET and PRIVATE_ROOT.is_relative_to(MEDIA_ROOT.resolve()):
+    raise ImproperlyConfigured(
+        f"DJANGO_PRIVATE_ROOT ({PRIVATE_ROOT}) is inside DJANGO_MEDIA_ROOT, which is public. "
+        "Please choose a folder outside it."
+    )
+STORAGES["private"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    # Never served, so no address; readable by the app's own user only.
+    "OPTIONS": {
+        "location": PRIVATE_ROOT,
+        "file_permissions_mode": 0o600,
+        "directory_permissions_mode": 0o700,
+    },
+}
+
+# A zip of WordPress's uploads folder sent with an export to the admin's import may unpack to
+# at most this much, in at most this many files (wordpress.uploads_zip): a zip's own sizes
+# can lie, so the bytes are counted as they are unpacked. Larger sites import with the
+# command's --media-dir.
+WORDPRESS_UPLOADS_MAX_BYTES = env_int("DJANGO_WORDPRESS_UPLOADS_MAX_MB", 1024) * 1024 * 1024
+WORDPRESS_UPLOADS_MAX_FILES = 20_000
+
 # Uploads. One number sets them all: the largest picture (core.images, avatars take at most
 # 5 MB of it), and with the form fields around it the largest request body, which
 # config.middleware.request_body_limited refuses (413) before reading it and nginx's

@@ -1,8 +1,9 @@
 """Fixtures every part of the suite shares.
 
-The autouse ones hold for every test: cheap password hashing, an empty cache, uploads in a
-throw-away folder and no silently failed background task. The others are asked for by name
-(``pytest.mark.usefixtures("_quick_forms")`` for the ones that only change a setting).
+The autouse ones hold for every test: cheap password hashing, an empty cache, uploads (public
+and private) in a throw-away folder and no silently failed background task. The others are
+asked for by name (``pytest.mark.usefixtures("_quick_forms")`` for the ones that only change
+a setting).
 """
 
 import json
@@ -119,6 +120,18 @@ def media_root(settings, tmp_path) -> Path:
     the stored files asks for it by name."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def private_root(settings, tmp_path) -> Path:
+    """The folder private uploads (WordPress exports waiting to be imported) go to: a new one
+    for each test, like ``media_root``."""
+    location = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {**settings.STORAGES["private"], "OPTIONS": {"location": location}},
+    }
+    return location
 
 
 @pytest.fixture(autouse=True)

@@ -75,3 +75,55 @@ class ImportedObject(models.Model):
         if kind == ImportedObject.Kind.AUTHOR:
             return apps.get_model(settings.AUTH_USER_MODEL)
         return apps.get_model(_TARGET_MODELS[kind])
+
+
+class WordPressImport(models.Model):
+    """One WordPress export uploaded in the admin and imported by a background task.
+
+    The file waits in the private storage (``storages["private"]``, never served) under
+    ``export_name`` (a zip of the uploads folder sent with it under ``uploads_name``) until
+    the task has run, then is deleted: it holds commenters' e-mail and IP addresses. Names
+    rather than FileFields, so the storage is looked up when a file is used, as the settings
+    say then. The import itself is one transaction, so its live progress is kept in the
+    cache (``wordpress.runner``), and only the outcome is written here.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting to start")
+        RUNNING = "running", _("importing")
+        DONE = "done", _("finished")
+        FAILED = "failed", _("failed")
+
+    export_name = models.CharField(_("stored as"), max_length=255, blank=True)
+    # A zip of the wp-content/uploads folder sent with it, if any, kept and deleted the same.
+    uploads_name = models.CharField(_("uploads stored as"), max_length=255, blank=True)
+    original_name = models.CharField(_("file"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    is_dry_run = models.BooleanField(_("dry run"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    # ImportSummary.as_dict() once it has finished.
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    # A sentence for people: why it failed.
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="wordpress_imports",
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("WordPress import")
+        verbose_name_plural = _("WordPress imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

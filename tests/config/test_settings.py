@@ -150,3 +150,29 @@ def test_deploy_check_passes_with_production_values():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_private_files_go_to_a_folder_outside_the_media(tmp_path):
+    location = _settings(
+        "settings.STORAGES['private']['OPTIONS']['location']",
+        DJANGO_DEBUG="1",
+        DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
+        DJANGO_PRIVATE_ROOT=str(tmp_path / "private"),
+    )
+
+    assert location == str(tmp_path / "private")
+    assert _settings("settings.STORAGES['private']['OPTIONS']['location']", DJANGO_DEBUG="1") == (
+        str(ROOT / "private")
+    )
+
+
+def test_a_private_folder_inside_the_public_media_stops_start_up_clearly(tmp_path):
+    result = _run(
+        "from django.conf import settings; settings.STORAGES",
+        DJANGO_DEBUG="1",
+        DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
+        DJANGO_PRIVATE_ROOT=str(tmp_path / "media" / "private"),
+    )
+
+    assert result.returncode != 0
+    assert "is inside DJANGO_MEDIA_ROOT, which is public" in result.stderr
