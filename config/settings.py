@@ -148,6 +148,9 @@ MIDDLEWARE = [
     # Before anything reads the body.
     "config.middleware.request_body_limited",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the page cache: old WordPress addresses (/?p=5) are redirected, never served a
+    # cached home page; and any 404 whose path an import recorded becomes a redirect.
+    "wordpress.redirects.old_addresses",
     # Before the session: a shared page is served without reading it (core.pagecache).
     "core.pagecache.page_cache",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -18,6 +18,7 @@ urlpatterns = [
         name="robots",
     ),
     path("accounts/", include("accounts.urls")),
+    path("", include("wordpress.urls")),
     path("", include("comments.urls")),
     path("community-guidelines/", guidelines.guidelines, name="guidelines"),
     path("", include("blog.urls")),
