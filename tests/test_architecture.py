@@ -221,7 +221,8 @@ def _file_system_uses(path: Path) -> list[tuple[int, str]]:
 
 
 def test_the_file_system_finder_finds_media_root():
-    assert (29, "MEDIA_ROOT") in _file_system_uses(ROOT / "config/urls.py")
+    # By name, not line: config/urls.py grows as apps add their addresses.
+    assert "MEDIA_ROOT" in {name for _line, name in _file_system_uses(ROOT / "config/urls.py")}
 
 
 def test_apps_store_files_through_the_storage_only():
