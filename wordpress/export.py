@@ -21,6 +21,7 @@ reply under one of them hangs from its nearest published ancestor. Guests' and m
 e-mail addresses only with ``with_emails``; IP addresses never (Tribune keeps only a hash).
 """
 
+import html
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
@@ -147,10 +148,17 @@ def cdata(value: str) -> str:
     return "<![CDATA[" + value.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
-def _element(name: str, value: str | int, *, raw: bool = False) -> str:
+def _element(name: str, value: str | int) -> str:
     if isinstance(value, int):
         return f"<{name}>{value}</{name}>"
-    return f"<{name}>{value if raw else cdata(value)}</{name}>"
+    return f"<{name}>{cdata(value)}</{name}>"
+
+
+def wp_text(value: str) -> str:
+    """Plain text (a title, a name, a comment) as WordPress keeps such fields: HTML, with
+    ``&``, ``<`` and ``>`` written as entities, so a comment saying "<b>" shows those
+    characters in WordPress, and an importer that reads HTML (ours does) gets them back."""
+    return html.escape(value, quote=False)
 
 
 def _local(moment: datetime | None) -> str:
@@ -218,9 +226,9 @@ def _authors(counts: ExportCounts) -> Iterator[list[str]]:
             _element("wp:author_id", user.pk),
             _element("wp:author_login", user.username),
             _element("wp:author_email", user.email),
-            _element("wp:author_display_name", user.public_name),
-            _element("wp:author_first_name", user.first_name),
-            _element("wp:author_last_name", user.last_name),
+            _element("wp:author_display_name", wp_text(user.public_name)),
+            _element("wp:author_first_name", wp_text(user.first_name)),
+            _element("wp:author_last_name", wp_text(user.last_name)),
             "</wp:author>\n",
         ]
 
@@ -233,8 +241,8 @@ def _categories(counts: ExportCounts) -> Iterator[list[str]]:
             _element("wp:term_id", category.pk),
             _element("wp:category_nicename", category.slug),
             _element("wp:category_parent", ""),
-            _element("wp:cat_name", category.name),
-            _element("wp:category_description", category.description)
+            _element("wp:cat_name", wp_text(category.name)),
+            _element("wp:category_description", wp_text(category.description))
             if category.description
             else "",
             "</wp:category>\n",
@@ -248,8 +256,8 @@ def _tags(counts: ExportCounts, ids: WordPressIds) -> Iterator[list[str]]:
             "\t<wp:tag>",
             _element("wp:term_id", ids.tag(tag.pk)),
             _element("wp:tag_slug", tag.slug),
-            _element("wp:tag_name", tag.name),
-            _element("wp:tag_description", tag.description) if tag.description else "",
+            _element("wp:tag_name", wp_text(tag.name)),
+            _element("wp:tag_description", wp_text(tag.description)) if tag.description else "",
             "</wp:tag>\n",
         ]
 
@@ -282,14 +290,14 @@ class _Item:
 def _item_head(item: _Item) -> list[str]:
     return [
         "\t<item>\n",
-        f"\t\t<title>{cdata(item.title)}</title>\n",
+        f"\t\t<title>{cdata(wp_text(item.title))}</title>\n",
         f"\t\t<link>{xml_text(item.link)}</link>\n",
         f"\t\t<pubDate>{_rfc822(item.date)}</pubDate>\n",
         f"\t\t{_element('dc:creator', item.creator)}\n",
         f'\t\t<guid isPermaLink="false">{xml_text(absolute_url(f"/?p={item.wp_id}"))}</guid>\n',
         "\t\t<description></description>\n",
         f"\t\t{_element('content:encoded', item.content)}\n",
-        f"\t\t{_element('excerpt:encoded', item.excerpt)}\n",
+        f"\t\t{_element('excerpt:encoded', wp_text(item.excerpt))}\n",
         f"\t\t{_element('wp:post_id', item.wp_id)}\n",
         f"\t\t{_element('wp:post_date', _local(item.date))}\n",
         f"\t\t{_element('wp:post_date_gmt', _gmt(item.date) if item.dated else NO_DATE)}\n",
@@ -305,6 +313,13 @@ def _item_head(item: _Item) -> list[str]:
         f"\t\t{_element('wp:post_password', '')}\n",
         f"\t\t{_element('wp:is_sticky', int(item.sticky))}\n",
     ]
+
+
+def _item_term(taxonomy: str, term: Category | Tag) -> str:
+    return (
+        f"\t\t<category domain={quoteattr(taxonomy)} nicename={quoteattr(term.slug)}>"
+        f"{cdata(wp_text(term.name))}</category>\n"
+    )
 
 
 def _postmeta(key: str, value: str | int) -> str:
@@ -444,14 +459,8 @@ def _post(
         sticky=post.is_sticky,
     )
     parts = _item_head(item)
-    parts += [
-        f'\t\t<category domain="category" nicename={quoteattr(c.slug)}>{cdata(c.name)}</category>\n'
-        for c in post.categories.all()
-    ]
-    parts += [
-        f'\t\t<category domain="post_tag" nicename={quoteattr(t.slug)}>{cdata(t.name)}</category>\n'
-        for t in post.tags.all()
-    ]
+    parts += [_item_term("category", term) for term in post.categories.all()]
+    parts += [_item_term("post_tag", term) for term in post.tags.all()]
     if image is not None:
         parts.append(_postmeta("_thumbnail_id", ids.attachment(image.pk)))
     yield parts
@@ -520,13 +529,13 @@ def _comment(row: dict, *, with_emails: bool) -> list[str]:
     return [
         "\t\t<wp:comment>",
         _element("wp:comment_id", row["pk"]),
-        _element("wp:comment_author", name),
+        _element("wp:comment_author", wp_text(name)),
         _element("wp:comment_author_email", email or ""),
         _element("wp:comment_author_url", ""),
         _element("wp:comment_author_IP", ""),
         _element("wp:comment_date", _local(row["created_at"])),
         _element("wp:comment_date_gmt", _gmt(row["created_at"])),
-        _element("wp:comment_content", row["body"]),
+        _element("wp:comment_content", wp_text(row["body"])),
         _element("wp:comment_approved", "1"),
         _element("wp:comment_type", "comment"),
         _element("wp:comment_parent", row["parent_id"]),

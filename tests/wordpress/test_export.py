@@ -129,7 +129,8 @@ def test_a_post_keeps_its_fields(tmp_path, site):
     assert item.findtext(f"{WP}comment_status") == "open"
     assert item.findtext("link").endswith(site.get_absolute_url())
     terms = {(c.get("domain"), c.get("nicename"), c.text) for c in item.findall("category")}
-    assert terms == {("category", "news", "News"), ("post_tag", "science-art", "Science & Art")}
+    # Names are HTML in WordPress: "&" is written "&amp;", as WordPress stores it.
+    assert terms == {("category", "news", "News"), ("post_tag", "science-art", "Science &amp; Art")}
 
 
 def test_body_with_cdata_end_and_non_ascii_survives(tmp_path, site):
@@ -138,7 +139,8 @@ def test_body_with_cdata_end_and_non_ascii_survives(tmp_path, site):
     body = item_titled(channel, "Engines").findtext(CONTENT)
     assert TRICKY_BODY in body
     comment = item_titled(channel, "Engines").find(f"{WP}comment")
-    assert comment.findtext(f"{WP}comment_content") == "First ]]> one"
+    # A comment is plain text in Tribune and HTML in WordPress.
+    assert comment.findtext(f"{WP}comment_content") == "First ]]&gt; one"
 
 
 def test_characters_xml_forbids_are_dropped_not_written(tmp_path, site):
@@ -203,9 +205,9 @@ def test_only_published_comments_with_their_parents(tmp_path, site):
         for c in item_titled(channel, "Engines").iter(f"{WP}comment")
     }
 
-    assert set(comments) == {"First ]]> one", "A reply", "Under a held one"}
-    first_id = comments["First ]]> one"].findtext(f"{WP}comment_id")
-    assert comments["First ]]> one"].findtext(f"{WP}comment_parent") == "0"
+    assert set(comments) == {"First ]]&gt; one", "A reply", "Under a held one"}
+    first_id = comments["First ]]&gt; one"].findtext(f"{WP}comment_id")
+    assert comments["First ]]&gt; one"].findtext(f"{WP}comment_parent") == "0"
     assert comments["A reply"].findtext(f"{WP}comment_parent") == first_id
     # Its parent is held back: it hangs from the nearest published comment above it.
     assert comments["Under a held one"].findtext(f"{WP}comment_parent") == first_id
@@ -313,3 +315,29 @@ def test_comments_are_written_under_their_own_post_across_chunks(settings, tmp_p
             for c in item_titled(channel, f"Post {n}").iter(f"{WP}comment")
         ]
         assert sorted(bodies) == sorted(f"On post {n}, comment {k}" for k in range(n))
+
+
+def test_the_importers_reader_reads_the_export_back(tmp_path, site):
+    from wordpress.wxr import Author, Item, Site, Term, read_wxr
+
+    path = tmp_path / "export.xml"
+    call_command("export_wordpress", str(path), "--with-emails", stdout=io.StringIO())
+    records = list(read_wxr(path))
+
+    assert isinstance(records[0], Site)
+    assert records[0].wxr_version == "1.2"
+    assert [a.login for a in records if isinstance(a, Author)] == ["ada"]
+    terms = {(t.taxonomy, t.slug) for t in records if isinstance(t, Term)}
+    assert terms == {("category", "news"), ("category", "unused"), ("post_tag", "science-art")}
+    post = next(r for r in records if isinstance(r, Item) and r.title == "Engines")
+    assert TRICKY_BODY in post.content
+    assert post.post_date_gmt == datetime(2024, 1, 10, 23, 30, tzinfo=UTC)
+    assert post.is_sticky
+    attachment = next(r for r in records if isinstance(r, Item) and r.post_type == "attachment")
+    assert post.postmeta["_thumbnail_id"] == attachment.post_id
+    assert {c.content for c in post.comments} == {
+        "First ]]&gt; one",
+        "A reply",
+        "Under a held one",
+    }
+    assert {c.author_email for c in post.comments} >= {"guest@example.org"}
