@@ -1,4 +1,4 @@
-"""The admin editors write in: posts, the image library, categories and tags.
+"""The admin editors write in: posts, pages, the image library, categories and tags.
 
 Every write goes through ``blog.services``; the admin only lists, filters and
 shapes forms.
@@ -23,12 +23,13 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from blog.forms import ImageUploadForm, PostAdminForm
-from blog.models import Category, Image, Post, Tag
-from blog.selectors import post_get_for_preview
+from blog.forms import ImageUploadForm, PageAdminForm, PostAdminForm
+from blog.models import Category, Image, Page, Post, Tag
+from blog.selectors import page_get_for_preview, post_get_for_preview
 from blog.services import (
     image_create,
     image_update,
+    page_save,
     post_publish,
     post_save,
     post_unpublish,
@@ -42,7 +43,7 @@ from core.storage import STORAGE_UNAVAILABLE
 # policy refuses: its <script type="importmap">, allowed here by the response's
 # nonce, and the base stylesheet Tiptap injects, allowed by the hash of exactly
 # that text (tests/blog/test_admin.py recomputes it from the installed editor).
-# Only the post add and change pages get them.
+# Only the post and page add and change pages get them.
 TIPTAP_BASE_CSS_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
 
 
@@ -79,9 +80,52 @@ class PostStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RichTextAdmin(ChosenRowsOnlyAdmin):
+    """What posts and pages share in the admin: the body editor's Content-Security-Policy,
+    and a preview page at ``<pk>/preview/`` drawn with ``preview_template`` from what
+    ``preview_context`` finds."""
+
+    preview_template: str
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        # {% csp_nonce_attr %} in the admin templates reads the nonce from here.
+        extra_context = {**(extra_context or {}), "csp_nonce": get_nonce(request)}
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        response._csp_config = post_form_csp()
+        return response
+
+    def preview_context(self, pk: int) -> dict:
+        """The template's context for the object ``pk``; Http404 when there is none."""
+        raise NotImplementedError
+
+    def get_urls(self) -> list[URLPattern]:
+        preview = path(
+            "<int:pk>/preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name=f"{self.opts.app_label}_{self.opts.model_name}_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request: HttpRequest, pk: int) -> TemplateResponse:
+        """The object as readers will see it, whatever its status; staff who may view it only."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {**self.preview_context(pk), "is_preview": True}
+        response = TemplateResponse(request, self.preview_template, context)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
 @admin.register(Post)
-class PostAdmin(ChosenRowsOnlyAdmin):
+class PostAdmin(RichTextAdmin):
     form = PostAdminForm
+    preview_template = "blog/post_detail.html"
     list_display = ("title", "state", "author", "published_at", "is_sticky")
     list_filter = (
         PostStateFilter,
@@ -98,19 +142,6 @@ class PostAdmin(ChosenRowsOnlyAdmin):
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("author", "featured_image", "categories", "tags")
     actions = ("publish_selected", "unpublish_selected")
-
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict | None = None,
-    ) -> HttpResponse:
-        # {% csp_nonce_attr %} in the admin templates reads the nonce from here.
-        extra_context = {**(extra_context or {}), "csp_nonce": get_nonce(request)}
-        response = super().changeform_view(request, object_id, form_url, extra_context)
-        response._csp_config = post_form_csp()
-        return response
 
     def get_fieldsets(self, request: HttpRequest, obj: Post | None = None) -> list:
         main = ["title", "slug", "excerpt", "body"]
@@ -201,25 +232,11 @@ class PostAdmin(ChosenRowsOnlyAdmin):
 
     # Preview
 
-    def get_urls(self) -> list[URLPattern]:
-        preview = path(
-            "<int:pk>/preview/",
-            self.admin_site.admin_view(self.preview_view),
-            name=f"{self.opts.app_label}_{self.opts.model_name}_preview",
-        )
-        return [preview, *super().get_urls()]
-
-    def preview_view(self, request: HttpRequest, pk: int) -> TemplateResponse:
-        """The post as readers will see it, whatever its status; staff who may view posts only."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
+    def preview_context(self, pk: int) -> dict:
         post = post_get_for_preview(pk=pk)
         if post is None:
             raise Http404(_("There is no post with this number."))
-        context = {"post": post, "previous_post": None, "next_post": None, "is_preview": True}
-        response = TemplateResponse(request, "blog/post_detail.html", context)
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
+        return {"post": post, "previous_post": None, "next_post": None}
 
 
 def _published_message(count: int) -> str:
@@ -232,6 +249,60 @@ def _unpublished_message(count: int) -> str:
     return ngettext(
         "%(count)d post was unpublished.", "%(count)d posts were unpublished.", count
     ) % {"count": count}
+
+
+# --- Pages -----------------------------------------------------------------
+
+
+@admin.register(Page)
+class PageAdmin(RichTextAdmin):
+    """About, Contact and the like: the same editor as posts; only those who may publish
+    pages change their status."""
+
+    form = PageAdminForm
+    preview_template = "blog/page_detail.html"
+    list_display = ("title", "slug", "state", "updated_at")
+    list_filter = ("status",)
+    search_fields = ("title", "slug", "body")
+    ordering = ("title", "pk")
+    prepopulated_fields = {"slug": ("title",)}
+
+    def get_fieldsets(self, request: HttpRequest, obj: Page | None = None) -> list:
+        fieldsets = [
+            (None, {"fields": ("title", "slug", "body")}),
+            (_("Publishing"), {"fields": ("status", "published_at")}),
+        ]
+        if obj is not None:
+            fieldsets.append(
+                (_("Record"), {"fields": ("author", "created_at", "updated_at"),
+                               "classes": ("collapse",)})
+            )  # fmt: skip
+        return fieldsets
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Page | None = None) -> list[str]:
+        readonly = ["author", "created_at", "updated_at"]
+        if not request.user.has_perm(f"{self.opts.app_label}.publish_page"):
+            readonly += ["status", "published_at"]
+        return readonly
+
+    def save_model(self, request: HttpRequest, obj: Page, form: ModelForm, change: bool) -> None:
+        if not change and obj.author_id is None:
+            obj.author = request.user
+        page_save(obj)
+
+    def view_on_site(self, obj: Page) -> str | None:
+        """The public address, offered only while readers can see the page."""
+        return obj.get_absolute_url() if obj.is_published else None
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, page: Page) -> str:
+        return page.get_status_display()
+
+    def preview_context(self, pk: int) -> dict:
+        page = page_get_for_preview(pk=pk)
+        if page is None:
+            raise Http404(_("There is no page with this number."))
+        return {"page": page}
 
 
 # --- Images ----------------------------------------------------------------

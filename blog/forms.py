@@ -1,4 +1,5 @@
-"""The forms editors fill in the admin: a post with its rich-text body, a library image.
+"""The forms editors fill in the admin: a post or a page with its rich-text body, a library
+image.
 
 The forms only shape input and word the errors; saving goes through ``blog.services``.
 """
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
-from blog.models import Image, Post
+from blog.models import Image, Page, Post
 from blog.services import post_check_slug_free
 from core.images import check_image_upload
 
@@ -40,10 +41,9 @@ POST_BODY_EXTENSIONS: dict[str, Any] = {
 }
 
 
-class PostAdminForm(forms.ModelForm):
-    """A post as editors write it; refuses a slug another post uses on the same day."""
-
-    body = ProseEditorFormField(
+def rich_text_body_field() -> ProseEditorFormField:
+    """The body editor of posts and pages."""
+    return ProseEditorFormField(
         label=_("Body"),
         required=False,
         extensions=POST_BODY_EXTENSIONS,
@@ -51,6 +51,12 @@ class PostAdminForm(forms.ModelForm):
         sanitize=False,
         widget=AdminProseEditorWidget,
     )
+
+
+class PostAdminForm(forms.ModelForm):
+    """A post as editors write it; refuses a slug another post uses on the same day."""
+
+    body = rich_text_body_field()
 
     class Meta:
         model = Post
@@ -99,6 +105,16 @@ class PostAdminForm(forms.ModelForm):
         if name in self.fields:
             return self.cleaned_data[name]
         return getattr(self.instance, name)
+
+
+class PageAdminForm(forms.ModelForm):
+    """A page as editors write it; the model refuses a slug the site's own addresses use."""
+
+    body = rich_text_body_field()
+
+    class Meta:
+        model = Page
+        fields = ("title", "slug", "body", "status", "published_at")
 
 
 def _picture_help() -> str:

@@ -1,6 +1,9 @@
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -110,10 +113,38 @@ class PostQuerySet(models.QuerySet):
         return self.order_by("-published_at", "-pk")
 
 
-class Post(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
+class PublicationStatus(models.TextChoices):
+    """The status of a post or a page; a published one shows once its time has come."""
+
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class Publishable:
+    """What readers may see of a post or a page right now, from its status and time."""
+
+    status: str
+    published_at: datetime | None
+
+    @property
+    def is_published(self) -> bool:
+        return (
+            self.status == PublicationStatus.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == PublicationStatus.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+
+class Post(Publishable, models.Model):
+    Status = PublicationStatus
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
@@ -194,18 +225,94 @@ class Post(models.Model):
             },
         )
 
-    @property
-    def is_published(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
 
-    @property
-    def is_scheduled(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at > timezone.now()
-        )
+# --- Pages -------------------------------------------------------------------
+
+# The first parts of the site's own addresses (config/urls.py and the apps' urls.py), and
+# the folders the web server answers itself. A page at /<slug>/ must not take one of
+# them. tests/blog/test_pages.py walks the URLconf so that a new top-level route cannot
+# be left out of this list.
+RESERVED_PAGE_SLUGS = frozenset(
+    {
+        "accounts", "admin", "author", "category", "comments", "community-guidelines",
+        "feed", "healthz", "media", "search", "static", "tag",
+    }
+)  # fmt: skip
+
+
+def page_slug_refusal(slug: str) -> str | None:
+    """Why ``slug`` cannot be a page's address, or None when it can.
+
+    The one copy of the rule: the model field's validator, ``blog.services.page_save`` and
+    the tests all ask here. Numbers are refused because /2024/ is a year's archive.
+    """
+    if slug.lower() in RESERVED_PAGE_SLUGS:
+        return _("“%(slug)s” is already used by the site’s own pages. Please choose another.") % {
+            "slug": slug
+        }
+    if slug.isdigit():
+        return _("A page’s slug cannot be only digits: /%(slug)s/ could be a year’s archive.") % {
+            "slug": slug
+        }
+    return None
+
+
+def validate_page_slug(slug: str) -> None:
+    refusal = page_slug_refusal(slug)
+    if refusal is not None:
+        raise ValidationError(refusal, code="reserved")
+
+
+class PageQuerySet(models.QuerySet):
+    def published(self, now=None) -> "PageQuerySet":
+        """Pages readers may see: published, and their time has come."""
+        return self.filter(status=Page.Status.PUBLISHED, published_at__lte=now or timezone.now())
+
+
+class Page(Publishable, models.Model):
+    """A page outside the stream of articles (About, Contact), at /<slug>/ like WordPress."""
+
+    Status = PublicationStatus
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        validators=[validate_page_slug],
+        help_text=_("The page’s address: /slug/. Unique among pages."),
+    )
+    body = models.TextField(_("body"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("publication time"),
+        null=True,
+        blank=True,
+        help_text=_("Leave blank to use the moment you publish."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pages",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "pk"]
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+        permissions = [("publish_page", _("Can publish and unpublish pages"))]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("blog:page", kwargs={"slug": self.slug})

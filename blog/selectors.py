@@ -16,7 +16,15 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import User
-from blog.models import SEARCH_CONFIG, Category, Post, PostQuerySet, Tag, post_search_vector
+from blog.models import (
+    SEARCH_CONFIG,
+    Category,
+    Page,
+    Post,
+    PostQuerySet,
+    Tag,
+    post_search_vector,
+)
 
 MAX_QUERY_LENGTH = 200
 
@@ -117,6 +125,16 @@ def post_get_for_preview(*, pk: int) -> Post | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def page_get_published(*, slug: str) -> Page | None:
+    """The published page at /slug/, or None; one query."""
+    return Page.objects.published().filter(slug=slug).first()
+
+
+def page_get_for_preview(*, pk: int) -> Page | None:
+    """Any page, whatever its status, for staff to preview."""
+    return Page.objects.filter(pk=pk).first()
 
 
 def post_adjacent(*, post: Post) -> tuple[Post | None, Post | None]:

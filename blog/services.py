@@ -1,4 +1,4 @@
-"""Every change to posts and images happens here."""
+"""Every change to posts, pages and images happens here."""
 
 import contextlib
 import uuid
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from blog.images import clean_original, make_renditions
-from blog.models import Image, Post
+from blog.models import Image, Page, Post
 from blog.sanitize import sanitize_post_html
 from core.images import check_image_upload
 from core.storage import STORAGE_ERRORS, storage_unavailable
@@ -117,3 +117,17 @@ def post_unpublish(*, post: Post) -> Post:
     post.status = Post.Status.DRAFT
     post.save(update_fields=["status", "updated_at"])
     return post
+
+
+@transaction.atomic
+def page_save(page: Page) -> Page:
+    """Sanitise the body and save the page, stamping a published page without a time with
+    "now". Refuses (ValidationError, by field) a slug another page has or the site's own
+    addresses use (``blog.models.page_slug_refusal``), a blank title, and so on: the model's
+    own checks, so the admin, the WordPress import and a shell all meet the same rules."""
+    page.body = sanitize_post_html(page.body or "")
+    if page.status == Page.Status.PUBLISHED and page.published_at is None:
+        page.published_at = timezone.now()
+    page.full_clean()
+    page.save()
+    return page

@@ -1,7 +1,7 @@
-"""The blog's sections of /sitemap.xml: posts, categories, tags and the home page.
+"""The blog's sections of /sitemap.xml: posts, pages, categories, tags and the home page.
 
 Only what a reader can open is listed: published posts whose time has come,
-and categories and tags with at least one of them. Search is left out on
+published pages, and categories and tags with at least one of them. Search is left out on
 purpose (robots.txt disallows it). Each section runs a count and one page query.
 """
 
@@ -12,7 +12,7 @@ from django.db.models import F, Max, QuerySet
 from django.db.models.functions import Greatest
 from django.urls import reverse
 
-from blog.models import Category, Post, PostQuerySet, Tag
+from blog.models import Category, Page, PageQuerySet, Post, PostQuerySet, Tag
 from blog.selectors import post_list_last_modified, post_list_published
 
 
@@ -29,6 +29,14 @@ class PostSitemap(Sitemap):
     def lastmod(self, post: Post) -> datetime:
         # An edit made before a scheduled post went out predates its publication.
         return max(post.updated_at, post.published_at)
+
+
+class PageSitemap(Sitemap):
+    def items(self) -> PageQuerySet:
+        return Page.objects.published().only("slug", "published_at", "updated_at").order_by("pk")
+
+    def lastmod(self, page: Page) -> datetime:
+        return max(page.updated_at, page.published_at)
 
 
 class _TermSitemap(Sitemap):
@@ -72,6 +80,7 @@ class StaticViewSitemap(Sitemap):
 SITEMAPS = {
     "static": StaticViewSitemap,
     "posts": PostSitemap,
+    "pages": PageSitemap,
     "categories": CategorySitemap,
     "tags": TagSitemap,
 }

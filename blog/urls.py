@@ -24,4 +24,7 @@ urlpatterns = [
     re_path(rf"^{YEAR}/{MONTH}/$", views.date_archive, name="month"),
     re_path(rf"^{YEAR}/{MONTH}/{DAY}/$", views.date_archive, name="day"),
     re_path(rf"^{POST_PATH}$", views.post_detail, name="post_detail"),
+    # Last of all, so that it never hides one of the site's own addresses (and
+    # blog.models.RESERVED_PAGE_SLUGS keeps pages from taking one).
+    path("<slug:slug>/", views.page_detail, name="page"),
 ]

@@ -55,6 +55,15 @@ def post_detail(request: HttpRequest, year: str, month: str, day: str, slug: str
     return render(request, "blog/post_detail.html", context)
 
 
+@shared_page
+def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A published page (About, Contact) at /slug/; drafts are not found."""
+    page = selectors.page_get_published(slug=slug)
+    if page is None:
+        raise Http404(_("We can’t find that page."))
+    return render(request, "blog/page_detail.html", {"page": page})
+
+
 @dataclass(frozen=True)
 class Archive:
     """One archive page: the posts it lists and what its heading says about them."""

@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("wordpress.urls")),
     path("", include("comments.urls")),
     path("community-guidelines/", guidelines.guidelines, name="guidelines"),
+    # Last: blog.urls ends with the pages at /<slug>/, which would hide any route after
+    # them (blog.models.RESERVED_PAGE_SLUGS keeps pages off the ones above).
     path("", include("blog.urls")),
 ]
 

@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from blog.services import post_unpublish
+from blog.models import Page
+from blog.services import page_save, post_unpublish
 from tests.factories import CategoryFactory, PostFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,16 +109,17 @@ def test_sitemap_uses_the_requests_scheme(client):
 
 @pytest.mark.parametrize("count", [3, 25])
 def test_sitemap_runs_a_bounded_number_of_queries(client, django_assert_max_num_queries, count):
-    for _ in range(count):
+    for number in range(count):
         PostFactory(
             categories=[CategoryFactory(), CategoryFactory()], tags=[TagFactory(), TagFactory()]
         )
+        page_save(Page(title="A page", slug=f"page-{number}", status=Page.Status.PUBLISHED))
 
-    # Home's date, then a count and a page for posts, categories and tags.
-    with django_assert_max_num_queries(7):
+    # Home's date, then a count and a page for posts, pages, categories and tags.
+    with django_assert_max_num_queries(9):
         urls = _sitemap(client)
 
-    assert len(urls) == 1 + count * 5
+    assert len(urls) == 1 + count * 6
 
 
 # --- robots.txt --------------------------------------------------------------
