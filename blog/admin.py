@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from blog.forms import ImageUploadForm, PageAdminForm, PostAdminForm
-from blog.models import Category, Image, Page, Post, Tag
+from blog.models import Category, Image, Page, Post, PublicationStatus, Tag
 from blog.selectors import page_get_for_preview, post_get_for_preview
 from blog.services import (
     image_create,
@@ -82,8 +82,8 @@ class PostStateFilter(admin.SimpleListFilter):
 
 class RichTextAdmin(ChosenRowsOnlyAdmin):
     """What posts and pages share in the admin: the body editor's Content-Security-Policy,
-    and a preview page at ``<pk>/preview/`` drawn with ``preview_template`` from what
-    ``preview_context`` finds."""
+    their status as readers see it, and a preview page at ``<pk>/preview/`` drawn with
+    ``preview_template`` from what ``preview_context`` finds."""
 
     preview_template: str
 
@@ -99,6 +99,13 @@ class RichTextAdmin(ChosenRowsOnlyAdmin):
         response = super().changeform_view(request, object_id, form_url, extra_context)
         response._csp_config = post_form_csp()
         return response
+
+    @admin.display(description=_("status"), ordering="status")
+    def state(self, obj: Post | Page) -> str:
+        """Draft, scheduled or published, as readers would see it right now."""
+        if obj.status == PublicationStatus.DRAFT:
+            return _("Draft")
+        return _("Scheduled") if obj.is_scheduled else _("Published")
 
     def preview_context(self, pk: int) -> dict:
         """The template's context for the object ``pk``; Http404 when there is none."""
@@ -186,12 +193,6 @@ class PostAdmin(RichTextAdmin):
         # Plain text: the admin would link a read-only author to a user page
         # that editors may not open.
         return str(post.author)
-
-    @admin.display(description=_("status"), ordering="status")
-    def state(self, post: Post) -> str:
-        if post.status == Post.Status.DRAFT:
-            return _("Draft")
-        return _("Scheduled") if post.is_scheduled else _("Published")
 
     # Publishing
 
@@ -293,10 +294,6 @@ class PageAdmin(RichTextAdmin):
     def view_on_site(self, obj: Page) -> str | None:
         """The public address, offered only while readers can see the page."""
         return obj.get_absolute_url() if obj.is_published else None
-
-    @admin.display(description=_("status"), ordering="status")
-    def state(self, page: Page) -> str:
-        return page.get_status_display()
 
     def preview_context(self, pk: int) -> dict:
         page = page_get_for_preview(pk=pk)

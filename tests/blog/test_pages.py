@@ -244,6 +244,25 @@ def test_the_page_form_uses_the_body_editor_with_its_policy(editor_client):
     assert "'nonce-" in response["Content-Security-Policy"]
 
 
+def test_the_page_list_says_which_pages_readers_see(editor_client):
+    make_page(title="Live page")
+    make_page(title="Later page", slug="later", published_at=timezone.now() + timedelta(days=1))
+    make_page(title="Draft page", slug="draft-page", status=Page.Status.DRAFT)
+
+    response = editor_client.get(reverse("admin:blog_page_changelist"))
+
+    rows = re.findall(r"<tr>.*?</tr>", response.text, flags=re.DOTALL)
+    states = {
+        title: state
+        for row in rows
+        for title in ["Live page", "Later page", "Draft page"]
+        if title in row
+        for state in ["Published", "Scheduled", "Draft"]
+        if f'field-state">{state}<' in row
+    }
+    assert states == {"Live page": "Published", "Later page": "Scheduled", "Draft page": "Draft"}
+
+
 def test_a_staff_member_who_may_not_publish_cannot_change_a_page_s_status(client):
     writer = UserFactory(is_staff=True)
     writer.user_permissions.add(

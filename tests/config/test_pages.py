@@ -20,10 +20,11 @@ def _raise_error(request):
     raise ValueError("boom")
 
 
+# Before the site's own: its last route (the pages at /<slug>/) would take them.
 urlpatterns = [
-    *site_urls.urlpatterns,
     path("denied/", _raise_permission_denied),
     path("broken/", _raise_error),
+    *site_urls.urlpatterns,
 ]
 handler403 = site_urls.handler403
 handler404 = site_urls.handler404

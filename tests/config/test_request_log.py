@@ -21,7 +21,8 @@ def _database_gone(request):
     raise OperationalError("the database is restarting")
 
 
-urlpatterns = [*site_urls.urlpatterns, path("database-gone/", _database_gone)]
+# Before the site's own: its last route (the pages at /<slug>/) would take it.
+urlpatterns = [path("database-gone/", _database_gone), *site_urls.urlpatterns]
 handler500 = site_urls.handler500
 
 
