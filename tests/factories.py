@@ -7,6 +7,7 @@ import factory
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import ExifTags
 from PIL import Image as PILImage
 
 from accounts.models import User
@@ -65,6 +66,20 @@ def make_picture_bytes(width: int = 640, height: int = 400, image_format: str = 
     """A small real picture made by Pillow, in memory."""
     buffer = io.BytesIO()
     PILImage.new("RGB", (width, height), (40, 90, 160)).save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+def make_jpeg_with_gps(width: int = 1200, height: int = 800) -> bytes:
+    """A real JPEG carrying EXIF with a camera make and a GPS position, for the tests that
+    show such metadata never leaves an upload."""
+    picture = PILImage.new("RGB", (width, height), (200, 120, 40))
+    exif = PILImage.Exif()
+    exif[ExifTags.Base.Make] = "Test camera"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (51.0, 30.0, 0.0)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="JPEG", exif=exif)
     return buffer.getvalue()
 
 

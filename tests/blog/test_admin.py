@@ -27,6 +27,7 @@ from tests.factories import (
     PostFactory,
     TagFactory,
     UserFactory,
+    make_jpeg_with_gps,
     make_picture_bytes,
 )
 
@@ -69,19 +70,6 @@ def post_form_data(**overrides) -> dict:
         "_save": "Save",
     }
     return data | overrides
-
-
-def jpeg_with_gps(width: int = 1200, height: int = 800) -> bytes:
-    """A real JPEG carrying EXIF with a camera make and a GPS position."""
-    picture = PILImage.new("RGB", (width, height), (200, 120, 40))
-    exif = PILImage.Exif()
-    exif[ExifTags.Base.Make] = "Test camera"
-    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
-    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
-    gps[ExifTags.GPS.GPSLatitude] = (51.0, 30.0, 0.0)
-    buffer = io.BytesIO()
-    picture.save(buffer, format="JPEG", exif=exif)
-    return buffer.getvalue()
 
 
 # --- Pages open --------------------------------------------------------------
@@ -522,7 +510,7 @@ def test_moderator_can_view_posts_but_not_add_or_change_them(client):
 
 
 def test_image_upload_strips_exif_and_makes_renditions(editor_client, editor, media_root):
-    data = jpeg_with_gps()
+    data = make_jpeg_with_gps()
     assert PILImage.open(io.BytesIO(data)).getexif().get_ifd(ExifTags.IFD.GPSInfo)
 
     response = editor_client.post(
