@@ -30,7 +30,6 @@ from itertools import groupby
 from typing import BinaryIO
 from xml.sax.saxutils import escape, quoteattr
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
@@ -38,7 +37,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts.models import public_name
-from blog.models import Category, Image, Post, Tag
+from blog.models import Category, Image, Page, Post, Tag
 from comments.models import Comment, comment_author_name
 
 WXR_VERSION = "1.2"
@@ -91,8 +90,7 @@ class WordPressIds:
     @classmethod
     def for_site(cls) -> "WordPressIds":
         highest_post = Post.objects.aggregate(n=Max("pk"))["n"] or 0
-        page_model = _page_model()
-        highest_page = page_model.objects.aggregate(n=Max("pk"))["n"] or 0 if page_model else 0
+        highest_page = Page.objects.aggregate(n=Max("pk"))["n"] or 0
         highest_category = Category.objects.aggregate(n=Max("pk"))["n"] or 0
         return cls(
             page_offset=highest_post,
@@ -216,7 +214,10 @@ def _authors(counts: ExportCounts) -> Iterator[list[str]]:
     WordPress and our importer match authors on it."""
     authors = (
         get_user_model()
-        .objects.filter(Q(pk__in=Post.objects.values("author_id")) | Q(pk__in=_page_authors()))
+        .objects.filter(
+            Q(pk__in=Post.objects.values("author_id"))
+            | Q(pk__in=Page.objects.filter(author__isnull=False).values("author_id"))
+        )
         .order_by("pk")
     )
     for user in authors.iterator():
@@ -544,28 +545,10 @@ def _comment(row: dict, *, with_emails: bool) -> list[str]:
     ]
 
 
-def _page_model() -> type | None:
-    """blog.Page, or None while the site has no pages (it arrives with issue 13)."""
-    try:
-        return apps.get_model("blog", "Page")
-    except LookupError:
-        return None
-
-
-def _page_authors() -> list[int]:
-    page_model = _page_model()
-    if page_model is None:
-        return []
-    return page_model.objects.filter(author__isnull=False).values("author_id")
-
-
 def _pages(counts: ExportCounts, ids: WordPressIds) -> Iterator[list[str]]:
     """Every page, any status, in chunks."""
-    page_model = _page_model()
-    if page_model is None:
-        return
     now = timezone.now()
-    pages = page_model.objects.select_related("author")
+    pages = Page.objects.select_related("author")
     last = 0
     while chunk := list(pages.filter(pk__gt=last).order_by("pk")[:CHUNK]):
         last = chunk[-1].pk

@@ -283,7 +283,12 @@ def test_queries_do_not_grow_with_comments_or_posts_in_a_chunk():
     build_discussion(post, [2])
     few = export_queries()
 
+    make_page(title="About", slug="about", body="<p>Hi.</p>", status="published", author=author)
+    few = export_queries()
+
     build_discussion(post, [40, 3, 3])
+    for n in range(10):
+        make_page(title=f"Page {n}", slug=f"page-{n}", body="<p>Hi.</p>", author=author)
     for _ in range(20):
         build_discussion(PostFactory(author=author, featured_image=ImageFactory()), [5, 2])
     assert export_queries() == few
@@ -341,3 +346,50 @@ def test_the_importers_reader_reads_the_export_back(tmp_path, site):
         "Under a held one",
     }
     assert {c.author_email for c in post.comments} >= {"guest@example.org"}
+
+
+def make_page(**fields):
+    from blog.models import Page
+    from blog.services import page_save
+
+    return page_save(Page(**fields))
+
+
+def test_pages_are_page_items_after_the_posts_ids(tmp_path, site):
+    author = site.author
+    about = make_page(
+        title="About us & them",
+        slug="about",
+        body="<p>Who we are.</p>",
+        status="published",
+        published_at=datetime(2023, 5, 1, 9, 0, tzinfo=UTC),
+        author=author,
+    )
+    make_page(title="Unfinished page", slug="soon", body="<p>Soon.</p>", status="draft")
+
+    channel, printed = exported(tmp_path)
+    pages = {item.findtext("title"): item for item in items(channel, "page")}
+
+    assert set(pages) == {"About us &amp; them", "Unfinished page"}
+    page = pages["About us &amp; them"]
+    assert page.findtext(f"{WP}post_name") == "about"
+    assert page.findtext(f"{WP}status") == "publish"
+    assert page.findtext(f"{WP}post_date_gmt") == "2023-05-01 09:00:00"
+    assert page.findtext(DC_CREATOR) == author.username
+    assert "<p>Who we are.</p>" in page.findtext(CONTENT)
+    assert page.findtext("link").endswith(about.get_absolute_url())
+    assert pages["Unfinished page"].findtext(f"{WP}status") == "draft"
+    ids = [item.findtext(f"{WP}post_id") for item in channel.iter("item")]
+    assert len(ids) == len(set(ids))
+    assert "Pages: 2" in printed
+
+
+def test_an_author_of_pages_only_is_listed(tmp_path):
+    writer = UserFactory(editor=True, username="pagewriter")
+    make_page(title="About", slug="about", body="<p>Hi.</p>", status="draft", author=writer)
+
+    channel, _ = exported(tmp_path)
+
+    assert [a.findtext(f"{WP}author_login") for a in channel.findall(f"{WP}author")] == [
+        "pagewriter"
+    ]

@@ -207,3 +207,26 @@ class TestWithThePageCache:
             response = Client().get("/", headers={"accept-encoding": "gzip"})
 
         assert response["Content-Encoding"] == "gzip"
+
+
+class TestPages:
+    def make_page(self, **fields):
+        from blog.models import Page
+        from blog.services import page_save
+
+        return page_save(Page(**fields))
+
+    def test_page_id_and_p_find_a_published_page(self, client):
+        about = self.make_page(title="About", slug="about", body="<p>Us.</p>", status="published")
+        imported(Kind.PAGE, "2", about, "/about-us/")
+
+        assert_moved(client.get("/?page_id=2"), "/about/")
+        assert_moved(client.get("/?p=2"), "/about/")
+        assert_moved(client.get("/about-us/"), "/about/")
+
+    def test_a_draft_page_is_not_found(self, client):
+        draft = self.make_page(title="Soon", slug="soon", body="<p>Soon.</p>", status="draft")
+        imported(Kind.PAGE, "3", draft, "/coming-soon/")
+
+        assert client.get("/?page_id=3").status_code == 404
+        assert client.get("/coming-soon/").status_code == 404
