@@ -1,0 +1,889 @@
+"""Importing a WordPress export (WXR) into Tribune.
+
+``import_wordpress`` reads the file as a stream (``wordpress.wxr``) and maps each record as
+it comes: authors to staff accounts in Editors, categories and tags, posts with their
+comment threads, attachments to images of the library. Everything happens in one
+transaction, so a bad file or any failure leaves nothing stored (files written are
+removed too), and a dry run is the same import rolled back.
+
+Every object made is remembered in ``ImportedObject`` with a digest of what the export
+said about it: a second run of the same file finds each one unchanged and touches nothing,
+and a newer export of the same site updates exactly the objects whose digest changed.
+What has no counterpart in Tribune (menus, pingbacks, other post types…) is skipped, each
+with the reason, in the summary.
+"""
+
+import contextlib
+import hashlib
+import html
+import json
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from itertools import count
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import nh3
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from accounts.models import User
+from accounts.roles import EDITORS
+from accounts.services.roles import user_role_grant
+from blog.models import Category, Image, Post, Tag
+from blog.services import image_update, post_check_slug_free, post_save
+from comments import rules
+from comments.models import Comment
+from comments.rendering import comment_body_html
+from comments.selectors import discussion_settings_get
+from comments.services import ip_hash, post_comments_bump
+from core.storage import STORAGE_ERRORS
+from wordpress import media
+from wordpress.content import wordpress_excerpt, wordpress_html
+from wordpress.models import ImportedObject
+from wordpress.wxr import Author, Item, Record, Site, Term, read_wxr
+from wordpress.wxr import Comment as WPComment
+
+Kind = ImportedObject.Kind
+
+# How often the progress callback may be called, at most.
+PROGRESS_INTERVAL = 0.25
+
+# The words the summary uses for each kind of object, one and many.
+KIND_NAMES = {
+    Kind.AUTHOR: ("author", "authors"),
+    Kind.CATEGORY: ("category", "categories"),
+    Kind.TAG: ("tag", "tags"),
+    Kind.POST: ("post", "posts"),
+    Kind.PAGE: ("page", "pages"),
+    Kind.ATTACHMENT: ("image", "images"),
+    Kind.COMMENT: ("comment", "comments"),
+}
+
+# --- The result ---------------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    done_bytes: int
+    total_bytes: int
+    counts: dict[str, int]
+
+
+@dataclass
+class Skipped:
+    """A WordPress object the import left out, and why."""
+
+    kind: str
+    wp_id: str
+    title: str
+    reason: str
+
+
+@dataclass
+class ImportSummary:
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+    skipped: list[Skipped] = field(default_factory=list)
+    dry_run: bool = False
+
+    def as_dict(self) -> dict:
+        """The summary as plain JSON values (the admin keeps it with the import)."""
+        return {
+            "created": dict(self.created),
+            "updated": dict(self.updated),
+            "unchanged": dict(self.unchanged),
+            "skipped": [asdict(item) for item in self.skipped],
+            "dry_run": self.dry_run,
+        }
+
+    def counts(self) -> dict[str, int]:
+        """How many of each kind the import has dealt with so far (for progress)."""
+        total = self.created + self.updated + self.unchanged
+        return {**dict(total), "skipped": len(self.skipped)}
+
+    def lines(self) -> list[str]:
+        """The summary for people: one line for each outcome, then each skipped item."""
+        lines = [
+            _outcome_line("Created", self.created),
+            _outcome_line("Updated", self.updated),
+            _outcome_line("Unchanged", self.unchanged),
+        ]
+        if self.dry_run:
+            lines.insert(0, "Dry run: nothing was stored; this is what the import would do.")
+        if not self.skipped:
+            lines.append("Skipped: nothing.")
+            return lines
+        by_kind = Counter(item.kind for item in self.skipped)
+        listed = ", ".join(f"{n} {_skipped_kind_name(kind, n)}" for kind, n in by_kind.items())
+        lines.append(f"Skipped: {listed}.")
+        for item in self.skipped:
+            title = f" “{item.title}”" if item.title else ""
+            lines.append(f"  {item.kind} {item.wp_id}{title}: {item.reason}")
+        return lines
+
+
+def kind_name(kind: str, n: int) -> str:
+    """The word for ``n`` objects of ``kind``: "1 post", "3 categories"."""
+    one, many = KIND_NAMES.get(kind, (kind, f"{kind}s"))
+    return one if n == 1 else many
+
+
+def _skipped_kind_name(kind: str, n: int) -> str:
+    name = kind.replace("_", " ")
+    return name if n == 1 else f"{name}s"
+
+
+def _outcome_line(label: str, counter: Counter) -> str:
+    parts = [f"{n} {kind_name(kind, n)}" for kind, n in counter.items() if n]
+    return f"{label}: {', '.join(parts) if parts else 'nothing'}."
+
+
+# --- Mapping rules: plain functions over the export's values -------------------------------
+
+
+def post_status_for(wp_status: str, *, has_password: bool) -> str | None:
+    """Tribune's status for a WordPress post, or None when it is not imported.
+
+    Published and scheduled posts (``publish``, ``future``) are published, the future ones
+    with their future time, which is how Tribune schedules. Everything that was not public
+    in WordPress stays a draft: drafts, posts pending review, private posts and
+    password-protected ones (Tribune has no passwords, and never makes them public).
+    Posts in the bin, automatic drafts and revisions are not imported.
+    """
+    if wp_status in ("publish", "future"):
+        return Post.Status.DRAFT if has_password else Post.Status.PUBLISHED
+    if wp_status in ("draft", "pending", "private"):
+        return Post.Status.DRAFT
+    return None
+
+
+COMMENT_STATUSES = {
+    "1": Comment.Status.PUBLISHED,
+    "0": Comment.Status.PENDING,
+    "spam": Comment.Status.SPAM,
+    "trash": Comment.Status.HIDDEN,
+    "post-trashed": Comment.Status.HIDDEN,
+}
+
+
+def comment_status_for(approved: str) -> str:
+    """Tribune's status for WordPress's ``comment_approved``: approved comments are
+    published, unapproved ones wait for a moderator, spam stays spam, the bin is hidden;
+    anything else waits for a moderator."""
+    return COMMENT_STATUSES.get(approved.strip().lower(), Comment.Status.PENDING)
+
+
+def slug_for(wp_slug: str, *, name: str, fallback: str, max_length: int) -> str:
+    """An ASCII slug from WordPress's (percent-encoded) slug, else from the name, else
+    ``fallback``."""
+    for candidate in (unquote(wp_slug), name):
+        slug = slugify(candidate)[:max_length].strip("-")
+        if slug:
+            return slug
+    return fallback
+
+
+def when_for(gmt: datetime | None, local: datetime | None) -> datetime | None:
+    """The moment a WordPress date names: its GMT field, else the local one in the site's
+    time zone (a WXR file does not say the blog's own zone; ``TIME_ZONE`` stands in)."""
+    if gmt is not None:
+        return gmt
+    if local is not None:
+        return timezone.make_aware(local, timezone.get_default_timezone())
+    return None
+
+
+_BLOCK_END = re.compile(r"(?i)</(p|div|blockquote|li|h[1-6]|pre|tr)>|<br\s*/?>")
+
+
+def comment_text(raw: str) -> str:
+    """A WordPress comment (a little HTML) as the plain text Tribune stores: tags dropped,
+    entities decoded, paragraphs and line breaks kept."""
+    marked = _BLOCK_END.sub(lambda m: "\n" if m[0].lower().startswith("<br") else "\n\n", raw)
+    text = html.unescape(nh3.clean(marked, tags=set()))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def wordpress_login(login: str) -> str:
+    """A login as WordPress keeps it (letters, digits, space, _ . - @): exports sometimes
+    carry stray characters around the author's login in ``dc:creator``."""
+    return re.sub(r"[^A-Za-z0-9 _.@-]", "", login or "").strip()
+
+
+def old_path_of(link: str) -> str:
+    """The path and query of a WordPress address: what old links ask this site for."""
+    parts = urlsplit(link or "")
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return path[:500]
+
+
+def digest_of(record: Site | Author | Term | Item | WPComment) -> str:
+    """A fingerprint of everything the export says about one object (an item without its
+    comments: they have their own)."""
+    values = asdict(record)
+    values.pop("comments", None)
+    text = json.dumps(values, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _plain(text: str, max_length: int) -> str:
+    return html.unescape(text or "").strip()[:max_length]
+
+
+# --- The import ------------------------------------------------------------------------
+
+
+def import_wordpress(
+    path: Path,
+    *,
+    media_dir: Path | None = None,
+    dry_run: bool = False,
+    progress: Callable[[Progress], None] | None = None,
+) -> ImportSummary:
+    """Import the WXR file at ``path``; pictures come from ``media_dir`` (the site's
+    ``wp-content/uploads`` folder) when given. Returns what was created, updated, left
+    unchanged and skipped (with why).
+
+    One transaction: a ``WXRError`` from the file, or any other failure, leaves nothing
+    stored and removes the files written. A ``dry_run`` does the whole import and rolls it
+    back, returning what would happen. ``progress`` is called a few times a second at most.
+    """
+    path = Path(path)
+    summary = ImportSummary(dry_run=dry_run)
+    run = _Import(summary=summary, media_dir=Path(media_dir) if media_dir else None)
+    reporter = _Reporter(progress, total=path.stat().st_size, summary=summary)
+    try:
+        with transaction.atomic():
+            with path.open("rb") as file:
+                for record in read_wxr(file):
+                    run.take(record)
+                    reporter.tick(file.tell())
+            run.finish()
+            if dry_run:
+                transaction.set_rollback(True)
+    except BaseException:
+        run.remove_files()
+        raise
+    if dry_run:
+        run.remove_files()
+    reporter.tick(reporter.total, force=True)
+    return summary
+
+
+class _Reporter:
+    """Calls ``progress`` at most every ``PROGRESS_INTERVAL`` seconds."""
+
+    def __init__(
+        self, progress: Callable[[Progress], None] | None, *, total: int, summary: ImportSummary
+    ):
+        self.progress, self.total, self.summary = progress, total, summary
+        self.last = 0.0
+
+    def tick(self, done: int, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if self.progress is None or (not force and now - self.last < PROGRESS_INTERVAL):
+            return
+        self.last = now
+        self.progress(Progress(min(done, self.total), self.total, self.summary.counts()))
+
+
+class _Import:
+    """The state of one import: what the file has said so far that later records need."""
+
+    def __init__(self, *, summary: ImportSummary, media_dir: Path | None) -> None:
+        self.summary = summary
+        self.media_dir = media_dir
+        self.site = Site()
+        self.max_depth = discussion_settings_get().max_depth
+        self.users_by_login: dict[str, User] = {}
+        self.users_by_author_id: dict[str, User] = {}
+        self.users_by_email: dict[str, User] = {}
+        self.categories: dict[str, Category] = {}  # by WordPress slug
+        self.category_parents: dict[str, str] = {}  # WordPress slug -> parent's slug
+        self.tags: dict[str, Tag] = {}  # by WordPress slug
+        self.seen: set[tuple[str, str]] = set()
+        self.images: dict[str, Image | None] = {}  # by upload path
+        self.featured: dict[int, str] = {}  # post pk -> attachment id, set at the end
+        self.written: list[str] = []  # storage names of files this run wrote
+        self.last_media_reason = ""  # why the last file could not be imported
+
+    # --- bookkeeping ----------------------------------------------------------------------
+
+    def take(self, record: Record) -> None:
+        if isinstance(record, Site):
+            self.site = record
+        elif isinstance(record, Author):
+            self.author(record)
+        elif isinstance(record, Term):
+            self.term(record)
+        elif isinstance(record, Item):
+            self.item(record)
+
+    def first_time(self, kind: str, wp_id: str) -> bool:
+        """False for an object this run has already dealt with (WordPress lists some
+        categories twice, as wp:category and as wp:term)."""
+        key = (kind, wp_id)
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+    def skip(self, kind: str, wp_id: str, title: str, reason: str) -> None:
+        self.summary.skipped.append(Skipped(kind, wp_id, _plain(title, 120), reason))
+
+    def mapped(self, kind: str, wp_id: str) -> tuple[ImportedObject | None, object | None]:
+        row = ImportedObject.objects.filter(kind=kind, wp_id=wp_id).first()
+        if row is None:
+            return None, None
+        model = ImportedObject.target_model(kind)
+        return row, model._default_manager.filter(pk=row.object_id).first()
+
+    def remember(
+        self,
+        row: ImportedObject | None,
+        *,
+        kind: str,
+        wp_id: str,
+        target,
+        digest: str,
+        old_path: str = "",
+    ) -> None:
+        if row is None:
+            row = ImportedObject(kind=kind, wp_id=wp_id)
+        row.object_id, row.digest, row.old_path = target.pk, digest, old_path
+        row.save()
+
+    def outcome(self, kind: str, *, created: bool, changed: bool) -> None:
+        if created:
+            self.summary.created[kind] += 1
+        elif changed:
+            self.summary.updated[kind] += 1
+        else:
+            self.summary.unchanged[kind] += 1
+
+    # --- authors --------------------------------------------------------------------------
+
+    def author(self, author: Author) -> User | None:
+        author.login = wordpress_login(author.login)
+        if not author.login or not self.first_time(Kind.AUTHOR, author.login):
+            return self.users_by_login.get(author.login)
+        digest = digest_of(author)
+        row, user = self.mapped(Kind.AUTHOR, author.login)
+        created = changed = False
+        if user is None and author.email:
+            user = User.objects.filter(email__iexact=author.email).first()
+        if user is None:
+            user = self.create_user(author)
+            created = True
+        elif row is not None and row.digest != digest:
+            # The names follow the export; the e-mail address, password and roles are the
+            # person's own once their account exists.
+            user.display_name = _plain(author.display_name, 100)
+            user.first_name = _plain(author.first_name, 150)
+            user.last_name = _plain(author.last_name, 150)
+            user.save(update_fields=["display_name", "first_name", "last_name"])
+            changed = True
+        if created or row is None or row.digest != digest:
+            self.remember(
+                row,
+                kind=Kind.AUTHOR,
+                wp_id=author.login,
+                target=user,
+                digest=digest,
+                old_path=f"/author/{author.login}/"[:500],
+            )
+        self.outcome(Kind.AUTHOR, created=created, changed=changed)
+        self.users_by_login[author.login] = user
+        if author.author_id:
+            self.users_by_author_id[author.author_id] = user
+        if author.email:
+            self.users_by_email[author.email.lower()] = user
+        return user
+
+    def create_user(self, author: Author) -> User:
+        """A staff account in Editors with no usable password: they set one by resetting
+        it. The username is the WordPress login (so /author/login/ keeps working) unless
+        someone already has it."""
+        username = _free_username(re.sub(r"[^\w.@+-]", "-", author.login)[:150] or "author")
+        email = author.email if _is_email(author.email) else f"{username}@wordpress.invalid"
+        user = User(
+            username=username,
+            email=email,
+            display_name=_plain(author.display_name, 100),
+            first_name=_plain(author.first_name, 150),
+            last_name=_plain(author.last_name, 150),
+        )
+        user.set_unusable_password()
+        user.save()
+        return user_role_grant(user=user, role=EDITORS)
+
+    def user_for_login(self, login: str) -> User:
+        """The author of a post: an author the export listed, or, for a login it did
+        not list, an account made for it."""
+        login = wordpress_login(login) or "wordpress"
+        user = self.users_by_login.get(login)
+        if user is None:
+            user = self.author(Author(login=login, display_name=login))
+        return user
+
+    # --- categories and tags --------------------------------------------------------------
+
+    def term(self, term: Term) -> None:
+        if term.taxonomy not in ("category", "post_tag"):
+            if self.first_time(f"term:{term.taxonomy}", term.term_id):
+                self.skip(
+                    term.taxonomy,
+                    term.term_id,
+                    term.name,
+                    "Tribune keeps only categories and tags, so other WordPress taxonomies "
+                    "(menus, formats…) are not imported.",
+                )
+            return
+        if term.taxonomy == "category":
+            self.category_parents[term.slug] = term.parent
+            self.taxonomy_term(term, Kind.CATEGORY, Category, self.categories)
+        else:
+            self.taxonomy_term(term, Kind.TAG, Tag, self.tags)
+
+    def taxonomy_term(self, term: Term, kind: str, model, known: dict) -> Category | Tag:
+        """A category or tag. Tribune's categories are flat: a WordPress child category
+        becomes a category of its own (its old address, with the parents' slugs in it,
+        still leads to it)."""
+        wp_id = term.term_id or f"slug:{term.slug}"
+        if not self.first_time(kind, wp_id):
+            return known[term.slug]
+        digest = digest_of(term)
+        row, target = self.mapped(kind, wp_id)
+        slug = slug_for(term.slug, name=term.name, fallback=f"{kind}-{wp_id}", max_length=100)
+        name = _plain(term.name, 100) or slug
+        description = _plain(term.description, 10_000)
+        created = changed = False
+        if target is None:
+            target = model.objects.filter(slug=slug).first()
+        if target is None:
+            target = model.objects.create(
+                slug=slug, name=_free_name(model, name, slug), description=description
+            )
+            created = True
+        elif row is not None and row.digest != digest:
+            target.name = _free_name(model, name, slug, exclude=target.pk)
+            target.description = description
+            target.save(update_fields=["name", "description"])
+            changed = True
+        if created or row is None or row.digest != digest:
+            self.remember(
+                row,
+                kind=kind,
+                wp_id=wp_id,
+                target=target,
+                digest=digest,
+                old_path=self.term_path(kind, term.slug),
+            )
+        self.outcome(kind, created=created, changed=changed)
+        known[term.slug] = target
+        return target
+
+    def term_path(self, kind: str, slug: str) -> str:
+        if kind == Kind.TAG:
+            return f"/tag/{slug}/"[:500]
+        chain, seen = [slug], {slug}
+        parent = self.category_parents.get(slug, "")
+        while parent and parent not in seen:
+            chain.insert(0, parent)
+            seen.add(parent)
+            parent = self.category_parents.get(parent, "")
+        return f"/category/{'/'.join(chain)}/"[:500]
+
+    def item_terms(self, item: Item, taxonomy: str, kind: str, model, known: dict) -> list:
+        found = []
+        for term in item.terms:
+            if term.taxonomy != taxonomy or not term.slug:
+                continue
+            target = known.get(term.slug) or self.same_name(known, term.name)
+            if target is None:  # named by the item only
+                target = self.taxonomy_term(
+                    Term(taxonomy=taxonomy, term_id="", slug=term.slug, name=term.name),
+                    kind,
+                    model,
+                    known,
+                )
+            found.append(target)
+        return found
+
+    def same_name(self, known: dict, name: str) -> Category | Tag | None:
+        """A term this run imported under the name an item gives a term it did not
+        declare: names are unique in Tribune, so the same name is the same term."""
+        name = _plain(name, 100).casefold()
+        return next((t for t in known.values() if t.name.casefold() == name), None)
+
+    # --- items ----------------------------------------------------------------------------
+
+    def item(self, item: Item) -> None:
+        if item.post_type == "post":
+            self.post(item)
+        elif item.post_type == "attachment":
+            self.attachment(item)
+        elif item.post_type == "page":
+            self.skip_with_comments(
+                item, "page", "Tribune has no pages yet, so WordPress pages are not imported."
+            )
+        elif item.post_type == "nav_menu_item":
+            self.skip(
+                "menu item",
+                item.post_id,
+                item.title,
+                "menus are not imported: Tribune's navigation is part of its templates.",
+            )
+        else:
+            self.skip_with_comments(
+                item,
+                item.post_type,
+                f"WordPress “{item.post_type}” items have no counterpart in Tribune.",
+            )
+
+    def skip_with_comments(self, item: Item, kind: str, reason: str) -> None:
+        self.skip(kind, item.post_id, item.title, reason)
+        for comment in item.comments:
+            self.skip(
+                "comment",
+                comment.comment_id,
+                comment.author,
+                f"it was on {kind} {item.post_id}, which is not imported.",
+            )
+
+    def post(self, item: Item) -> None:
+        status = post_status_for(item.status, has_password=bool(item.post_password))
+        if status is None:
+            self.skip_with_comments(
+                item, "post", f"its WordPress status is “{item.status}”, which is not imported."
+            )
+            return
+        if not self.first_time(Kind.POST, item.post_id):
+            return
+        digest = digest_of(item)
+        row, post = self.mapped(Kind.POST, item.post_id)
+        created = post is None
+        changed = created or row.digest != digest
+        if changed:
+            post = self.save_post(item, post or Post(), status=status)
+            self.remember(
+                row,
+                kind=Kind.POST,
+                wp_id=item.post_id,
+                target=post,
+                digest=digest,
+                old_path=old_path_of(item.link),
+            )
+        self.outcome(Kind.POST, created=created, changed=changed)
+        self.comments(item, post)
+
+    def save_post(self, item: Item, post: Post, *, status: str) -> Post:
+        post.title = _plain(item.title, 200) or "Untitled"
+        post.author = self.user_for_login(item.creator)
+        post.excerpt = wordpress_excerpt(item.excerpt)[:500]
+        post.body = wordpress_html(item.content, image_src=self.image_src(post.author))
+        post.status = status
+        public_before = item.status in ("publish", "future", "private")
+        when = when_for(item.post_date_gmt, item.post_date)
+        post.published_at = when if public_before else None
+        if post.status == Post.Status.PUBLISHED and post.published_at is None:
+            post.published_at = timezone.now()
+        post.is_sticky = item.is_sticky or item.post_id in self.site.sticky_ids
+        post.comments_enabled = item.comment_status == "open"
+        if post.pk is None:
+            post.slug = slug_for(
+                item.post_name, name=post.title, fallback=f"post-{item.post_id}", max_length=200
+            )
+        _free_post_slug(post)
+        is_new = post.pk is None
+        post_save(post=post)
+        categories = self.item_terms(item, "category", Kind.CATEGORY, Category, self.categories)
+        tags = self.item_terms(item, "post_tag", Kind.TAG, Tag, self.tags)
+        if is_new:  # nothing to take away: two queries fewer per post than set()
+            post.categories.add(*categories)
+            post.tags.add(*tags)
+        else:
+            post.categories.set(categories)
+            post.tags.set(tags)
+        thumbnail = item.postmeta.get("_thumbnail_id", "").strip()
+        if thumbnail:
+            self.featured[post.pk] = thumbnail
+        return post
+
+    # --- pictures -------------------------------------------------------------------------
+
+    def image_src(self, uploader: User) -> Callable[[str], str | None]:
+        def src(url: str) -> str | None:
+            image = self.image_for(url, alt_text="", caption="", credit="", uploader=uploader)
+            return image.file.url if image else None
+
+        return src
+
+    def image_for(
+        self, url: str, *, alt_text: str, caption: str, credit: str, uploader: User | None
+    ) -> Image | None:
+        """The library image made from an uploaded file (imported on first use, once per
+        file and per site: later runs find it through ``ImportedObject``)."""
+        if self.media_dir is None:
+            return None
+        key = _upload_key(url)
+        if key in self.images:
+            return self.images[key]
+        wp_id = f"upload:{hashlib.sha256(key.encode()).hexdigest()}"
+        _row, image = self.mapped(Kind.ATTACHMENT, wp_id)
+        if image is None:
+            image = self.import_file(url, alt_text or _file_alt(key), caption, credit, uploader)
+            if image is not None:
+                ImportedObject.objects.update_or_create(
+                    kind=Kind.ATTACHMENT,
+                    wp_id=wp_id,
+                    defaults={"object_id": image.pk, "old_path": old_path_of(url)},
+                )
+        self.images[key] = image
+        return image
+
+    def import_file(
+        self, url: str, alt_text: str, caption: str, credit: str, uploader: User | None
+    ) -> Image | None:
+        try:
+            image = media.image_from_uploads(
+                self.media_dir,
+                url,
+                alt_text=alt_text,
+                caption=caption,
+                credit=credit,
+                uploaded_by=uploader,
+            )
+        except media.MediaMissing as missing:
+            self.last_media_reason = str(missing.reason)
+            return None
+        if image is None:
+            self.last_media_reason = "the file is missing from the uploads folder or unreadable"
+            return None
+        self.written.extend([image.file.name, *(r["name"] for r in image.renditions)])
+        return image
+
+    def attachment(self, item: Item) -> None:
+        if not self.first_time(Kind.ATTACHMENT, item.post_id):
+            return
+        if self.media_dir is None:
+            self.skip(
+                "attachment",
+                item.post_id,
+                item.title,
+                "no uploads folder was given (--media-dir), so its file was not imported.",
+            )
+            return
+        digest = digest_of(item)
+        row, image = self.mapped(Kind.ATTACHMENT, item.post_id)
+        alt_text = _plain(item.postmeta.get("_wp_attachment_image_alt", ""), 250)
+        alt_text = alt_text or _plain(item.title, 250)
+        caption = wordpress_excerpt(item.excerpt)[:300]
+        created = changed = False
+        if image is None:
+            self.last_media_reason = ""
+            url = item.postmeta.get("_wp_attached_file") or item.attachment_url
+            image = self.image_for(
+                url,
+                alt_text=alt_text,
+                caption=caption,
+                credit="",
+                uploader=self.users_by_login.get(item.creator),
+            )
+            if image is None:
+                reason = self.last_media_reason or "it is not a picture Tribune can keep"
+                self.skip("attachment", item.post_id, item.title, f"{reason}.")
+                return
+            created = True
+        elif row.digest != digest:
+            image_update(
+                image=image, alt_text=alt_text or image.alt_text, caption=caption, credit=""
+            )
+            changed = True
+        if created or row.digest != digest:
+            self.remember(
+                row,
+                kind=Kind.ATTACHMENT,
+                wp_id=item.post_id,
+                target=image,
+                digest=digest,
+                old_path=old_path_of(item.link),
+            )
+        self.outcome(Kind.ATTACHMENT, created=created, changed=changed)
+
+    def set_featured_images(self) -> None:
+        for post_pk, attachment_id in self.featured.items():
+            image = ImportedObject.objects.target(Kind.ATTACHMENT, attachment_id)
+            post = Post.objects.get(pk=post_pk)
+            if post.featured_image_id != (image.pk if image else None):
+                post.featured_image = image
+                post.save(update_fields=["featured_image", "updated_at"])
+
+    def remove_files(self) -> None:
+        """Remove the files this run wrote (after a rollback their rows are gone)."""
+        for name in self.written:
+            with contextlib.suppress(*STORAGE_ERRORS):
+                default_storage.delete(name)
+        self.written.clear()
+
+    # --- comments -------------------------------------------------------------------------
+
+    def comments(self, item: Item, post: Post) -> None:
+        """The post's comments with their threads, parents first; then the post's count and
+        comment version, once, if anything changed."""
+        by_id = {c.comment_id: c for c in item.comments}
+        made: dict[str, Comment | None] = {}
+        changed = False
+        for comment in _parents_first(item.comments, by_id):
+            result, did_change = self.comment(comment, post, made)
+            made[comment.comment_id] = result
+            changed = changed or did_change
+        if changed:
+            post_comments_bump(post.pk)
+
+    def comment(
+        self, wp: WPComment, post: Post, made: dict[str, Comment | None]
+    ) -> tuple[Comment | None, bool]:
+        if wp.type in ("pingback", "trackback"):
+            self.skip(wp.type, wp.comment_id, wp.author, "pingbacks and trackbacks are not kept.")
+            return None, False
+        if not self.first_time(Kind.COMMENT, wp.comment_id):
+            return None, False
+        body = comment_text(wp.content)
+        if not body:
+            self.skip("comment", wp.comment_id, wp.author, "it has no text.")
+            return None, False
+        digest = digest_of(wp)
+        row, comment = self.mapped(Kind.COMMENT, wp.comment_id)
+        if comment is not None and row.digest == digest:
+            self.outcome(Kind.COMMENT, created=False, changed=False)
+            return comment, False
+        created = comment is None
+        if created:
+            comment = Comment(post=post)
+            self.place_reply(comment, made.get(wp.parent) or self.known_comment(wp.parent))
+        self.fill_comment(comment, wp, body, post)
+        comment.save()
+        if comment.parent_id is None and comment.thread_id is None:
+            # A top-level comment is its own thread (as ``comment_create`` stores it).
+            Comment.objects.filter(pk=comment.pk).update(thread_id=comment.pk)
+            comment.thread_id = comment.pk
+        self.remember(row, kind=Kind.COMMENT, wp_id=wp.comment_id, target=comment, digest=digest)
+        self.outcome(Kind.COMMENT, created=created, changed=True)
+        return comment, True
+
+    def known_comment(self, wp_id: str) -> Comment | None:
+        if not wp_id or wp_id == "0":
+            return None
+        return ImportedObject.objects.target(Kind.COMMENT, wp_id)
+
+    def place_reply(self, comment: Comment, parent: Comment | None) -> None:
+        """Under ``parent``, or, past the deepest level the discussion settings allow, under
+        the deepest ancestor that still takes replies (``rules.reply_nests_under``)."""
+        while (
+            parent is not None
+            and parent.parent_id is not None
+            and not rules.reply_nests_under(depth=parent.depth, max_depth=self.max_depth)
+        ):
+            parent = parent.parent
+        comment.parent = parent
+        comment.thread_id = parent.thread_id if parent else None
+        comment.depth = parent.depth + 1 if parent else 0
+
+    def fill_comment(self, comment: Comment, wp: WPComment, body: str, post: Post) -> None:
+        user = self.users_by_author_id.get(wp.user_id) if wp.user_id != "0" else None
+        if user is None and wp.user_id != "0":
+            user = self.users_by_email.get(wp.author_email.lower())
+        comment.user = user
+        comment.guest_name = "" if user else _plain(wp.author, 100)
+        comment.guest_email = "" if user or not _is_email(wp.author_email) else wp.author_email
+        comment.body = body
+        comment.body_html = comment_body_html(body)
+        comment.status = comment_status_for(wp.approved)
+        comment.created_at = when_for(wp.date_gmt, wp.date) or post.published_at or timezone.now()
+        comment.ip_hash = ip_hash(wp.author_ip)
+
+    # --- the end --------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        self.set_featured_images()
+
+
+def _parents_first(comments: list[WPComment], by_id: dict[str, WPComment]) -> Iterator[WPComment]:
+    """Each comment after its parent (exports list them by id, which is nearly always that
+    order already); a parent that is not in the list is no parent."""
+    done: set[str] = set()
+
+    def visit(comment: WPComment, trail: set[str]) -> Iterator[WPComment]:
+        if comment.comment_id in done or comment.comment_id in trail:
+            return
+        parent = by_id.get(comment.parent)
+        if parent is not None:
+            yield from visit(parent, trail | {comment.comment_id})
+        done.add(comment.comment_id)
+        yield comment
+
+    for comment in comments:
+        yield from visit(comment, set())
+
+
+def _free_post_slug(post: Post) -> None:
+    """Tribune's rule (``post_check_slug_free``: unique among posts of the same day), met by
+    adding -2, -3… to the WordPress slug when another post already has it."""
+    base = post.slug
+    for n in count(2):
+        try:
+            post_check_slug_free(post=post)
+        except ValidationError:
+            suffix = f"-{n}"
+            post.slug = base[: 200 - len(suffix)] + suffix
+        else:
+            return
+
+
+def _free_username(wanted: str) -> str:
+    username = wanted
+    for n in count(2):
+        if not User.objects.filter(username__iexact=username).exists():
+            return username
+        suffix = f"-{n}"
+        username = wanted[: 150 - len(suffix)] + suffix
+    raise AssertionError("unreachable")
+
+
+def _free_name(model, name: str, slug: str, *, exclude: int | None = None) -> str:
+    """``name``, or, when another category (or tag) has it, the name with its slug: names
+    are unique in Tribune, and flattening WordPress's tree can make two alike."""
+    clash = model.objects.filter(name=name).exclude(pk=exclude).exists()
+    return f"{name} ({slug})"[:100] if clash else name
+
+
+def _is_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _upload_key(url: str) -> str:
+    """An upload's path inside the uploads folder, from its address or relative path."""
+    path = unquote(urlsplit(url).path if "://" in url else url)
+    return path.split("/wp-content/uploads/", 1)[-1].lstrip("/")
+
+
+def _file_alt(key: str) -> str:
+    """Alt text for a picture the body uses with no attachment to say what it shows."""
+    stem = Path(key).stem
+    return re.sub(r"[-_]+", " ", stem).strip()[:250] or "Picture"
