@@ -32,6 +32,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -331,8 +332,10 @@ class _Import:
             self.item(record)
 
     def first_time(self, kind: str, wp_id: str) -> bool:
-        """False for an object this run has already dealt with (WordPress lists some
-        categories twice, as wp:category and as wp:term)."""
+        """False for an author or term this run has already dealt with (WordPress lists
+        some categories twice, as wp:category and as wp:term). Items and comments are not
+        kept here, so memory does not grow with the file; one listed twice is found
+        unchanged the second time."""
         key = (kind, wp_id)
         if key in self.seen:
             return False
@@ -569,8 +572,6 @@ class _Import:
                 item, "post", f"its WordPress status is “{item.status}”, which is not imported."
             )
             return
-        if not self.first_time(Kind.POST, item.post_id):
-            return
         digest = digest_of(item)
         row, post = self.mapped(Kind.POST, item.post_id)
         created = post is None
@@ -675,8 +676,6 @@ class _Import:
         return image
 
     def attachment(self, item: Item) -> None:
-        if not self.first_time(Kind.ATTACHMENT, item.post_id):
-            return
         if self.media_dir is None:
             self.skip(
                 "attachment",
@@ -740,68 +739,103 @@ class _Import:
     # --- comments -------------------------------------------------------------------------
 
     def comments(self, item: Item, post: Post) -> None:
-        """The post's comments with their threads, parents first; then the post's count and
-        comment version, once, if anything changed."""
-        by_id = {c.comment_id: c for c in item.comments}
-        made: dict[str, Comment | None] = {}
+        """The post's comments with their threads; then the post's count and comment
+        version, once, if anything changed.
+
+        Read and written in batches: the map rows and comments already imported in two
+        queries, new comments one level of the thread at a time, so a big discussion
+        costs a handful of queries rather than several per comment.
+        """
+        kept = [wp for wp in item.comments if self.comment_wanted(wp)]
+        by_id = {wp.comment_id: wp for wp in kept}
+        rows = {
+            row.wp_id: row
+            for row in ImportedObject.objects.filter(kind=Kind.COMMENT, wp_id__in=list(by_id))
+        }
+        existing = Comment.objects.in_bulk([row.object_id for row in rows.values()])
+        placed = {
+            wp_id: existing[row.object_id]
+            for wp_id, row in rows.items()
+            if row.object_id in existing
+        }
+        levels: dict[int, list[tuple[Comment, ImportedObject]]] = {}
         changed = False
-        for comment in _parents_first(item.comments, by_id):
-            result, did_change = self.comment(comment, post, made)
-            made[comment.comment_id] = result
-            changed = changed or did_change
+        for wp in _parents_first(kept, by_id):
+            digest = digest_of(wp)
+            comment = placed.get(wp.comment_id)
+            if comment is None:
+                comment = Comment(post=post)
+                self.place_reply(comment, placed.get(wp.parent))
+                self.fill_comment(comment, wp, post)
+                placed[wp.comment_id] = comment
+                row = ImportedObject(kind=Kind.COMMENT, wp_id=wp.comment_id, digest=digest)
+                levels.setdefault(comment.depth, []).append((comment, row))
+                self.outcome(Kind.COMMENT, created=True, changed=True)
+                changed = True
+            elif rows[wp.comment_id].digest != digest:
+                self.fill_comment(comment, wp, post)
+                comment.save()
+                self.remember(
+                    rows[wp.comment_id],
+                    kind=Kind.COMMENT,
+                    wp_id=wp.comment_id,
+                    target=comment,
+                    digest=digest,
+                )
+                self.outcome(Kind.COMMENT, created=False, changed=True)
+                changed = True
+            else:
+                self.outcome(Kind.COMMENT, created=False, changed=False)
+        for depth in sorted(levels):
+            self.store_level(levels[depth], rows)
         if changed:
             post_comments_bump(post.pk)
 
-    def comment(
-        self, wp: WPComment, post: Post, made: dict[str, Comment | None]
-    ) -> tuple[Comment | None, bool]:
+    def comment_wanted(self, wp: WPComment) -> bool:
+        """False, with the reason in the summary, for what is not imported as a comment."""
         if wp.type in ("pingback", "trackback"):
             self.skip(wp.type, wp.comment_id, wp.author, "pingbacks and trackbacks are not kept.")
-            return None, False
-        if not self.first_time(Kind.COMMENT, wp.comment_id):
-            return None, False
-        body = comment_text(wp.content)
-        if not body:
+            return False
+        if not comment_text(wp.content):
             self.skip("comment", wp.comment_id, wp.author, "it has no text.")
-            return None, False
-        digest = digest_of(wp)
-        row, comment = self.mapped(Kind.COMMENT, wp.comment_id)
-        if comment is not None and row.digest == digest:
-            self.outcome(Kind.COMMENT, created=False, changed=False)
-            return comment, False
-        created = comment is None
-        if created:
-            comment = Comment(post=post)
-            self.place_reply(comment, made.get(wp.parent) or self.known_comment(wp.parent))
-        self.fill_comment(comment, wp, body, post)
-        comment.save()
-        if comment.parent_id is None and comment.thread_id is None:
-            # A top-level comment is its own thread (as ``comment_create`` stores it).
-            Comment.objects.filter(pk=comment.pk).update(thread_id=comment.pk)
-            comment.thread_id = comment.pk
-        self.remember(row, kind=Kind.COMMENT, wp_id=wp.comment_id, target=comment, digest=digest)
-        self.outcome(Kind.COMMENT, created=created, changed=True)
-        return comment, True
+            return False
+        return True
 
-    def known_comment(self, wp_id: str) -> Comment | None:
-        if not wp_id or wp_id == "0":
-            return None
-        return ImportedObject.objects.target(Kind.COMMENT, wp_id)
+    def store_level(
+        self, pairs: list[tuple[Comment, ImportedObject]], rows: dict[str, ImportedObject]
+    ) -> None:
+        """Store new comments of one depth (their parents are stored already) and their map
+        rows. A top-level comment is its own thread, as ``comment_create`` stores it."""
+        comments = [comment for comment, _row in pairs]
+        for comment in comments:
+            if comment.parent is not None:
+                comment.thread_id = comment.parent.thread_id
+        Comment.objects.bulk_create(comments)
+        roots = [comment.pk for comment in comments if comment.parent is None]
+        if roots:
+            Comment.objects.filter(pk__in=roots).update(thread_id=F("pk"))
+        for comment, row in pairs:
+            if comment.parent is None:
+                comment.thread_id = comment.pk
+            row.object_id = comment.pk
+            row.old_path = ""
+        ImportedObject.objects.bulk_create([row for _comment, row in pairs])
 
     def place_reply(self, comment: Comment, parent: Comment | None) -> None:
         """Under ``parent``, or, past the deepest level the discussion settings allow, under
         the deepest ancestor that still takes replies (``rules.reply_nests_under``)."""
         while (
             parent is not None
-            and parent.parent_id is not None
             and not rules.reply_nests_under(depth=parent.depth, max_depth=self.max_depth)
+            and parent.parent is not None  # a parent made in this run has no parent_id yet
         ):
             parent = parent.parent
         comment.parent = parent
         comment.thread_id = parent.thread_id if parent else None
         comment.depth = parent.depth + 1 if parent else 0
 
-    def fill_comment(self, comment: Comment, wp: WPComment, body: str, post: Post) -> None:
+    def fill_comment(self, comment: Comment, wp: WPComment, post: Post) -> None:
+        body = comment_text(wp.content)
         user = self.users_by_author_id.get(wp.user_id) if wp.user_id != "0" else None
         if user is None and wp.user_id != "0":
             user = self.users_by_email.get(wp.author_email.lower())
