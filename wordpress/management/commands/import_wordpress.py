@@ -43,6 +43,10 @@ class Command(BaseCommand):
         path = Path(options["export"])
         if not path.is_file():
             raise CommandError(f"There is no file at {path}.")
+        try:
+            path.open("rb").close()
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
         media_dir = Path(options["media_dir"]) if options["media_dir"] else None
         if media_dir is not None and not media_dir.is_dir():
             raise CommandError(f"There is no folder at {media_dir} (--media-dir).")
@@ -53,8 +57,6 @@ class Command(BaseCommand):
             )
         except WXRError as error:
             raise CommandError(f"{error.message} Nothing was imported.") from None
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
         for line in summary.lines():
             self.stdout.write(line)
         done = "Dry run finished" if options["dry_run"] else "Import finished"
@@ -117,4 +119,4 @@ class PlainProgress:
         tenth = progress.done_bytes * 10 // max(progress.total_bytes, 1)
         if tenth > self.shown:
             self.shown = tenth
-            self.out.write(f"{tenth * 10}% read: {counts_text(progress.counts) or 'starting'}")
+            self.out.write(f"{tenth * 10}% read: {counts_text(progress.counts) or 'nothing yet'}")
