@@ -58,6 +58,9 @@ Kind = ImportedObject.Kind
 # How often the progress callback may be called, at most.
 PROGRESS_INTERVAL = 0.25
 
+# How many uploads' images one run keeps at hand before asking the database again.
+IMAGE_CACHE_SIZE = 500
+
 # The words the summary uses for each kind of object, one and many.
 KIND_NAMES = {
     Kind.AUTHOR: ("author", "authors"),
@@ -202,6 +205,18 @@ def when_for(gmt: datetime | None, local: datetime | None) -> datetime | None:
     if local is not None:
         return timezone.make_aware(local, timezone.get_default_timezone())
     return None
+
+
+def published_at_for(item: Item, status: str) -> datetime | None:
+    """When a post or page was (or will be) published: its WordPress date for what was
+    published, scheduled or private there; none for a draft, which has not been. A published
+    one with no date at all is published now."""
+    when = None
+    if item.status in ("publish", "future", "private"):
+        when = when_for(item.post_date_gmt, item.post_date)
+    if when is None and status == Post.Status.PUBLISHED:
+        return timezone.now()
+    return when
 
 
 _BLOCK_END = re.compile(r"(?i)</(p|div|blockquote|li|h[1-6]|pre|tr)>|<br\s*/?>")
@@ -404,7 +419,7 @@ class _Import:
                 wp_id=author.login,
                 target=user,
                 digest=digest,
-                old_path=f"/author/{author.login}/"[:500],
+                old_path=_author_old_path(author),
             )
         self.outcome(Kind.AUTHOR, created=created, changed=changed)
         self.users_by_login[author.login] = user
@@ -595,11 +610,7 @@ class _Import:
         post.excerpt = wordpress_excerpt(item.excerpt)[:500]
         post.body = wordpress_html(item.content, image_src=self.image_src(post.author))
         post.status = status
-        public_before = item.status in ("publish", "future", "private")
-        when = when_for(item.post_date_gmt, item.post_date)
-        post.published_at = when if public_before else None
-        if post.status == Post.Status.PUBLISHED and post.published_at is None:
-            post.published_at = timezone.now()
+        post.published_at = published_at_for(item, status)
         post.is_sticky = item.is_sticky or item.post_id in self.site.sticky_ids
         post.comments_enabled = item.comment_status == "open"
         if post.pk is None:
@@ -641,6 +652,8 @@ class _Import:
         key = _upload_key(url)
         if key in self.images:
             return self.images[key]
+        if len(self.images) >= IMAGE_CACHE_SIZE:  # bounded: memory must not grow with the file
+            self.images.clear()
         wp_id = f"upload:{hashlib.sha256(key.encode()).hexdigest()}"
         _row, image = self.mapped(Kind.ATTACHMENT, wp_id)
         if image is None:
@@ -909,6 +922,15 @@ def _is_email(value: str) -> bool:
     except ValidationError:
         return False
     return True
+
+
+def _author_old_path(author: Author) -> str:
+    """WordPress's address for an author by id (``/?author=2``) when the export gives the
+    id; ``/author/<login>/`` otherwise (Tribune answers it itself when the username is the
+    login)."""
+    if author.author_id:
+        return f"/?author={author.author_id}"
+    return f"/author/{author.login}/"[:500]
 
 
 def _upload_key(url: str) -> str:

@@ -302,3 +302,18 @@ def test_a_missing_file_or_uploads_folder_is_refused(tmp_path):
     assert _refused(good, "--media-dir", str(tmp_path / "uploads")) == (
         f"There is no folder at {tmp_path / 'uploads'} (--media-dir)."
     )
+
+
+def test_the_imported_discussion_reads_as_nineteen_numbered_thoughts(theme_import, client):
+    post = Post.objects.get(title="Template: Comments")
+
+    page = client.get(post.get_absolute_url())
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "19 thoughts on “Template: Comments”" in html
+    # Ten top-level comments are shown, numbered in date order; the held one is not.
+    assert '<span class="comment-number">10.</span>' in html
+    assert '<span class="comment-number">11.</span>' not in html
+    assert "Comment Depth 10" in html
+    assert "this is test comment" not in html

@@ -226,3 +226,13 @@ def test_the_summary_is_plain_json(tmp_path):
         ],
         "dry_run": False,
     }
+
+
+@DB
+def test_each_object_keeps_its_old_wordpress_address(tmp_path):
+    export = wxr(author(7, "alice"), item(10, link="2013/01/10/hello/"), item(11, link="?p=11"))
+
+    import_wordpress(write(tmp_path, export))
+
+    old_paths = dict(ImportedObject.objects.values_list("wp_id", "old_path"))
+    assert old_paths == {"alice": "/?author=7", "10": "/2013/01/10/hello/", "11": "/?p=11"}
