@@ -39,8 +39,8 @@ from django.utils.text import slugify
 from accounts.models import User
 from accounts.roles import EDITORS
 from accounts.services.roles import user_role_grant
-from blog.models import Category, Image, Post, Tag
-from blog.services import image_update, post_check_slug_free, post_save
+from blog.models import Category, Image, Page, Post, Tag, page_slug_refusal
+from blog.services import image_update, page_save, post_check_slug_free, post_save
 from comments import rules
 from comments.models import Comment
 from comments.rendering import comment_body_html
@@ -148,7 +148,8 @@ def _skipped_kind_name(kind: str, n: int) -> str:
 
 
 def _outcome_line(label: str, counter: Counter) -> str:
-    parts = [f"{n} {kind_name(kind, n)}" for kind, n in counter.items() if n]
+    order = [*KIND_NAMES, *(kind for kind in counter if kind not in KIND_NAMES)]
+    parts = [f"{counter[kind]} {kind_name(kind, counter[kind])}" for kind in order if counter[kind]]
     return f"{label}: {', '.join(parts) if parts else 'nothing'}."
 
 
@@ -332,7 +333,6 @@ class _Import:
         self.images: dict[str, Image | None] = {}  # by upload path
         self.featured: dict[int, str] = {}  # post pk -> attachment id, set at the end
         self.written: list[str] = []  # storage names of files this run wrote
-        self.last_media_reason = ""  # why the last file could not be imported
 
     # --- bookkeeping ----------------------------------------------------------------------
 
@@ -553,9 +553,7 @@ class _Import:
         elif item.post_type == "attachment":
             self.attachment(item)
         elif item.post_type == "page":
-            self.skip_with_comments(
-                item, "page", "Tribune has no pages yet, so WordPress pages are not imported."
-            )
+            self.page(item)
         elif item.post_type == "nav_menu_item":
             self.skip(
                 "menu item",
@@ -581,34 +579,77 @@ class _Import:
             )
 
     def post(self, item: Item) -> None:
+        post = self.publishable(item, Kind.POST, self.save_post)
+        if post is not None:
+            self.comments(item, post)
+
+    def page(self, item: Item) -> None:
+        """A WordPress page as a Tribune page (About, Contact…). Pages take no comments in
+        Tribune; a page's comments are listed as skipped."""
+        if self.publishable(item, Kind.PAGE, self.save_page) is not None:
+            for comment in item.comments:
+                self.skip(
+                    "comment",
+                    comment.comment_id,
+                    comment.author,
+                    "Tribune's pages take no comments.",
+                )
+
+    def publishable(
+        self, item: Item, kind: str, save: Callable[[Item, Post | Page | None, str], Post | Page]
+    ) -> Post | Page | None:
+        """The post or page made from ``item``: created, updated when the export changed
+        it, or left as it is; None, with the reason listed, when it is not imported."""
         status = post_status_for(item.status, has_password=bool(item.post_password))
         if status is None:
             self.skip_with_comments(
-                item, "post", f"its WordPress status is “{item.status}”, which is not imported."
+                item, kind, f"its WordPress status is “{item.status}”, which is not imported."
             )
-            return
+            return None
         digest = digest_of(item)
-        row, post = self.mapped(Kind.POST, item.post_id)
-        created = post is None
+        row, target = self.mapped(kind, item.post_id)
+        created = target is None
         changed = created or row.digest != digest
         if changed:
-            post = self.save_post(item, post or Post(), status=status)
+            try:
+                target = save(item, target, status)
+            except ValidationError as refused:
+                self.skip_with_comments(item, kind, " ".join(refused.messages))
+                return None
             self.remember(
                 row,
-                kind=Kind.POST,
+                kind=kind,
                 wp_id=item.post_id,
-                target=post,
+                target=target,
                 digest=digest,
                 old_path=old_path_of(item.link),
             )
-        self.outcome(Kind.POST, created=created, changed=changed)
-        self.comments(item, post)
+        self.outcome(kind, created=created, changed=changed)
+        return target
 
-    def save_post(self, item: Item, post: Post, *, status: str) -> Post:
+    def save_page(self, item: Item, page: Page | None, status: str) -> Page:
+        """Slugs as WordPress had them (so /about/ stays /about/) unless the site's own
+        addresses use one; nested pages are flat here, their old address kept."""
+        page = page or Page()
+        page.title = _plain(item.title, 200) or "Untitled"
+        page.author = self.user_for_login(item.creator)
+        page.body = wordpress_html(item.content, image_src=self.image_src(page.author, page.title))
+        page.status = status
+        page.published_at = published_at_for(item, status)
+        if page.pk is None:
+            page.slug = _free_page_slug(
+                slug_for(
+                    item.post_name, name=page.title, fallback=f"page-{item.post_id}", max_length=190
+                )
+            )
+        return page_save(page)
+
+    def save_post(self, item: Item, post: Post | None, status: str) -> Post:
+        post = post or Post()
         post.title = _plain(item.title, 200) or "Untitled"
         post.author = self.user_for_login(item.creator)
         post.excerpt = wordpress_excerpt(item.excerpt)[:500]
-        post.body = wordpress_html(item.content, image_src=self.image_src(post.author))
+        post.body = wordpress_html(item.content, image_src=self.image_src(post.author, post.title))
         post.status = status
         post.published_at = published_at_for(item, status)
         post.is_sticky = item.is_sticky or item.post_id in self.site.sticky_ids
@@ -635,21 +676,37 @@ class _Import:
 
     # --- pictures -------------------------------------------------------------------------
 
-    def image_src(self, uploader: User) -> Callable[[str], str | None]:
+    def image_src(self, uploader: User, title: str) -> Callable[[str], str | None]:
+        """For ``wordpress_html``: the new address of a picture a body uses, imported from
+        the uploads folder on first use; a file that is not there is listed as skipped."""
+
         def src(url: str) -> str | None:
-            image = self.image_for(url, alt_text="", caption="", credit="", uploader=uploader)
+            def missing(reason: str) -> None:
+                self.skip("picture", media.uploads_relative_path(url), title, reason)
+
+            image = self.image_for(
+                url, alt_text="", caption="", credit="", uploader=uploader, missing=missing
+            )
             return image.file.url if image else None
 
         return src
 
     def image_for(
-        self, url: str, *, alt_text: str, caption: str, credit: str, uploader: User | None
+        self,
+        url: str,
+        *,
+        alt_text: str,
+        caption: str,
+        credit: str,
+        uploader: User | None,
+        missing: Callable[[str], None],
     ) -> Image | None:
-        """The library image made from an uploaded file (imported on first use, once per
-        file and per site: later runs find it through ``ImportedObject``)."""
+        """The library image made from an uploaded file: imported on first use, once per
+        file and per site (later runs find it through ``ImportedObject``). ``missing`` hears
+        why, the first time a file cannot be imported."""
         if self.media_dir is None:
             return None
-        key = _upload_key(url)
+        key = media.uploads_relative_path(url)
         if key in self.images:
             return self.images[key]
         if len(self.images) >= IMAGE_CACHE_SIZE:  # bounded: memory must not grow with the file
@@ -657,8 +714,20 @@ class _Import:
         wp_id = f"upload:{hashlib.sha256(key.encode()).hexdigest()}"
         _row, image = self.mapped(Kind.ATTACHMENT, wp_id)
         if image is None:
-            image = self.import_file(url, alt_text or _file_alt(key), caption, credit, uploader)
-            if image is not None:
+            try:
+                image = media.image_from_uploads(
+                    self.media_dir,
+                    url,
+                    alt_text=alt_text,
+                    caption=caption,
+                    credit=credit,
+                    uploaded_by=uploader,
+                )
+            except media.MediaMissing as refused:
+                missing(refused.reason)
+            else:
+                self.written.extend([image.file.name, *(r["name"] for r in image.renditions)])
+                self.summary.created[Kind.ATTACHMENT] += 1
                 ImportedObject.objects.update_or_create(
                     kind=Kind.ATTACHMENT,
                     wp_id=wp_id,
@@ -667,28 +736,9 @@ class _Import:
         self.images[key] = image
         return image
 
-    def import_file(
-        self, url: str, alt_text: str, caption: str, credit: str, uploader: User | None
-    ) -> Image | None:
-        try:
-            image = media.image_from_uploads(
-                self.media_dir,
-                url,
-                alt_text=alt_text,
-                caption=caption,
-                credit=credit,
-                uploaded_by=uploader,
-            )
-        except media.MediaMissing as missing:
-            self.last_media_reason = str(missing.reason)
-            return None
-        if image is None:
-            self.last_media_reason = "the file is missing from the uploads folder or unreadable"
-            return None
-        self.written.extend([image.file.name, *(r["name"] for r in image.renditions)])
-        return image
-
     def attachment(self, item: Item) -> None:
+        """An attachment's picture as a library image, with its alt text and caption (a
+        file other posts' bodies already brought in is the same image)."""
         if self.media_dir is None:
             self.skip(
                 "attachment",
@@ -701,29 +751,32 @@ class _Import:
         row, image = self.mapped(Kind.ATTACHMENT, item.post_id)
         alt_text = _plain(item.postmeta.get("_wp_attachment_image_alt", ""), 250)
         alt_text = alt_text or _plain(item.title, 250)
-        caption = wordpress_excerpt(item.excerpt)[:300]
-        created = changed = False
+        caption = wordpress_excerpt(item.excerpt)
+        reasons: list[str] = []
         if image is None:
-            self.last_media_reason = ""
-            url = item.postmeta.get("_wp_attached_file") or item.attachment_url
             image = self.image_for(
-                url,
+                item.postmeta.get("_wp_attached_file") or item.attachment_url,
                 alt_text=alt_text,
                 caption=caption,
                 credit="",
-                uploader=self.users_by_login.get(item.creator),
+                uploader=self.users_by_login.get(wordpress_login(item.creator)),
+                missing=reasons.append,
             )
             if image is None:
-                reason = self.last_media_reason or "it is not a picture Tribune can keep"
-                self.skip("attachment", item.post_id, item.title, f"{reason}.")
+                reason = reasons[0] if reasons else "its file could not be imported (see above)."
+                self.skip("attachment", item.post_id, item.title, reason)
                 return
-            created = True
         elif row.digest != digest:
             image_update(
-                image=image, alt_text=alt_text or image.alt_text, caption=caption, credit=""
+                image=image,
+                alt_text=alt_text or image.alt_text,
+                caption=caption[:300],
+                credit=image.credit,
             )
-            changed = True
-        if created or row.digest != digest:
+            self.outcome(Kind.ATTACHMENT, created=False, changed=True)
+        else:
+            self.outcome(Kind.ATTACHMENT, created=False, changed=False)
+        if row is None or row.digest != digest:
             self.remember(
                 row,
                 kind=Kind.ATTACHMENT,
@@ -732,7 +785,6 @@ class _Import:
                 digest=digest,
                 old_path=old_path_of(item.link),
             )
-        self.outcome(Kind.ATTACHMENT, created=created, changed=changed)
 
     def set_featured_images(self) -> None:
         for post_pk, attachment_id in self.featured.items():
@@ -899,6 +951,19 @@ def _free_post_slug(post: Post) -> None:
             return
 
 
+def _free_page_slug(slug: str) -> str:
+    """A slug no page has and the site's own addresses do not use (``page_slug_refusal``):
+    "feed" becomes "feed-page", "2024" "page-2024", a taken one gets -2, -3…"""
+    if page_slug_refusal(slug) is not None:
+        slug = f"page-{slug}" if slug.isdigit() else f"{slug}-page"
+    wanted = slug
+    for n in count(2):
+        if not Page.objects.filter(slug=slug).exists():
+            return slug
+        slug = f"{wanted}-{n}"
+    raise AssertionError("unreachable")
+
+
 def _free_username(wanted: str) -> str:
     username = wanted
     for n in count(2):
@@ -931,15 +996,3 @@ def _author_old_path(author: Author) -> str:
     if author.author_id:
         return f"/?author={author.author_id}"
     return f"/author/{author.login}/"[:500]
-
-
-def _upload_key(url: str) -> str:
-    """An upload's path inside the uploads folder, from its address or relative path."""
-    path = unquote(urlsplit(url).path if "://" in url else url)
-    return path.split("/wp-content/uploads/", 1)[-1].lstrip("/")
-
-
-def _file_alt(key: str) -> str:
-    """Alt text for a picture the body uses with no attachment to say what it shows."""
-    stem = Path(key).stem
-    return re.sub(r"[-_]+", " ", stem).strip()[:250] or "Picture"

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from accounts.models import User
-from blog.models import Post
+from blog.models import Page, Post
 from comments.models import Comment
 from comments.services import ip_hash
 from tests.factories import PostFactory, UserFactory
@@ -236,3 +236,25 @@ def test_each_object_keeps_its_old_wordpress_address(tmp_path):
 
     old_paths = dict(ImportedObject.objects.values_list("wp_id", "old_path"))
     assert old_paths == {"alice": "/?author=7", "10": "/2013/01/10/hello/", "11": "/?p=11"}
+
+
+@DB
+def test_pages_keep_their_slugs_unless_the_site_uses_them_or_another_page_has_them(tmp_path):
+    export = wxr(
+        author(1, "alice"),
+        item(20, post_type="page", slug="feed", title="Feed", link="feed-2/"),
+        item(21, post_type="page", slug="team", title="Team", link="about/team/"),
+        item(22, post_type="page", slug="team", title="Team", link="contact/team/"),
+        item(23, post_type="page", slug="draft-page", status="draft", link="?page_id=23"),
+    )
+
+    import_wordpress(write(tmp_path, export))
+
+    assert dict(Page.objects.values_list("slug", "status")) == {
+        "feed-page": Page.Status.PUBLISHED,
+        "team": Page.Status.PUBLISHED,
+        "team-2": Page.Status.PUBLISHED,
+        "draft-page": Page.Status.DRAFT,
+    }
+    assert ImportedObject.objects.target("page", "22").slug == "team-2"
+    assert ImportedObject.objects.get(kind="page", wp_id="22").old_path == "/contact/team/"
