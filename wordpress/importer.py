@@ -220,6 +220,19 @@ def published_at_for(item: Item, status: str) -> datetime | None:
     return when
 
 
+_MORE_TAG = re.compile(r"<!--\s*more\b")
+
+
+def excerpt_for(item: Item) -> str:
+    """The post's excerpt: WordPress's own, else the teaser before ``<!--more-->`` when the
+    author marked one; empty otherwise (Tribune's lists do without)."""
+    if item.excerpt.strip():
+        return wordpress_excerpt(item.excerpt)
+    if _MORE_TAG.search(item.content):
+        return wordpress_excerpt(item.content)
+    return ""
+
+
 _BLOCK_END = re.compile(r"(?i)</(p|div|blockquote|li|h[1-6]|pre|tr)>|<br\s*/?>")
 
 
@@ -648,7 +661,7 @@ class _Import:
         post = post or Post()
         post.title = _plain(item.title, 200) or "Untitled"
         post.author = self.user_for_login(item.creator)
-        post.excerpt = wordpress_excerpt(item.excerpt)[:500]
+        post.excerpt = excerpt_for(item)
         post.body = wordpress_html(item.content, image_src=self.image_src(post.author, post.title))
         post.status = status
         post.published_at = published_at_for(item, status)

@@ -258,3 +258,21 @@ def test_pages_keep_their_slugs_unless_the_site_uses_them_or_another_page_has_th
     }
     assert ImportedObject.objects.target("page", "22").slug == "team-2"
     assert ImportedObject.objects.get(kind="page", wp_id="22").old_path == "/contact/team/"
+
+
+@DB
+def test_the_excerpt_is_wordpress_own_else_the_teaser_before_the_more_tag(tmp_path):
+    export = wxr(
+        author(1, "alice"),
+        item(10, excerpt="<p>Hand-written &amp; short.</p>"),
+        item(11, content="<p>The teaser.</p>\n<!--more-->\n<p>The rest.</p>"),
+        item(12, content="<p>No teaser marked.</p>"),
+    )
+
+    import_wordpress(write(tmp_path, export))
+
+    assert dict(Post.objects.values_list("title", "excerpt")) == {
+        "Post 10": "Hand-written & short.",
+        "Post 11": "The teaser.",
+        "Post 12": "",
+    }
