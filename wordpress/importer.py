@@ -463,9 +463,10 @@ class _Import:
         """The author of a post: an author the export listed, or, for a login it did
         not list, an account made for it."""
         login = wordpress_login(login) or "wordpress"
-        user = self.users_by_login.get(login)
+        user = self.users_by_login.get(login) or ImportedObject.objects.target(Kind.AUTHOR, login)
         if user is None:
             user = self.author(Author(login=login, display_name=login))
+        self.users_by_login[login] = user
         return user
 
     # --- categories and tags --------------------------------------------------------------
@@ -487,13 +488,13 @@ class _Import:
         else:
             self.taxonomy_term(term, Kind.TAG, Tag, self.tags)
 
-    def taxonomy_term(self, term: Term, kind: str, model, known: dict) -> Category | Tag:
+    def taxonomy_term(self, term: Term, kind: str, model, known: dict) -> Category | Tag | None:
         """A category or tag. Tribune's categories are flat: a WordPress child category
         becomes a category of its own (its old address, with the parents' slugs in it,
         still leads to it)."""
         wp_id = term.term_id or f"slug:{term.slug}"
         if not self.first_time(kind, wp_id):
-            return known[term.slug]
+            return known.get(term.slug)
         digest = digest_of(term)
         row, target = self.mapped(kind, wp_id)
         slug = slug_for(term.slug, name=term.name, fallback=f"{kind}-{wp_id}", max_length=100)
@@ -846,7 +847,11 @@ class _Import:
                 self.place_reply(comment, placed.get(wp.parent))
                 self.fill_comment(comment, wp, post)
                 placed[wp.comment_id] = comment
-                row = ImportedObject(kind=Kind.COMMENT, wp_id=wp.comment_id, digest=digest)
+                # A row left by a comment deleted since is reused (one row per WordPress id).
+                row = rows.get(wp.comment_id) or ImportedObject(
+                    kind=Kind.COMMENT, wp_id=wp.comment_id
+                )
+                row.digest = digest
                 levels.setdefault(comment.depth, []).append((comment, row))
                 self.outcome(Kind.COMMENT, created=True, changed=True)
                 changed = True
@@ -865,7 +870,7 @@ class _Import:
             else:
                 self.outcome(Kind.COMMENT, created=False, changed=False)
         for depth in sorted(levels):
-            self.store_level(levels[depth], rows)
+            self.store_level(levels[depth])
         if changed:
             post_comments_bump(post.pk)
 
@@ -879,9 +884,7 @@ class _Import:
             return False
         return True
 
-    def store_level(
-        self, pairs: list[tuple[Comment, ImportedObject]], rows: dict[str, ImportedObject]
-    ) -> None:
+    def store_level(self, pairs: list[tuple[Comment, ImportedObject]]) -> None:
         """Store new comments of one depth (their parents are stored already) and their map
         rows. A top-level comment is its own thread, as ``comment_create`` stores it."""
         comments = [comment for comment, _row in pairs]
@@ -897,7 +900,10 @@ class _Import:
                 comment.thread_id = comment.pk
             row.object_id = comment.pk
             row.old_path = ""
-        ImportedObject.objects.bulk_create([row for _comment, row in pairs])
+        ImportedObject.objects.bulk_create([row for _comment, row in pairs if row.pk is None])
+        for _comment, row in pairs:
+            if row.pk is not None:
+                row.save()
 
     def place_reply(self, comment: Comment, parent: Comment | None) -> None:
         """Under ``parent``, or, past the deepest level the discussion settings allow, under
@@ -918,7 +924,7 @@ class _Import:
         if user is None and wp.user_id != "0":
             user = self.users_by_email.get(wp.author_email.lower())
         comment.user = user
-        comment.guest_name = "" if user else _plain(wp.author, 100)
+        comment.guest_name = "" if user else (_plain(wp.author, 100) or "Anonymous")
         comment.guest_email = "" if user or not _is_email(wp.author_email) else wp.author_email
         comment.body = body
         comment.body_html = comment_body_html(body)
@@ -936,18 +942,22 @@ def _parents_first(comments: list[WPComment], by_id: dict[str, WPComment]) -> It
     """Each comment after its parent (exports list them by id, which is nearly always that
     order already); a parent that is not in the list is no parent."""
     done: set[str] = set()
-
-    def visit(comment: WPComment, trail: set[str]) -> Iterator[WPComment]:
-        if comment.comment_id in done or comment.comment_id in trail:
-            return
-        parent = by_id.get(comment.parent)
-        if parent is not None:
-            yield from visit(parent, trail | {comment.comment_id})
-        done.add(comment.comment_id)
-        yield comment
-
     for comment in comments:
-        yield from visit(comment, set())
+        chain: list[WPComment] = []
+        in_chain: set[str] = set()
+        current = comment
+        # Up to the first ancestor already given (or none, or a loop in the export).
+        while (
+            current is not None
+            and current.comment_id not in done
+            and current.comment_id not in in_chain
+        ):
+            chain.append(current)
+            in_chain.add(current.comment_id)
+            current = by_id.get(current.parent)
+        for ancestor_first in reversed(chain):
+            done.add(ancestor_first.comment_id)
+            yield ancestor_first
 
 
 def _free_post_slug(post: Post) -> None:

@@ -276,3 +276,28 @@ def test_the_excerpt_is_wordpress_own_else_the_teaser_before_the_more_tag(tmp_pa
         "Post 11": "The teaser.",
         "Post 12": "",
     }
+
+
+@DB
+def test_a_comment_deleted_since_the_import_comes_back_on_the_next(tmp_path):
+    path = write(tmp_path, wxr(author(1, "alice"), item(10, comments=[comment(5), comment(6)])))
+    import_wordpress(path)
+    Comment.objects.get(body="Comment 5.").delete()
+
+    summary = import_wordpress(path)
+
+    assert sorted(Comment.objects.values_list("body", flat=True)) == ["Comment 5.", "Comment 6."]
+    assert summary.created == {"comment": 1}
+    assert ImportedObject.objects.filter(kind="comment").count() == 2
+
+
+@DB
+def test_comments_naming_each_other_as_parents_are_still_imported(tmp_path):
+    export = wxr(
+        author(1, "alice"), item(10, comments=[comment(5, parent=6), comment(6, parent=5)])
+    )
+
+    import_wordpress(write(tmp_path, export))
+
+    assert Comment.objects.count() == 2
+    assert Comment.objects.filter(parent__isnull=True).count() == 1
