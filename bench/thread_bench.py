@@ -678,15 +678,20 @@ def measure_render(
     page_times = [get({})[0] for _ in range(runs)]
     member_times = [get(member.cookies)[0] for _ in range(runs)]
 
+    # Each count is taken at once: the next request empties the connection's query log
+    # (Django's request_started), and a capture's list is read from that log.
     cache_clear(owns_cache=owns_cache)
     with CaptureQueriesContext(connection) as cold:
         _, full = get(fresh)
+    uncached_queries = len(cold.captured_queries)
     get({})
     with CaptureQueriesContext(connection) as shared:
         _, page = get({})
+    page_queries = len(shared.captured_queries)
     get(member.cookies)  # the post's commenters cached, as for a member reading on
     with CaptureQueriesContext(connection) as personal:
         get(member.cookies)
+    member_queries = len(personal.captured_queries)
     if page.get("Content-Encoding") != "br" or not page.get("ETag"):
         raise BenchError("The anonymous page did not come from the full-page cache.")
     html = Answer(200, page, page.content).decoded()
@@ -700,9 +705,9 @@ def measure_render(
         uncached_ms=statistics.median(uncached_times),
         page_ms=statistics.median(page_times),
         member_ms=statistics.median(member_times),
-        uncached_queries=len(cold.captured_queries),
-        page_queries=len(shared.captured_queries),
-        member_queries=len(personal.captured_queries),
+        uncached_queries=uncached_queries,
+        page_queries=page_queries,
+        member_queries=member_queries,
         html=html,
     )
 

@@ -73,6 +73,25 @@ def post_article_key(request: HttpRequest, version: int) -> str:
     return f"blog:article:v{version}:{digest}"
 
 
+def post_shell_key(request: HttpRequest, version: int, shared_parts: list[str]) -> str:
+    """The shared cache key of the post page's shell (``core.holes``) at ``request``'s
+    address: what the article's key is made of, the whole query string (comment page,
+    reply target), and what the apps built on blog add to the page (``shared_parts``,
+    see ``blog.signals.post_page_context``)."""
+    shown = (
+        request.scheme,
+        request.get_host(),
+        request.path,
+        sorted(request.GET.lists()),
+        settings.SITE_NAME,
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        shared_parts,
+    )
+    digest = hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
+    return f"blog:shell:v{version}:{digest}"
+
+
 def post_with_article(
     request: HttpRequest, *, year: int, month: int, day: int, slug: str
 ) -> tuple[Post, PostArticle] | None:

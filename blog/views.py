@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import condition
 
 from blog import selectors
-from blog.caching import post_with_article
+from blog.caching import post_shell_key, post_with_article
 from blog.models import Post
-from blog.signals import post_page_context
-from core.pagecache import shared_page
+from blog.signals import PAGE_SHELL_PART, post_page_context
+from core.holes import render_with_holes
+from core.pagecache import request_page_version, shared_page
 from core.params import positive_int
 
 POSTS_PER_PAGE = 10
@@ -50,9 +51,15 @@ def post_detail(request: HttpRequest, year: str, month: str, day: str, slug: str
         raise Http404(_("We can’t find that article."))
     post, article = found
     context = {"post": post, "post_article": article}
+    shared_parts = []
     for _receiver, extra in post_page_context.send(sender=Post, request=request, post=post):
+        shared_parts.append(extra.pop(PAGE_SHELL_PART, None))
         context.update(extra)
-    return render(request, "blog/post_detail.html", context)
+    if getattr(request, "page_shared", False) or None in shared_parts:
+        # Kept whole by the full-page cache, or with a personal part outside the holes.
+        return render(request, "blog/post_detail.html", context)
+    key = post_shell_key(request, request_page_version(request), shared_parts)
+    return render_with_holes(request, "blog/post_detail.html", context, key=key)
 
 
 @shared_page

@@ -13,11 +13,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from blog.models import Post
+from blog.signals import PAGE_SHELL_PART
 from comments import selectors, services
-from comments.caching import post_commenter_ids_for, thread_html_for
+from comments.caching import post_commenter_ids_for, thread_cache_key, thread_html_for
 from comments.forms import CommentForm
 from comments.models import Comment, DiscussionSettings
 from comments.rendering import ListOptions, comment_list_html
+from core.holes import LazyHTML
+from core.pagecache import request_page_version
 from core.params import positive_int
 
 SESSION_KEY = "comments.own"
@@ -162,19 +165,24 @@ def discussion_context(
     """Everything the post page needs to show its discussion: the thread (shared and cached
     unless this viewer sees something of their own) and the form, made for each request
     because it carries the CSRF token; ``form`` is one sent back with errors."""
-    settings = selectors.discussion_settings_get()
+    # A GET has written nothing of its own that the version it reads could be rolled back
+    # from; a form sent back with errors reads the settings afresh.
+    version = request_page_version(request) if request.method in ("GET", "HEAD") else None
+    settings = selectors.discussion_settings_get(page_version=version)
     page = comment_page_from(request)
     is_open = selectors.post_discussion_is_open(post=post, settings=settings)
     viewer = viewer_from(request, post)
-    thread_html = thread_html_for(
-        post=post,
-        settings=settings,
-        page=page,
-        is_open=is_open,
-        is_personal=viewer.sees_own_thread,
-        render=lambda: _render_thread(
-            request, post=post, settings=settings, page=page, is_open=is_open, viewer=viewer
-        ),
+    thread_html = LazyHTML(
+        lambda: thread_html_for(
+            post=post,
+            settings=settings,
+            page=page,
+            is_open=is_open,
+            is_personal=viewer.sees_own_thread,
+            render=lambda: _render_thread(
+                request, post=post, settings=settings, page=page, is_open=is_open, viewer=viewer
+            ),
+        )
     )
     reply_to = reply_target_from(request, post) if is_open else None
     refusal = services.commenter_refusal(user=viewer.user, settings=settings)
@@ -188,4 +196,9 @@ def discussion_context(
         "guests_allowed": settings.guests_allowed,
         "reply_to": reply_to,
         "comment_page": page,
+        # What the shared part of the page depends on, for its shell (``core.holes``): the
+        # shared thread's key; None when this viewer's thread is their own.
+        PAGE_SHELL_PART: None
+        if viewer.sees_own_thread
+        else thread_cache_key(post=post, settings=settings, page=page, is_open=is_open),
     }

@@ -396,7 +396,8 @@ def comment_create(
 
 def discussion_settings_save(*, settings: DiscussionSettings) -> DiscussionSettings:
     """Store the discussion settings; every app instance applies them from its next
-    request (``discussion_settings_get`` reads them from the database)."""
+    request (the save moves the page version, which ``discussion_settings_get`` keeps its
+    copy under)."""
     settings.full_clean()
     settings.save()
     return settings
