@@ -20,7 +20,6 @@ from comments.forms import CommentForm
 from comments.models import Comment, DiscussionSettings
 from comments.rendering import ListOptions, comment_list_html
 from core.holes import LazyHTML
-from core.pagecache import request_page_version
 from core.params import positive_int
 
 SESSION_KEY = "comments.own"
@@ -165,10 +164,7 @@ def discussion_context(
     """Everything the post page needs to show its discussion: the thread (shared and cached
     unless this viewer sees something of their own) and the form, made for each request
     because it carries the CSRF token; ``form`` is one sent back with errors."""
-    # A GET has written nothing of its own that the version it reads could be rolled back
-    # from; a form sent back with errors reads the settings afresh.
-    version = request_page_version(request) if request.method in ("GET", "HEAD") else None
-    settings = selectors.discussion_settings_get(page_version=version)
+    settings = selectors.discussion_settings_get()
     page = comment_page_from(request)
     is_open = selectors.post_discussion_is_open(post=post, settings=settings)
     viewer = viewer_from(request, post)

@@ -52,18 +52,8 @@ def _fast_passwords(settings):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     cache.clear()
-    _forget_kept_settings()
     yield
     cache.clear()
-    _forget_kept_settings()
-
-
-def _forget_kept_settings():
-    # The discussion settings each process keeps for a page version: every test's database
-    # starts again from the same version numbers, which a running site's never does.
-    import comments.selectors
-
-    comments.selectors._settings_read = None
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Every read the discussion pages need, in a fixed number of queries. The moderators'
 queues and overview in the admin are read by ``comments.selectors.moderation``."""
 
-import copy
 import math
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -21,24 +20,12 @@ from comments.models import Comment, DiscussionSettings, Guideline, comment_auth
 from comments.threads import CommentNode, FlatItem, build_threads, comments_shown, flatten
 
 
-def discussion_settings_get(*, page_version: int | None = None) -> DiscussionSettings:
-    """The site's discussion settings (defaults if the row is missing): one small query by
-    primary key. Given the ``core.pagecache`` page version read before it (as the post page
-    has), a copy read at that version in this process is used instead: every change to the
-    settings moves the version in the writer's transaction (``core.receivers``), so a
-    copy is never used past a change. (Not the shared cache: a change made while it did not
-    answer would leave the old copy to be found when it returned.)"""
-    global _settings_read
-    if page_version is not None:
-        kept = _settings_read
-        if kept is None or kept[0] != page_version:
-            kept = _settings_read = (page_version, discussion_settings_get())
-        return copy.copy(kept[1])
+def discussion_settings_get() -> DiscussionSettings:
+    """The site's discussion settings (defaults if the row is missing), read from the
+    database each time: one small query by primary key. A cached copy would have to be
+    dropped on every change, and a change made while the cache did not answer would leave
+    the old copy to be found when it returned."""
     return DiscussionSettings.objects.filter(pk=1).first() or DiscussionSettings(pk=1)
-
-
-# (page version, the settings read at it): see ``discussion_settings_get``.
-_settings_read: tuple[int, DiscussionSettings] | None = None
 
 
 def post_discussion_is_open(

@@ -396,8 +396,7 @@ def comment_create(
 
 def discussion_settings_save(*, settings: DiscussionSettings) -> DiscussionSettings:
     """Store the discussion settings; every app instance applies them from its next
-    request (the save moves the page version, which ``discussion_settings_get`` keeps its
-    copy under)."""
+    request (``discussion_settings_get`` reads them from the database)."""
     settings.full_clean()
     settings.save()
     return settings

@@ -53,10 +53,9 @@ def test_a_warm_member_page_reads_only_the_version_for_its_article(
     member, post, django_assert_num_queries
 ):
     article(member, post)  # fills the caches
-    # The session, the member, the shared pages' version (the discussion settings read at
-    # it kept in the process); the page's shell (with the article and the thread) and the
-    # post's commenters cached.
-    with django_assert_num_queries(3):
+    # The session, the member, the shared pages' version, the discussion settings; the
+    # page's shell (with the article and the thread) and the post's commenters cached.
+    with django_assert_num_queries(4):
         html = article(member, post)
     assert "Rivers in spring" in html
     assert "The one before" in html

@@ -107,12 +107,12 @@ def test_the_csrf_token_in_a_page_from_the_shell_is_accepted(post, settings):
     assert "Posted from a shell." in page(client, post)
 
 
-def test_a_warm_member_page_runs_three_queries(post, django_assert_num_queries):
+def test_a_warm_member_page_runs_four_queries(post, django_assert_num_queries):
     page(reader(UserFactory()), post)
     client = reader(UserFactory())
     page(client, post)  # the post's commenters cached with this member among the readers
-    # The session, the member, the shared pages' version.
-    with django_assert_num_queries(3):
+    # The session, the member, the shared pages' version, the discussion settings.
+    with django_assert_num_queries(4):
         page(client, post)
 
 
