@@ -5,15 +5,22 @@ import tempfile
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from wordpress.export import export_wordpress
-from wordpress.forms import WordPressExportForm
+from wordpress.forms import WordPressExportForm, WordPressImportForm
 from wordpress.models import ImportedObject, WordPressImport
-from wordpress.selectors import wordpress_export_filename
+from wordpress.selectors import (
+    import_summary_table,
+    wordpress_export_filename,
+    wordpress_import_state,
+)
+from wordpress.services import wordpress_import_queue
 
 
 @admin.register(ImportedObject)
@@ -43,7 +50,7 @@ class WordPressImportAdmin(admin.ModelAdmin):
     summary), the list of past imports, and "Export to WordPress". An import brings in
     staff accounts and everything published, so no other role may start one."""
 
-    list_display = ("original_name", "is_dry_run", "status", "created_by", "created_at")
+    list_display = ("original_name", "is_dry_run", "status", "created_by", "created_at", "outcome")
     list_display_links = None
     list_filter = ("status", "is_dry_run")
     list_select_related = ("created_by",)
@@ -63,12 +70,68 @@ class WordPressImportAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
+    @admin.display(description=_("outcome"))
+    def outcome(self, wordpress_import: WordPressImport) -> str:
+        url = reverse("admin:wordpress_wordpressimport_progress", args=[wordpress_import.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Progress and summary"))
+
     def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view
         return [
+            path("upload/", wrap(self.upload_view), name="wordpress_wordpressimport_upload"),
+            path(
+                "<int:pk>/progress/",
+                wrap(self.progress_view),
+                name="wordpress_wordpressimport_progress",
+            ),
+            path(
+                "<int:pk>/progress.json",
+                wrap(self.progress_json_view),
+                name="wordpress_wordpressimport_progress_json",
+            ),
             path("export/", wrap(self.export_view), name="wordpress_export"),
             *super().get_urls(),
         ]
+
+    def upload_view(self, request: HttpRequest) -> HttpResponse:
+        """The upload form; a valid export is kept and queued, then its progress shown."""
+        _refuse_unless_superuser(request)
+        posted = request.method == "POST"
+        form = WordPressImportForm(request.POST, request.FILES) if posted else WordPressImportForm()
+        if posted and form.is_valid():
+            wordpress_import = wordpress_import_queue(
+                export=form.cleaned_data["export"],
+                uploads=form.cleaned_data["uploads"],
+                is_dry_run=form.cleaned_data["is_dry_run"],
+                user=request.user,
+            )
+            return redirect("admin:wordpress_wordpressimport_progress", wordpress_import.pk)
+        context = {**self._context(request, _("Import from WordPress")), "form": form}
+        return TemplateResponse(request, "admin/wordpress/wordpressimport/upload.html", context)
+
+    def progress_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Where the import has got to, and its summary once finished; reloaded by hand
+        without JavaScript, kept current in place by a script with it."""
+        _refuse_unless_superuser(request)
+        wordpress_import = get_object_or_404(WordPressImport, pk=pk)
+        title = (
+            _("Dry run of a WordPress import")
+            if wordpress_import.is_dry_run
+            else _("Import from WordPress")
+        )
+        context = {
+            **self._context(request, title),
+            "wordpress_import": wordpress_import,
+            "state": wordpress_import_state(wordpress_import),
+            "summary": import_summary_table(wordpress_import.summary),
+        }
+        return TemplateResponse(request, "admin/wordpress/wordpressimport/progress.html", context)
+
+    def progress_json_view(self, request: HttpRequest, pk: int) -> JsonResponse:
+        """The progress page's state, for its script."""
+        _refuse_unless_superuser(request)
+        wordpress_import = get_object_or_404(WordPressImport, pk=pk)
+        return JsonResponse(wordpress_import_state(wordpress_import).as_dict())
 
     def export_view(self, request: HttpRequest) -> HttpResponse:
         """The export page; sent with ``download``, the whole site as a WordPress export
