@@ -766,13 +766,14 @@ class _Import:
         alt_text = _plain(item.postmeta.get("_wp_attachment_image_alt", ""), 250)
         alt_text = alt_text or _plain(item.title, 250)
         caption = wordpress_excerpt(item.excerpt)
+        credit = attachment_credit(item.postmeta.get("_wp_attachment_metadata", ""))
         reasons: list[str] = []
         if image is None:
             image = self.image_for(
                 item.postmeta.get("_wp_attached_file") or item.attachment_url,
                 alt_text=alt_text,
                 caption=caption,
-                credit="",
+                credit=credit,
                 uploader=self.users_by_login.get(wordpress_login(item.creator)),
                 missing=reasons.append,
             )
@@ -785,7 +786,7 @@ class _Import:
                 image=image,
                 alt_text=alt_text or image.alt_text,
                 caption=caption[:300],
-                credit=image.credit,
+                credit=credit[:200] or image.credit,
             )
             self.outcome(Kind.ATTACHMENT, created=False, changed=True)
         else:
@@ -1019,3 +1020,19 @@ def _author_old_path(author: Author) -> str:
     if author.author_id:
         return f"/?author={author.author_id}"
     return f"/author/{author.login}/"[:500]
+
+
+# In PHP's serialize: the key "credit" and the length in bytes of the string after it.
+_CREDIT = re.compile(rb's:6:"credit";s:(\d+):"')
+
+
+def attachment_credit(metadata: str) -> str:
+    """The picture's credit in an attachment's ``_wp_attachment_metadata`` (PHP's
+    ``serialize``: WordPress fills ``image_meta.credit`` from the file's IPTC data, and our
+    export writes it there), or "" when there is none."""
+    data = metadata.encode()
+    found = _CREDIT.search(data)
+    if found is None:
+        return ""
+    start = found.end()
+    return _plain(data[start : start + int(found.group(1))].decode(errors="replace"), 200)

@@ -301,3 +301,16 @@ def test_comments_naming_each_other_as_parents_are_still_imported(tmp_path):
 
     assert Comment.objects.count() == 2
     assert Comment.objects.filter(parent__isnull=True).count() == 1
+
+
+def test_an_attachments_credit_is_read_from_its_php_metadata():
+    from wordpress.importer import attachment_credit
+
+    credit = "Seán Ó Briain"  # lengths in PHP's serialize are in bytes
+    metadata = (
+        'a:3:{s:5:"width";i:640;s:10:"image_meta";a:2:{s:7:"caption";s:0:"";'
+        f's:6:"credit";s:{len(credit.encode())}:"{credit}";}}s:4:"file";s:9:"a/b/c.jpg";}}'
+    )
+    assert attachment_credit(metadata) == credit
+    assert attachment_credit('a:1:{s:10:"image_meta";a:0:{}}') == ""
+    assert attachment_credit("") == ""

@@ -53,7 +53,9 @@ def build_site() -> None:
         is_sticky=True,
         categories=[news, science],
         tags=tags,
-        featured_image=ImageFactory(alt_text="A loom & a shuttle", caption="The loom"),
+        featured_image=ImageFactory(
+            alt_text="A loom & a shuttle", caption="The loom", credit="Seán Ó Briain & Co."
+        ),
     )
     PostFactory(
         author=grace,
@@ -142,9 +144,7 @@ def snapshot() -> dict:
             "categories": sorted(c.slug for c in post.categories.all()),
             "tags": sorted(t.slug for t in post.tags.all()),
             "comment_count": post.comment_count,
-            # Not the credit: the export writes it where WordPress keeps it (the attachment's
-            # _wp_attachment_metadata), which the importer does not read yet.
-            "image": (image.alt_text, image.caption, image.width) if image else None,
+            "image": (image.alt_text, image.caption, image.credit, image.width) if image else None,
             "comments": sorted(
                 (
                     c.body,
