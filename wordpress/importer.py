@@ -267,6 +267,19 @@ def digest_of(record: Site | Author | Term | Item | WPComment) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+_WITH_PICTURES = "p"
+
+
+def _same_or_better(stored: str, digest: str) -> bool:
+    """Whether a post or page stored under ``stored`` needs nothing from a run that would
+    store it under ``digest`` (``Importer.publishable_digest``): the same export, and its
+    pictures already imported or still not to be had. A run without the uploads folder
+    never takes away the pictures an earlier run brought."""
+    return stored[:63] == digest[:63] and (
+        stored[63:] == _WITH_PICTURES or digest[63:] != _WITH_PICTURES
+    )
+
+
 def _plain(text: str, max_length: int) -> str:
     return html.unescape(text or "").strip()[:max_length]
 
@@ -620,10 +633,10 @@ class _Import:
                 item, kind, f"its WordPress status is “{item.status}”, which is not imported."
             )
             return None
-        digest = digest_of(item)
+        digest = self.publishable_digest(item)
         row, target = self.mapped(kind, item.post_id)
         created = target is None
-        changed = created or row.digest != digest
+        changed = created or not _same_or_better(row.digest, digest)
         if changed:
             try:
                 target = save(item, target, status)
@@ -640,6 +653,12 @@ class _Import:
             )
         self.outcome(kind, created=created, changed=changed)
         return target
+
+    def publishable_digest(self, item: Item) -> str:
+        """``digest_of(item)`` with its last character saying whether the pictures could be
+        imported with it (an uploads folder was given): a post first imported without them
+        is imported again, pictures and all, when a later run brings the folder."""
+        return digest_of(item)[:63] + (_WITH_PICTURES if self.media_dir else "-")
 
     def save_page(self, item: Item, page: Page | None, status: str) -> Page:
         """Slugs as WordPress had them (so /about/ stays /about/) unless the site's own

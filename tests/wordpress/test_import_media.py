@@ -97,6 +97,21 @@ def test_a_second_run_with_the_pictures_imports_none_again(tmp_path, uploads, st
     assert "Created: nothing." in out
 
 
+def test_the_pictures_come_with_a_later_run_that_has_the_uploads_folder(tmp_path, uploads):
+    path = write(tmp_path, export())
+    run(path)  # the folder forgotten
+    run(path, "--media-dir", str(uploads))
+
+    post = Post.objects.get()
+    assert post.featured_image == ImportedObject.objects.target("attachment", "50")
+    assert "inline" in post.body
+    out = run(path)  # and forgotten again: nothing is taken away
+    post.refresh_from_db()
+    assert post.featured_image is not None
+    assert "inline" in post.body
+    assert "Created: nothing." in out
+
+
 def test_without_an_uploads_folder_posts_come_without_pictures(tmp_path):
     out = run(write(tmp_path, export()))
 
