@@ -94,7 +94,8 @@ def request_body_limited(get_response: Callable[[HttpRequest], HttpResponse]) ->
         length = request.META.get("CONTENT_LENGTH", "")
         if length.isascii() and length.isdigit() and int(length) > settings.REQUEST_MAX_BYTES:
             message = _(
-                "A picture may be at most %(size)s MB. Please go back and choose a smaller file."
+                "A file sent here may be at most %(size)s MB. "
+                "Please go back and choose a smaller one."
             ) % {"size": settings.UPLOAD_MAX_MB}
             return render(request, "413.html", {"message": message}, status=413)
         return get_response(request)

@@ -63,7 +63,7 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(client, settings):
     )
 
     assert response.status_code == 413
-    assert "A picture may be at most 1 MB" in response.text
+    assert "A file sent here may be at most 1 MB" in response.text
     assert client.post("/accounts/login/", {"username": "a"}).status_code != 413
 
 
