@@ -45,7 +45,7 @@ from comments import rules
 from comments.models import Comment
 from comments.rendering import comment_body_html
 from comments.selectors import discussion_settings_get
-from comments.services import ip_hash, post_comments_bump
+from comments.services import comment_status_change_log, ip_hash, post_comments_bump
 from core.storage import STORAGE_ERRORS
 from wordpress import media
 from wordpress.content import wordpress_excerpt, wordpress_html
@@ -876,8 +876,7 @@ class _Import:
                 self.outcome(Kind.COMMENT, created=True, changed=True)
                 changed = True
             elif rows[wp.comment_id].digest != digest:
-                self.fill_comment(comment, wp, post)
-                comment.save()
+                self.refill_comment(comment, wp, post)
                 self.remember(
                     rows[wp.comment_id],
                     kind=Kind.COMMENT,
@@ -937,6 +936,20 @@ class _Import:
         comment.parent = parent
         comment.thread_id = parent.thread_id if parent else None
         comment.depth = parent.depth + 1 if parent else 0
+
+    def refill_comment(self, comment: Comment, wp: WPComment, post: Post) -> None:
+        """A comment a newer export changed. Its new status is logged as any change of
+        status is; a comment a moderator here has acted on keeps the status they gave it."""
+        from_status = comment.status
+        moderated_here = comment.events.filter(actor__isnull=False).exists()
+        self.fill_comment(comment, wp, post)
+        if moderated_here:
+            comment.status = from_status
+        comment.save()
+        if comment.status != from_status:
+            comment_status_change_log(
+                comment=comment, from_status=from_status, rule="a newer WordPress export"
+            )
 
     def fill_comment(self, comment: Comment, wp: WPComment, post: Post) -> None:
         body = comment_text(wp.content)

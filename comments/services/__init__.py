@@ -15,6 +15,7 @@ from comments.services.moderation import (
     comment_mark_spam,
     comment_purge,
     comment_restore,
+    comment_status_change_log,
     reports_dismiss,
     user_may_moderate,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "comment_mark_spam",
     "comment_purge",
     "comment_restore",
+    "comment_status_change_log",
     "comment_unsubscribe",
     "commenter_refusal",
     "discussion_settings_save",

@@ -114,6 +114,23 @@ def _record(
     )
 
 
+def comment_status_change_log(*, comment: Comment, from_status: str, rule: str) -> ModerationEvent:
+    """Log a status change made by ``rule`` rather than by a moderator (a newer WordPress
+    export, say), after the caller stored it: the log shows every change of status."""
+    to = comment.status
+    if to == Comment.Status.SPAM:
+        action = Action.SPAM
+    elif to == Comment.Status.HIDDEN:
+        action = Action.HIDE
+    elif to == Comment.Status.PENDING:
+        action = Action.HOLD
+    elif from_status == Comment.Status.PENDING:
+        action = Action.APPROVE
+    else:
+        action = Action.RESTORE
+    return _record(comment, actor=None, action=action, from_status=from_status, rule=rule)
+
+
 def _set_status(locked: Comment, status: str, *fields: str) -> None:
     locked.status = status
     locked.save(update_fields=["status", *fields])

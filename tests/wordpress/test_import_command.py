@@ -12,7 +12,9 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import EDITORS
 from blog.models import Category, Image, Page, Post, Tag
-from comments.models import Comment, DiscussionSettings
+from comments.models import Comment, DiscussionSettings, ModerationEvent
+from comments.services import comment_hide
+from tests.factories import GuidelineFactory, UserFactory
 from tests.wordpress.wxr_files import (
     THEME_UNIT_TEST,
     author,
@@ -204,7 +206,9 @@ def test_replies_deeper_than_a_smaller_maximum_attach_at_the_deepest_level():
 # --- Newer exports ------------------------------------------------------------------------
 
 
-def small_site(*, title="Hello", body="<p>First words.</p>", reply="Nice post.") -> str:
+def small_site(
+    *, title="Hello", body="<p>First words.</p>", reply="Nice post.", first="First!", approved="1"
+) -> str:
     return wxr(
         author(1, "alice", "Alice Example"),
         category(3, "news", description="What happened"),
@@ -215,7 +219,10 @@ def small_site(*, title="Hello", body="<p>First words.</p>", reply="Nice post.")
             content=body,
             categories=["news"],
             tags=["python"],
-            comments=[comment(20, content="First!"), comment(21, parent=20, content=reply)],
+            comments=[
+                comment(20, content=first),
+                comment(21, parent=20, content=reply, approved=approved),
+            ],
         ),
     )
 
@@ -246,6 +253,38 @@ def test_a_newer_export_updates_what_changed_and_nothing_else(tmp_path):
     assert Category.objects.get().__dict__ | {"_state": None} == untouched | {"_state": None}
     assert "Updated: 1 post, 1 comment." in out
     assert "Created: nothing." in out
+
+
+def test_a_status_a_newer_export_changes_is_in_the_moderation_log(tmp_path):
+    run_import(write(tmp_path, small_site(), "v1.xml"))
+
+    run_import(write(tmp_path, small_site(approved="spam"), "v2.xml"))
+
+    reply = Comment.objects.get(body="Nice post.")
+    assert reply.status == Comment.Status.SPAM
+    (event,) = ModerationEvent.objects.all()
+    assert (event.comment, event.action, event.from_status, event.to_status, event.actor) == (
+        reply,
+        "spam",
+        "published",
+        "spam",
+        None,
+    )
+    assert event.rule == "a newer WordPress export"
+
+
+def test_a_moderators_decision_here_stands_against_a_newer_export(tmp_path):
+    run_import(write(tmp_path, small_site(), "v1.xml"))
+    first = Comment.objects.get(body="First!")
+    moderator = UserFactory(moderator=True)
+    comment_hide(comment=first, moderator=moderator, guideline=GuidelineFactory())
+
+    run_import(write(tmp_path, small_site(first="First! (edited)"), "v2.xml"))
+
+    first.refresh_from_db()
+    assert first.body == "First! (edited)"
+    assert first.status == Comment.Status.HIDDEN
+    assert ModerationEvent.objects.count() == 1  # the moderator's hide, nothing else
 
 
 def test_a_dry_run_stores_nothing_and_says_what_would_happen(tmp_path):
