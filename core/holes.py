@@ -21,13 +21,16 @@ Kept for ``PAGE_CACHE_SECONDS`` at most, through ``core.cache``: a cache that do
 answer means a full render.
 """
 
+import functools
+import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.template import Context
+from django.template import Context, engines
+from django.template.backends.django import Template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
@@ -121,5 +124,26 @@ def render_with_holes(
         if shell is None:
             return HttpResponse(render_to_string(template_name, context, request))
         cache_set(key, shell, settings.PAGE_CACHE_SECONDS)
-    fill = {name: render_to_string(name, context, request) for name in set(shell.holes)}
-    return HttpResponse(shell.filled(fill))
+    return HttpResponse(shell.filled(holes_rendered(request, shell.holes, context)))
+
+
+# Between the holes of one render (``holes_rendered``); random, so no page can expect it.
+_HOLE_SEPARATOR = f"<!--holes-{secrets.token_hex(8)}-->"
+
+
+@functools.cache
+def _holes_template(names: tuple[str, ...]) -> Template:
+    source = _HOLE_SEPARATOR.join("{% include " + json.dumps(name) + " %}" for name in names)
+    return engines["django"].from_string(source)
+
+
+def holes_rendered(request: HttpRequest, names: tuple[str, ...], context: dict) -> dict[str, str]:
+    """Each template of ``names`` rendered for ``request`` with ``context``, in one render
+    of a template that includes them all between separators: the context processors run
+    once for the lot instead of once per hole. A hole that happens to show the separator
+    makes the split come out wrong, and then each is rendered on its own."""
+    unique = tuple(dict.fromkeys(names))
+    parts = _holes_template(unique).render(context, request).split(_HOLE_SEPARATOR)
+    if len(parts) != len(unique):
+        return {name: render_to_string(name, context, request) for name in unique}
+    return dict(zip(unique, parts, strict=True))

@@ -1,9 +1,20 @@
 """Page shells (core.holes): the text between the holes is kept only when every hole was
 found once and in order, and a hole's marker can never be forged by what a page shows."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
-from core.holes import RECORDER, HoleRecorder, LazyHTML, Shell, shell_from
+from core.holes import (
+    _HOLE_SEPARATOR,
+    RECORDER,
+    HoleRecorder,
+    LazyHTML,
+    Shell,
+    holes_rendered,
+    shell_from,
+)
 
 
 def recorded(source: str, **context) -> tuple[str, HoleRecorder]:
@@ -59,3 +70,28 @@ def test_lazy_html_is_made_once_and_only_when_shown():
     assert made == []
     assert Template("{{ html }}{{ html }}").render(Context({"html": lazy})) == "<b>x</b><b>x</b>"
     assert made == [1]
+
+
+def test_holes_rendered_together_match_each_rendered_on_its_own(rf):
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    names = ("includes/messages.html", "includes/account_nav.html", "includes/messages.html")
+    context = {"messages": ["Saved."]}
+    together = holes_rendered(request, names, context)
+    assert set(together) == {"includes/messages.html", "includes/account_nav.html"}
+    for name, html in together.items():
+        assert html == render_to_string(name, context, request)
+    assert "Saved." in together["includes/messages.html"]
+    assert "Sign in" in together["includes/account_nav.html"]
+
+
+def test_a_hole_showing_the_separator_is_still_filled_with_its_own_text(rf):
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    names = ("includes/messages.html", "includes/account_nav.html")
+    # Escaping keeps what people type from showing it; a hole's own markup might.
+    context = {"messages": [mark_safe(f"a {_HOLE_SEPARATOR} b")]}  # noqa: S308
+    together = holes_rendered(request, names, context)
+    assert together["includes/messages.html"] == render_to_string(names[0], context, request)
+    assert _HOLE_SEPARATOR in together["includes/messages.html"]
+    assert together["includes/account_nav.html"] == render_to_string(names[1], context, request)
