@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -66,6 +67,38 @@ class DiscussionSettings(models.Model):
         blank=True,
         help_text=_("One word or phrase per line. A comment using one goes straight to spam."),
     )
+    # The spam filter (comments.spamfilter) scores each new comment from 0 to 1.
+    spam_filter_hold_score = models.FloatField(
+        _("spam filter: hold from score"),
+        null=True,
+        blank=True,
+        default=0.9,
+        validators=[MinValueValidator(0.5), MaxValueValidator(1.0)],
+        help_text=_(
+            "From 0.5 to 1. A comment the filter scores this high waits for a moderator. "
+            "Leave empty to never hold."
+        ),
+    )
+    spam_filter_spam_score = models.FloatField(
+        _("spam filter: spam from score"),
+        null=True,
+        blank=True,
+        default=0.99,
+        validators=[MinValueValidator(0.5), MaxValueValidator(1.0)],
+        help_text=_(
+            "From 0.5 to 1, at least the hold score. A comment scored this high goes straight "
+            "to spam. Leave empty to only hold."
+        ),
+    )
+    spam_filter_min_decisions = models.PositiveIntegerField(
+        _("spam filter: start after"),
+        default=20,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "The filter acts only once it has learnt from this many spam and this many "
+            "legitimate comments."
+        ),
+    )
     guests_may_report = models.BooleanField(_("guests may report comments"), default=False)
     auto_hide_reports = models.PositiveSmallIntegerField(
         _("hide a comment pending review after this many reports"),
@@ -83,6 +116,12 @@ class DiscussionSettings(models.Model):
     def __str__(self) -> str:
         return str(_("Discussion settings"))
 
+    def clean(self) -> None:
+        hold_at, spam_at = self.spam_filter_hold_score, self.spam_filter_spam_score
+        if hold_at is not None and spam_at is not None and spam_at < hold_at:
+            message = _("Make this at least the hold score, %(n)s.") % {"n": hold_at}
+            raise ValidationError({"spam_filter_spam_score": message})
+
 
 def guideline_anchor(number: int) -> str:
     """The fragment that points at guideline ``number`` on the Community Guidelines page."""
@@ -95,6 +134,13 @@ class Guideline(models.Model):
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
     title = models.CharField(_("title"), max_length=120)
     text = models.TextField(_("text"))
+    about_spam = models.BooleanField(
+        _("about spam"),
+        default=False,
+        help_text=_(
+            "Hiding a comment for breaking this guideline teaches the spam filter that it is spam."
+        ),
+    )
 
     class Meta:
         ordering = ["number"]
@@ -331,3 +377,10 @@ class ModerationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_status} → {self.to_status}"
+
+
+# The spam filter's models live with it; imported here so Django finds them in this app.
+from comments.spamfilter.models import CommentAssessment as CommentAssessment  # noqa: E402
+from comments.spamfilter.models import SpamFilterCounts as SpamFilterCounts  # noqa: E402
+from comments.spamfilter.models import SpamLabel as SpamLabel  # noqa: E402
+from comments.spamfilter.models import SpamToken as SpamToken  # noqa: E402

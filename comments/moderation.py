@@ -15,10 +15,13 @@ The rules, in order:
    phrase while explaining a removal must not end up in the spam folder.
 2. **Block words** send the comment straight to spam (reason ``"block word"``). A block
    beats every hold rule.
+   So does the spam filter (``comments.spamfilter``) when its score reaches the settings'
+   spam score (reason ``"spam filter"``).
 3. **Hold rules** put it in the queue; every one that fires is recorded:
    ``"links"`` (more than ``hold_link_count`` links), ``"hold word"``, ``"hold all"``
-   (moderation mode *hold all*) and ``"first-time commenter"`` (mode *first-time* and the
-   sender has no earlier published comment).
+   (moderation mode *hold all*), ``"first-time commenter"`` (mode *first-time* and the
+   sender has no earlier published comment) and ``"spam filter"`` (its score reaches the
+   hold score).
 
 Words and phrases come from the settings, one per line; blank lines and surrounding spaces
 are ignored. Matching is done on a *normalised* copy of both sides (see ``normalise``):
@@ -78,6 +81,7 @@ TOO_MANY_LINKS = "links"
 HOLD_WORD = "hold word"
 HOLD_ALL = "hold all"
 FIRST_TIME = "first-time commenter"
+SPAM_FILTER = "spam filter"
 
 
 # --- Normalising text ---------------------------------------------------------
@@ -248,13 +252,19 @@ _LINK = re.compile(
 )
 
 
-def count_links(text: str) -> int:
-    """How many links ``text`` holds, obfuscated ones included (see the module docstring
-    for what counts)."""
+def find_links(text: str) -> list[str]:
+    """The links ``text`` holds, obfuscated ones included (see the module docstring for
+    what counts), each as normalised and de-obfuscated (``example[.]com`` gives
+    ``example.com``), in their order."""
     text = _comparable(text)
     for pattern, replacement in _DEOBFUSCATE:
         text = pattern.sub(replacement, text)
-    return sum(1 for _ in _LINK.finditer(text))
+    return [match.group() for match in _LINK.finditer(text)]
+
+
+def count_links(text: str) -> int:
+    """How many links ``text`` holds, obfuscated ones included."""
+    return len(find_links(text))
 
 
 # --- The rules ----------------------------------------------------------------
@@ -267,9 +277,36 @@ class _Comment:
     body: str
     settings: DiscussionSettings
     is_first_time: bool
+    spam_score: float | None
 
 
 Rule = Callable[[_Comment], str | None]
+
+
+def spam_filter_status(*, score: float | None, settings: DiscussionSettings) -> str:
+    """The status the spam filter's ``score`` (0 to 1) asks for: spam from the settings'
+    spam score, pending (held) from their hold score, published below them or when there is
+    no score (the filter has not learnt enough yet). A blank score in the settings never
+    applies."""
+    spam_at = settings.spam_filter_spam_score
+    hold_at = settings.spam_filter_hold_score
+    if score is None:
+        return Comment.Status.PUBLISHED
+    if spam_at is not None and score >= spam_at:
+        return Comment.Status.SPAM
+    if hold_at is not None and score >= hold_at:
+        return Comment.Status.PENDING
+    return Comment.Status.PUBLISHED
+
+
+def _spam_filter_blocks(c: _Comment) -> str | None:
+    status = spam_filter_status(score=c.spam_score, settings=c.settings)
+    return SPAM_FILTER if status == Comment.Status.SPAM else None
+
+
+def _spam_filter_holds(c: _Comment) -> str | None:
+    status = spam_filter_status(score=c.spam_score, settings=c.settings)
+    return SPAM_FILTER if status == Comment.Status.PENDING else None
 
 
 def _block_words(c: _Comment) -> str | None:
@@ -298,8 +335,11 @@ def _first_time(c: _Comment) -> str | None:
 # Each status with the rules that lead to it, strongest first; the first status with a rule
 # that fires wins, and every rule of that status that fires is a reason.
 RULES: tuple[tuple[str, tuple[Rule, ...]], ...] = (
-    (Comment.Status.SPAM, (_block_words,)),
-    (Comment.Status.PENDING, (_too_many_links, _hold_words, _hold_all, _first_time)),
+    (Comment.Status.SPAM, (_block_words, _spam_filter_blocks)),
+    (
+        Comment.Status.PENDING,
+        (_too_many_links, _hold_words, _hold_all, _first_time, _spam_filter_holds),
+    ),
 )
 
 
@@ -309,17 +349,21 @@ def assess_comment(
     settings: DiscussionSettings,
     is_first_time: bool,
     is_trusted: bool = False,
+    spam_score: float | None = None,
 ) -> Verdict:
     """Decide what happens to a new comment with text ``body``: published, held (pending)
     or spam, with the reasons.
 
     ``is_first_time``: the sender has no earlier published comment (only the first-time
     moderation mode uses it). ``is_trusted``: the sender is staff, whose comments are always
-    published. Block words beat every hold rule. Reads only its arguments.
+    published. ``spam_score``: the spam filter's score, None when it gave none. Block words
+    beat every hold rule. Reads only its arguments.
     """
     if is_trusted:
         return PUBLISH
-    comment = _Comment(body=body, settings=settings, is_first_time=is_first_time)
+    comment = _Comment(
+        body=body, settings=settings, is_first_time=is_first_time, spam_score=spam_score
+    )
     for status, rules in RULES:
         reasons = tuple(reason for rule in rules if (reason := rule(comment)) is not None)
         if reasons:

@@ -9,8 +9,23 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from django.conf import settings as django_settings
+from django.db.models import Q
 
+from accounts.models import User
 from comments.models import Comment
+
+
+def written_by(*, user: User | None, guest_email: str) -> Q:
+    """The comments one person wrote: a member's, with those written as a guest under the
+    member's (confirmed) address; a guest's, by e-mail address. Never by IP address: people
+    behind one address (an office, a phone network) are different people."""
+    if user is not None:
+        written = Q(user=user)
+        if user.email:
+            written |= Q(user__isnull=True, guest_email__iexact=user.email)
+        return written
+    return Q(user__isnull=True, guest_email__iexact=guest_email)
+
 
 # Statuses whose text the member who wrote it may still change (in the edit window).
 EDITABLE_STATUSES = frozenset({Comment.Status.PUBLISHED, Comment.Status.PENDING})

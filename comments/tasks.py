@@ -1,11 +1,13 @@
-"""Background work for comments: e-mails never block a request. The services queue these
-once their transaction commits; ``comments.notifications`` writes the e-mails."""
+"""Background work for comments: e-mails never block a request, nor does the spam filter's
+learning from settled comments. The services queue these once their transaction commits;
+``comments.notifications`` writes the e-mails."""
 
 from django.core.mail import mailers
 from django.tasks import task
 
 from comments.models import Comment
 from comments.notifications import comment_hidden_message, comment_notifications_send
+from comments.spamfilter import service as spamfilter_service
 from core.mail import retry_on_mail_errors
 
 
@@ -45,3 +47,18 @@ def send_comment_hidden_email(*, comment_id: int) -> int:
         return 0
     mailers.default.send_messages([comment_hidden_message(comment)])
     return 1
+
+
+@task
+def learn_settled_comments() -> int:
+    """Teach the spam filter that the comments published a week ago and never reported or
+    hidden are legitimate, a batch at a time until none is left (or ten batches: the next
+    run goes on). Queued by the moderation services at most once an hour; returns how many
+    were learnt."""
+    learnt = 0
+    for _ in range(10):
+        batch = spamfilter_service.settled_learn()
+        learnt += batch
+        if batch < spamfilter_service.SETTLE_BATCH:
+            break
+    return learnt

@@ -11,8 +11,8 @@ class GuidelineAdmin(admin.ModelAdmin):
     """Numbered guidelines, edited by moderators. A guideline cited by a hidden comment,
     a report or a moderation event cannot be deleted (the database protects it)."""
 
-    fields = ("number", "title", "text")
-    list_display = ("number", "title")
+    fields = ("number", "title", "text", "about_spam")
+    list_display = ("number", "title", "about_spam")
     list_display_links = ("number", "title")
     ordering = ("number",)
     search_fields = ("title", "text")

@@ -16,6 +16,8 @@ class DemoGuideline:
     number: int
     title: str
     text: str
+    # Hiding a comment for breaking it teaches the spam filter (Guideline.about_spam).
+    about_spam: bool = False
 
 
 GUIDELINES = (
@@ -53,6 +55,7 @@ GUIDELINES = (
         "Don’t promote products, services, fundraisers or your own sites, and don’t post the "
         "same comment again and again. A link that adds to the discussion is welcome; a link "
         "posted to get clicks is not.",
+        about_spam=True,
     ),
     DemoGuideline(
         6,
@@ -83,7 +86,7 @@ def seed_guidelines() -> int:
     """Add the guidelines whose numbers are not taken yet; return how many were added."""
     taken = set(Guideline.objects.values_list("number", flat=True))
     missing = [
-        Guideline(number=g.number, title=g.title, text=g.text)
+        Guideline(number=g.number, title=g.title, text=g.text, about_spam=g.about_spam)
         for g in GUIDELINES
         if g.number not in taken
     ]

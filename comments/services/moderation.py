@@ -17,7 +17,8 @@ from comments.services.posting import (
     _queue_notifications,
     post_comments_bump,
 )
-from comments.tasks import send_comment_hidden_email
+from comments.spamfilter.service import comment_forget, comment_learn, settle_claim
+from comments.tasks import learn_settled_comments, send_comment_hidden_email
 
 # --- Moderation ---------------------------------------------------------------
 #
@@ -27,6 +28,8 @@ from comments.tasks import send_comment_hidden_email
 # (never a lost update); refuses a change that makes no sense from that status; appends
 # one ModerationEvent; bumps the post's comment version; and queues its e-mails for after
 # the commit. Moderators never change a comment's text, and nothing here deletes one.
+# A moderator's decision also teaches the spam filter (``comments.spamfilter``): Spam, and
+# Hide for a guideline about spam, teach it spam; Approve and Restore teach it legitimate.
 
 
 class ModerationRefused(Exception):
@@ -143,6 +146,18 @@ def _copy(locked: Comment, comment: Comment, *fields: str) -> Comment:
     return comment
 
 
+def _learn_settled() -> None:
+    learn_settled_comments.enqueue()
+
+
+def _teach(locked: Comment, *, is_spam: bool) -> None:
+    """Teach the spam filter a moderator's decision on ``locked``; and, at most once an
+    hour, have the task worker learn the comments left a week without reports."""
+    comment_learn(comment=locked, is_spam=is_spam)
+    if settle_claim(now=timezone.now()):
+        transaction.on_commit(_learn_settled)
+
+
 def _never_published(locked: Comment) -> bool:
     """Whether nobody has been told about this comment yet: it was held or marked spam when
     posted and no moderation has published it since. One query."""
@@ -197,6 +212,8 @@ def comment_hide(
         _set_status(locked, Comment.Status.HIDDEN, "guideline")
         if by_person:
             _resolve_open_reports(locked, by=moderator, resolution=Report.Resolution.UPHELD)
+            if guideline.about_spam:
+                _teach(locked, is_spam=True)
         _record(
             locked,
             actor=moderator,
@@ -235,6 +252,7 @@ def comment_restore(*, comment: Comment, moderator: User, note: str = "") -> Com
         _set_status(locked, Comment.Status.PUBLISHED)
         _resolve_open_reports(locked, by=moderator, resolution=Report.Resolution.DISMISSED)
         _record(locked, actor=moderator, action=Action.RESTORE, from_status=before, note=note)
+        _teach(locked, is_spam=False)
         post_comments_bump(locked.post_id)
         if notify:
             pk = locked.pk
@@ -255,6 +273,7 @@ def comment_mark_spam(*, comment: Comment, moderator: User, note: str = "") -> C
         _set_status(locked, Comment.Status.SPAM)
         _resolve_open_reports(locked, by=moderator, resolution=Report.Resolution.UPHELD)
         _record(locked, actor=moderator, action=Action.SPAM, from_status=before, note=note)
+        _teach(locked, is_spam=True)
         post_comments_bump(locked.post_id)
     return _copy(locked, comment)
 
@@ -274,6 +293,7 @@ def comment_approve(*, comment: Comment, moderator: User, note: str = "") -> Com
         )
         _set_status(locked, Comment.Status.PUBLISHED)
         _record(locked, actor=moderator, action=Action.APPROVE, from_status=before, note=note)
+        _teach(locked, is_spam=False)
         post_comments_bump(locked.post_id)
         pk = locked.pk
         transaction.on_commit(lambda: _queue_notifications(pk))
@@ -318,6 +338,8 @@ def comment_purge(*, comment: Comment, actor: User, note: str = "") -> Comment:
         before = locked.status
         if locked.body == "" and locked.user_id is None and not locked.guest_email:
             raise ModerationRefused(_("This comment has already been purged."), code="status")
+        # What the spam filter learnt from its words goes with them.
+        comment_forget(comment=locked)
         locked.body = ""
         locked.body_html = comment_body_html("")
         locked.user = None

@@ -23,12 +23,14 @@ from comments.models import (
     DiscussionSettings,
     ModerationEvent,
 )
-from comments.moderation import Verdict, assess_comment
+from comments.moderation import SPAM_FILTER, Verdict, assess_comment
 from comments.rendering import comment_body_html
 from comments.selectors import (
     discussion_settings_get,
     post_discussion_is_open,
 )
+from comments.spamfilter.model import Score
+from comments.spamfilter.service import assessment_record, new_comment_score, score_explanation
 from comments.tasks import send_comment_notifications
 from core.pagecache import pages_changed
 
@@ -123,18 +125,6 @@ def _reply_parent(
     ):
         parent = parent.parent
     return parent
-
-
-def _by_sender(*, user: User | None, guest_email: str) -> Q:
-    """The comments one person wrote: a member's, with those written as a guest under the
-    member's (confirmed) address; a guest's, by e-mail address. Never by IP address: people
-    behind one address (an office, a phone network) are different people."""
-    if user is not None:
-        written = Q(user=user)
-        if user.email:
-            written |= Q(user__isnull=True, guest_email__iexact=user.email)
-        return written
-    return Q(user__isnull=True, guest_email__iexact=guest_email)
 
 
 def submission_key(
@@ -234,7 +224,7 @@ def _check_commenter(
 
 def _is_first_time(*, user: User | None, guest_email: str) -> bool:
     """Whether the sender has no published comment yet. One query."""
-    written = _by_sender(user=user, guest_email=guest_email)
+    written = rules.written_by(user=user, guest_email=guest_email)
     return not Comment.objects.published().filter(written).exists()
 
 
@@ -260,8 +250,16 @@ def _check_network_rate(*, user: User | None, hashed_ip: str) -> None:
 
 
 def _assess(
-    *, body: str, user: User | None, guest_email: str, settings: DiscussionSettings
-) -> Verdict:
+    *,
+    body: str,
+    user: User | None,
+    guest_name: str,
+    guest_email: str,
+    settings: DiscussionSettings,
+    now: datetime,
+) -> tuple[Verdict, Score | None]:
+    """The verdict on a new comment, and the spam filter's score (None for staff, who are
+    never held, and while the filter has not learnt enough)."""
     is_trusted = user is not None and user.is_staff
     # Only the first-time mode asks; other modes spare the query.
     is_first_time = (
@@ -269,12 +267,29 @@ def _assess(
         and settings.moderation_mode == DiscussionSettings.ModerationMode.FIRST_TIME
         and _is_first_time(user=user, guest_email=guest_email)
     )
-    return assess_comment(
-        body=body, settings=settings, is_first_time=is_first_time, is_trusted=is_trusted
+    score = None
+    if not is_trusted:
+        score = new_comment_score(
+            body=body,
+            user=user,
+            guest_name=guest_name,
+            guest_email=guest_email,
+            at=now,
+            settings=settings,
+        )
+    verdict = assess_comment(
+        body=body,
+        settings=settings,
+        is_first_time=is_first_time,
+        is_trusted=is_trusted,
+        spam_score=score.value if score is not None else None,
     )
+    return verdict, score
 
 
-def _event_by_rule(*, comment: Comment, verdict: Verdict, from_status: str = "") -> None:
+def _event_by_rule(
+    *, comment: Comment, verdict: Verdict, from_status: str = "", note: str = ""
+) -> None:
     """Log the hold or spam verdict a new (or edited) comment got. The reasons stay in the
     log: the sender is never told which rule caught them."""
     action = Action.SPAM if verdict.status == Comment.Status.SPAM else Action.HOLD
@@ -285,6 +300,7 @@ def _event_by_rule(*, comment: Comment, verdict: Verdict, from_status: str = "")
         action=action,
         from_status=from_status,
         to_status=verdict.status,
+        note=note,
     )
 
 
@@ -340,14 +356,21 @@ def comment_create(
     hashed_ip = ip_hash(ip)
     _check_not_repeated(
         post=post,
-        sender=_by_sender(user=user, guest_email=guest_email),
+        sender=rules.written_by(user=user, guest_email=guest_email),
         body=body,
         now=now,
         settings=settings,
     )
     # Last, so only a comment that would otherwise be stored counts against the network.
     _check_network_rate(user=user, hashed_ip=hashed_ip)
-    verdict = _assess(body=body, user=user, guest_email=guest_email, settings=settings)
+    verdict, score = _assess(
+        body=body,
+        user=user,
+        guest_name=guest_name,
+        guest_email=guest_email,
+        settings=settings,
+        now=now,
+    )
     comment = Comment(
         post=post,
         parent=parent,
@@ -372,10 +395,15 @@ def comment_create(
             if parent is None:
                 Comment.objects.filter(pk=comment.pk).update(thread_id=comment.pk)
                 comment.thread_id = comment.pk
+            note = ""
+            if score is not None:
+                assessment_record(comment=comment, score=score, settings=settings)
+                if SPAM_FILTER in verdict.reasons:
+                    note = score_explanation(score=score, settings=settings)
             if verdict.is_published:
                 transaction.on_commit(lambda: _queue_notifications(comment.pk))
             else:
-                _event_by_rule(comment=comment, verdict=verdict)
+                _event_by_rule(comment=comment, verdict=verdict, note=note)
             post_comments_bump(post.pk)
     except IntegrityError:
         # Another request stored its comment between the checks above and this one: the
