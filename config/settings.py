@@ -263,7 +263,7 @@ AUTH_USER_MODEL = "accounts.User"
 # django-axes first, so a locked-out sign-in is refused before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.MemberBackend",
 ]
 
 # Failed sign-ins (the site's and the admin's): after AXES_FAILURE_LIMIT failures for
@@ -472,6 +472,8 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Django's database sessions, read without building the query each time (core.sessions).
+SESSION_ENGINE = "core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

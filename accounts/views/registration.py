@@ -33,7 +33,7 @@ from accounts.services.registration import (
 )
 
 SIGNUP_EMAIL_SESSION_KEY = "accounts_signup_email"
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "accounts.backends.MemberBackend"
 
 
 def _safe_next(request: HttpRequest, url: str | None) -> str:

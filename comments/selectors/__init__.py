@@ -18,14 +18,16 @@ from blog.models import Post
 from comments import rules
 from comments.models import Comment, DiscussionSettings, Guideline, comment_author_name
 from comments.threads import CommentNode, FlatItem, build_threads, comments_shown, flatten
+from core.queries import row_by_pk
 
 
 def discussion_settings_get() -> DiscussionSettings:
     """The site's discussion settings (defaults if the row is missing), read from the
     database each time: one small query by primary key. A cached copy would have to be
     dropped on every change, and a change made while the cache did not answer would leave
-    the old copy to be found when it returned."""
-    return DiscussionSettings.objects.filter(pk=1).first() or DiscussionSettings(pk=1)
+    the old copy to be found when it returned. Read with SQL compiled once
+    (``core.queries``): every post page asks."""
+    return row_by_pk(DiscussionSettings, 1) or DiscussionSettings(pk=1)
 
 
 def post_discussion_is_open(
