@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from comments.admin.display import excerpt
 from comments.forms import HideForm
 from comments.models import Comment
+from comments.selectors.moderation import reports_most_cited_guideline
 from comments.services import (
     ModerationRefused,
     comment_approve,
@@ -63,7 +64,12 @@ class ModerationActionsMixin:
         location=EVERYWHERE,
     )
     def hide_comments(self, request: HttpRequest, queryset: QuerySet) -> TemplateResponse | None:
-        form = HideForm(request.POST if _is_confirmed(request) else None)
+        if _is_confirmed(request):
+            form = HideForm(request.POST)
+        else:
+            # Asked once for all the selected comments; the reports' choice comes first.
+            form = HideForm(initial={"guideline": reports_most_cited_guideline(comments=queryset)})
+        form.fields["guideline"].widget.attrs["autofocus"] = True
         if form.is_valid():
             guideline = form.cleaned_data["guideline"]
             note = form.cleaned_data["note"]

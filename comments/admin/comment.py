@@ -21,12 +21,10 @@ from django.utils.translation import gettext_lazy as _
 
 from comments.admin.actions import ModerationActionsMixin
 from comments.admin.chart import overview_chart
-from comments.admin.display import (
-    comment_admin_link,
-    excerpt,
-    status_badge,
-)
+from comments.admin.columns import COLUMNS, LINK_COLUMNS, CommentColumnsMixin
+from comments.admin.display import comment_admin_link, status_badge
 from comments.admin.inlines import ModerationEventInline, ReportInline
+from comments.admin.keyboard import shortcuts_for
 from comments.models import Comment, Report
 from comments.selectors.moderation import (
     busiest_posts,
@@ -78,9 +76,9 @@ class HasOpenReportsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Comment)
-class CommentAdmin(ModerationActionsMixin, admin.ModelAdmin):
-    list_display = ("excerpt", "status_badge", "author", "post_link", "open_reports", "created_at")
-    list_display_links = ("excerpt",)
+class CommentAdmin(ModerationActionsMixin, CommentColumnsMixin, admin.ModelAdmin):
+    list_display = COLUMNS[None]
+    list_display_links = LINK_COLUMNS
     list_filter = (
         "status",
         HasOpenReportsFilter,
@@ -168,20 +166,7 @@ class CommentAdmin(ModerationActionsMixin, admin.ModelAdmin):
         return ("-created_at", "-pk")
 
     def get_list_display(self, request: HttpRequest) -> tuple:
-        match _queue(request):
-            case Queue.REPORTS:
-                return (
-                    "excerpt",
-                    "open_reports",
-                    "guidelines_cited",
-                    "status_badge",
-                    "author",
-                    "post_link",
-                    "first_reported_at",
-                )
-            case Queue.HELD:
-                return ("excerpt", "author", "post_link", "created_at")
-        return self.list_display
+        return COLUMNS[_queue(request)]
 
     def get_list_filter(self, request: HttpRequest) -> tuple:
         if _queue(request):
@@ -200,6 +185,9 @@ class CommentAdmin(ModerationActionsMixin, admin.ModelAdmin):
             "title": titles[queue],
             "queue": queue,
             "queue_counts": moderation_queue_counts(),
+            "shortcuts": shortcuts_for(self.get_actions(request)),
+            # The list needs the width: the queues and the log are in the object tools.
+            "is_nav_sidebar_enabled": False,
             **(extra_context or {}),
         }
         return super().changelist_view(request, context)
@@ -242,49 +230,6 @@ class CommentAdmin(ModerationActionsMixin, admin.ModelAdmin):
         ]
 
     # Columns and fields
-
-    @admin.display(description=_("comment"))
-    def excerpt(self, comment: Comment) -> str:
-        # A plain string: the admin escapes it.
-        return excerpt(comment.body)
-
-    @admin.display(description=_("status"), ordering="status")
-    def status_badge(self, comment: Comment) -> SafeString:
-        return status_badge(comment)
-
-    @admin.display(description=_("by"))
-    def author(self, comment: Comment) -> str:
-        if comment.user_id is not None:
-            return _("%(name)s (member %(username)s)") % {
-                "name": comment.user.public_name,
-                "username": comment.user.username,
-            }
-        if comment.guest_name:
-            return _("%(name)s (guest)") % {"name": comment.guest_name}
-        return str(_("Former member"))
-
-    @admin.display(description=_("post"), ordering="post__title")
-    def post_link(self, comment: Comment) -> SafeString:
-        return format_html(
-            '<a href="{}">{}</a>', comment.post.get_absolute_url(), comment.post.title
-        )
-
-    @admin.display(description=_("open reports"), ordering="open_report_count")
-    def open_reports(self, comment: Comment) -> int:
-        return comment.open_report_count
-
-    @admin.display(description=_("guidelines cited"))
-    def guidelines_cited(self, comment: Comment) -> SafeString | str:
-        counts: dict = {}
-        for report in getattr(comment, "open_reports_list", []):
-            counts[report.guideline] = counts.get(report.guideline, 0) + 1
-        if not counts:
-            return "—"
-        return format_html_join(", ", "{} ×{}", ((guideline, n) for guideline, n in counts.items()))
-
-    @admin.display(description=_("first reported"), ordering="first_reported_at")
-    def first_reported_at(self, comment: Comment):
-        return comment.first_reported_at
 
     @admin.display(description=_("comment"))
     def body_text(self, comment: Comment) -> SafeString:

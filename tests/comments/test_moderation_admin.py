@@ -142,16 +142,16 @@ def test_the_list_is_newest_first(moderator_client):
     assert list(response.context["cl"].result_list) == [new, middle, old]
 
 
-def test_the_excerpt_is_escaped_and_cut_to_80_characters(moderator_client):
-    CommentFactory(body="<script>alert(1)</script> " + "word " * 40)
+def test_the_summary_line_is_escaped_and_cut_the_whole_text_is_escaped(moderator_client):
+    CommentFactory(body="<script>alert(1)</script> " + "word " * 60 + "last\nline")
 
     page = moderator_client.get(CHANGELIST).text
 
     assert "<script>alert(1)</script>" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; word" in page
-    excerpt = re.search(r"&lt;script&gt;alert\(1\)&lt;/script&gt;[^<]*", page).group(0)
-    assert excerpt.endswith("…")
-    assert len(excerpt.replace("&lt;", "<").replace("&gt;", ">")) == 80
+    summary = re.search(r"<summary>(&lt;script&gt;alert\(1\)&lt;/script&gt;[^<]*)</summary>", page)
+    assert summary.group(1).endswith("…")
+    assert len(summary.group(1).replace("&lt;", "<").replace("&gt;", ">")) == 200
+    assert "word last<br>line" in page
 
 
 def test_a_member_is_shown_by_public_name_and_username(moderator_client):
@@ -465,7 +465,7 @@ def test_hide_asks_for_confirmation_and_lists_the_comments(moderator_client, gui
     assert "First rude comment" in page
     assert "Second rude comment" in page
     assert "Left alone" not in page
-    assert '<select name="guideline" required id="id_guideline">' in page
+    assert '<select name="guideline" autofocus required id="id_guideline">' in page
     assert "2. No personal attacks" in page
     assert status_of(first) == Comment.Status.PUBLISHED
     assert not ModerationEvent.objects.exists()
