@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from comments.admin.display import excerpt, status_badge
+from comments.admin.display import assessments_summary, excerpt, status_badge
 from comments.models import Comment
 
 # The summary line is cut by the browser at the column's width; this only keeps the page
@@ -33,7 +33,7 @@ COLUMNS: dict[str | None, tuple[str, ...]] = {
         "status_badge",
         "first_reported_at",
     ),
-    "held": ("comment", "open_reports", "created_at"),
+    "held": ("comment", "spam_check", "open_reports", "created_at"),
 }
 LINK_COLUMNS = ("created_at", "first_reported_at")
 
@@ -109,3 +109,8 @@ class CommentColumnsMixin:
     @admin.display(description=_("first reported"), ordering="first_reported_at")
     def first_reported_at(self, comment: Comment):
         return comment.first_reported_at
+
+    @admin.display(description=_("spam check"))
+    def spam_check(self, comment: Comment) -> SafeString | str:
+        # Prefetched on the held queue; one query on a comment's page.
+        return assessments_summary(list(comment.assessments.all()))

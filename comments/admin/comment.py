@@ -22,10 +22,11 @@ from django.utils.translation import gettext_lazy as _
 from comments.admin.actions import ModerationActionsMixin
 from comments.admin.chart import overview_chart
 from comments.admin.columns import COLUMNS, LINK_COLUMNS, CommentColumnsMixin
-from comments.admin.display import comment_admin_link, status_badge
+from comments.admin.display import comment_admin_link, spam_filter_state, status_badge
 from comments.admin.inlines import ModerationEventInline, ReportInline
 from comments.admin.keyboard import shortcuts_for
 from comments.models import Comment, Report
+from comments.selectors import discussion_settings_get
 from comments.selectors.moderation import (
     busiest_posts,
     moderation_daily_overview,
@@ -90,6 +91,7 @@ class CommentAdmin(ModerationActionsMixin, CommentColumnsMixin, admin.ModelAdmin
     show_full_result_count = False
     fieldsets = (
         (None, {"fields": ("status_badge", "author", "body_text", "created_at", "edited_at")}),
+        (_("Spam check"), {"fields": ("spam_check",)}),
         (
             _("Context"),
             {"fields": ("post_link", "permalink", "parent_link", "replies_list", "guideline")},
@@ -101,6 +103,7 @@ class CommentAdmin(ModerationActionsMixin, CommentColumnsMixin, admin.ModelAdmin
         "body_text",
         "created_at",
         "edited_at",
+        "spam_check",
         "post_link",
         "permalink",
         "parent_link",
@@ -154,7 +157,9 @@ class CommentAdmin(ModerationActionsMixin, CommentColumnsMixin, admin.ModelAdmin
                     )
                 )
             case Queue.HELD:
-                queryset = queryset.filter(status=Comment.Status.PENDING)
+                queryset = queryset.filter(status=Comment.Status.PENDING).prefetch_related(
+                    "assessments"
+                )
         return queryset.order_by(*self.get_ordering(request))
 
     def get_ordering(self, request: HttpRequest) -> tuple:
@@ -282,6 +287,7 @@ class CommentAdmin(ModerationActionsMixin, CommentColumnsMixin, admin.ModelAdmin
             "chart": overview_chart(overview),
             "busiest_posts": busiest_posts(),
             "queue_counts": moderation_queue_counts(),
+            "spam_filter_state": spam_filter_state(discussion_settings_get()),
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/comments/comment/overview.html", context)

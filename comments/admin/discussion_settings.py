@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from comments.admin.display import spam_filter_state
 from comments.models import DiscussionSettings
 from comments.services import discussion_settings_save
 
@@ -23,8 +24,25 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
             _("Moderation"),
             {"fields": ("moderation_mode", "hold_link_count", "hold_words", "block_words")},
         ),
+        (
+            _("Spam filter"),
+            {
+                "fields": (
+                    "spam_filter_state",
+                    "spam_filter_hold_score",
+                    "spam_filter_spam_score",
+                    "spam_filter_min_decisions",
+                ),
+                "description": _(
+                    "The filter learns from your decisions: Spam, and Hide for a guideline "
+                    "about spam, teach it spam; Approve, Restore and a week without reports "
+                    "teach it what is fine. It scores each new comment from 0 to 1."
+                ),
+            },
+        ),
         (_("Reports"), {"fields": ("guests_may_report", "auto_hide_reports")}),
     )
+    readonly_fields = ("spam_filter_state",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -43,6 +61,10 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
         if stored is None and from_field is None and object_id == "1":
             return DiscussionSettings(pk=1)
         return stored
+
+    @admin.display(description=_("learnt so far"))
+    def spam_filter_state(self, settings: DiscussionSettings) -> str:
+        return spam_filter_state(settings)
 
     def save_model(self, request, obj, form, change) -> None:
         discussion_settings_save(settings=obj)

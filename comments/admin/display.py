@@ -3,12 +3,13 @@ the comment pages, the confirmation pages and the moderation log."""
 
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from comments.models import Comment, ModerationEvent
+from comments.models import Comment, CommentAssessment, DiscussionSettings, ModerationEvent
+from comments.spamfilter.service import filter_counts, filter_is_active
 
 EXCERPT_LENGTH = 80
 
@@ -64,3 +65,28 @@ def _status_label(value: str) -> str:
 
 def status_change(event: ModerationEvent) -> str:
     return f"{_status_label(event.from_status)} → {_status_label(event.to_status)}"
+
+
+def assessments_summary(assessments: list[CommentAssessment]) -> SafeString | str:
+    """Each source's opinion of a comment on a line of its own, as the moderator reads it:
+    "Spam filter: held: 0.94 — 'casino', 3 links, new account"."""
+    if not assessments:
+        return "—"
+    return format_html_join(
+        mark_safe("<br>"),
+        "{}: {}",
+        ((a.get_source_display(), a.explanation or a.get_verdict_display()) for a in assessments),
+    )
+
+
+def spam_filter_state(settings: DiscussionSettings) -> str:
+    """What the spam filter has learnt and whether it acts yet, in a sentence. One query."""
+    counts = filter_counts()
+    learnt = _("It has learnt from %(spam)s spam and %(ham)s legitimate comments.") % {
+        "spam": counts.spam,
+        "ham": counts.ham,
+    }
+    if filter_is_active(counts=counts, settings=settings):
+        return f"{learnt} {_('It is on.')}"
+    waiting = _("It starts once it has %(n)s of each.") % {"n": settings.spam_filter_min_decisions}
+    return f"{learnt} {waiting}"

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from comments.admin.display import comment_admin_link, event_author, status_change
+from comments.admin.display import comment_admin_link, event_author, excerpt, status_change
 from comments.models import ModerationEvent
 
 
@@ -14,7 +14,15 @@ from comments.models import ModerationEvent
 class ModerationEventAdmin(admin.ModelAdmin):
     """Append-only: the services write events; here they are only listed and read."""
 
-    list_display = ("created_at", "comment_link", "who", "action", "change", "guideline")
+    list_display = (
+        "created_at",
+        "comment_link",
+        "who",
+        "action",
+        "change",
+        "guideline",
+        "note_excerpt",
+    )
     list_display_links = ("created_at",)
     list_filter = (
         "action",
@@ -63,3 +71,8 @@ class ModerationEventAdmin(admin.ModelAdmin):
     @admin.display(description=_("status"))
     def change(self, event: ModerationEvent) -> str:
         return status_change(event)
+
+    @admin.display(description=_("note"))
+    def note_excerpt(self, event: ModerationEvent) -> str:
+        # A rule's note says why it acted ("held: 0.94 — 'casino', 3 links").
+        return excerpt(event.note, 100) if event.note else ""

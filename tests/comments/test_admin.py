@@ -26,6 +26,9 @@ def settings_form(**overrides):
         "block_words": "",
         "guests_may_report": None,
         "auto_hide_reports": "",
+        "spam_filter_hold_score": "0.9",
+        "spam_filter_spam_score": "0.99",
+        "spam_filter_min_decisions": "20",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}

@@ -98,6 +98,9 @@ def settings_form(**overrides) -> dict:
         "hold_words": current.hold_words,
         "block_words": current.block_words,
         "auto_hide_reports": current.auto_hide_reports or "",
+        "spam_filter_hold_score": current.spam_filter_hold_score or "",
+        "spam_filter_spam_score": current.spam_filter_spam_score or "",
+        "spam_filter_min_decisions": current.spam_filter_min_decisions,
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v != ""}
