@@ -112,5 +112,6 @@ class CommentColumnsMixin:
 
     @admin.display(description=_("spam check"))
     def spam_check(self, comment: Comment) -> SafeString | str:
-        # Prefetched on the held queue; one query on a comment's page.
-        return assessments_summary(list(comment.assessments.all()))
+        # Prefetched on the held queue. The comment's page shows it whole.
+        summary = assessments_summary(list(comment.assessments.all()))
+        return format_html('<span class="two-lines spam-check">{}</span>', summary)

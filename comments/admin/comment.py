@@ -22,7 +22,12 @@ from django.utils.translation import gettext_lazy as _
 from comments.admin.actions import ModerationActionsMixin
 from comments.admin.chart import overview_chart
 from comments.admin.columns import COLUMNS, LINK_COLUMNS, CommentColumnsMixin
-from comments.admin.display import comment_admin_link, spam_filter_state, status_badge
+from comments.admin.display import (
+    assessments_summary,
+    comment_admin_link,
+    spam_filter_state,
+    status_badge,
+)
 from comments.admin.inlines import ModerationEventInline, ReportInline
 from comments.admin.keyboard import shortcuts_for
 from comments.models import Comment, Report
@@ -91,7 +96,7 @@ class CommentAdmin(ModerationActionsMixin, CommentColumnsMixin, admin.ModelAdmin
     show_full_result_count = False
     fieldsets = (
         (None, {"fields": ("status_badge", "author", "body_text", "created_at", "edited_at")}),
-        (_("Spam check"), {"fields": ("spam_check",)}),
+        (_("Spam check"), {"fields": ("spam_opinions",)}),
         (
             _("Context"),
             {"fields": ("post_link", "permalink", "parent_link", "replies_list", "guideline")},
@@ -103,7 +108,7 @@ class CommentAdmin(ModerationActionsMixin, CommentColumnsMixin, admin.ModelAdmin
         "body_text",
         "created_at",
         "edited_at",
-        "spam_check",
+        "spam_opinions",
         "post_link",
         "permalink",
         "parent_link",
@@ -239,6 +244,10 @@ class CommentAdmin(ModerationActionsMixin, CommentColumnsMixin, admin.ModelAdmin
     @admin.display(description=_("comment"))
     def body_text(self, comment: Comment) -> SafeString:
         return linebreaksbr(comment.body, autoescape=True)
+
+    @admin.display(description=_("opinions"))
+    def spam_opinions(self, comment: Comment) -> SafeString | str:
+        return assessments_summary(list(comment.assessments.all()))
 
     @admin.display(description=_("on the site"))
     def permalink(self, comment: Comment) -> SafeString:

@@ -101,7 +101,7 @@ def test_a_purged_comment_says_its_text_was_erased(moderator_client):
     [
         (CHANGELIST, ["Comment", "Status", "Reports", "Posted"]),
         (REPORTS_QUEUE, ["Comment", "Reports", "Guidelines cited", "Status", "First reported"]),
-        (HELD_QUEUE, ["Comment", "Reports", "Posted"]),
+        (HELD_QUEUE, ["Comment", "Spam check", "Reports", "Posted"]),
     ],
     ids=["list", "reports", "held"],
 )

@@ -74,7 +74,7 @@ def test_a_comment_nobody_scored_shows_a_dash(moderator_client, trained):
 
     page = moderator_client.get(reverse("admin:comments_comment_change", args=[comment.pk])).text
 
-    field = re.search(r'field-spam_check.*?<div class="readonly">(.*?)</div>', page, re.S)
+    field = re.search(r'field-spam_opinions.*?<div class="readonly">(.*?)</div>', page, re.S)
     assert field is not None
     assert field.group(1).strip() == "—"
 
