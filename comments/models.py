@@ -99,6 +99,26 @@ class DiscussionSettings(models.Model):
             "legitimate comments."
         ),
     )
+    # Trusted commenters (comments.moderation.is_trusted_commenter) skip two holds.
+    trust_members = models.BooleanField(
+        _("trust members with a good record"),
+        default=True,
+        help_text=_(
+            "Such a member skips the first-time and link holds. Block words, hold words and "
+            "the spam filter still apply."
+        ),
+    )
+    trusted_after_comments = models.PositiveSmallIntegerField(
+        _("a good record: at least this many published comments"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+    )
+    trusted_clean_days = models.PositiveSmallIntegerField(
+        _("and no removal upheld in this many days"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=_("A removal: a moderator hid a comment or marked it spam, and it stays so."),
+    )
     guests_may_report = models.BooleanField(_("guests may report comments"), default=False)
     auto_hide_reports = models.PositiveSmallIntegerField(
         _("hide a comment pending review after this many reports"),

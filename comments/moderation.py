@@ -1,7 +1,7 @@
 """The moderation policy: what happens to a new comment before anyone has read it.
 
 ``assess_comment`` is a pure function (no database, no clock, no settings module): it takes
-the comment's text, the discussion settings and two facts about the sender, runs a table of
+the comment's text, the discussion settings and facts about the sender, runs a table of
 small rules and returns a ``Verdict``: publish, hold for a moderator (pending), or spam.
 ``comments.services.comment_create`` calls it and stores the verdict; the reasons go to the
 moderation log only and are never shown to the sender, so a spammer learns nothing about
@@ -21,7 +21,9 @@ The rules, in order:
    ``"links"`` (more than ``hold_link_count`` links), ``"hold word"``, ``"hold all"``
    (moderation mode *hold all*), ``"first-time commenter"`` (mode *first-time* and the
    sender has no earlier published comment) and ``"spam filter"`` (its score reaches the
-   hold score).
+   hold score). A **trusted commenter** (``is_trusted_commenter``: a member with a good
+   record) skips the link and first-time holds, WordPress's "previously approved" rule made
+   explicit; every other rule, block words first, still applies to them.
 
 Words and phrases come from the settings, one per line; blank lines and surrounding spaces
 are ignored. Matching is done on a *normalised* copy of both sides (see ``normalise``):
@@ -278,6 +280,7 @@ class _Comment:
     settings: DiscussionSettings
     is_first_time: bool
     spam_score: float | None
+    is_trusted_commenter: bool
 
 
 Rule = Callable[[_Comment], str | None]
@@ -314,6 +317,8 @@ def _block_words(c: _Comment) -> str | None:
 
 
 def _too_many_links(c: _Comment) -> str | None:
+    if c.is_trusted_commenter:
+        return None
     return TOO_MANY_LINKS if count_links(c.body) > c.settings.hold_link_count else None
 
 
@@ -329,7 +334,21 @@ def _hold_all(c: _Comment) -> str | None:
 def _first_time(c: _Comment) -> str | None:
     mode = c.settings.moderation_mode
     is_held = mode == DiscussionSettings.ModerationMode.FIRST_TIME and c.is_first_time
-    return FIRST_TIME if is_held else None
+    return FIRST_TIME if is_held and not c.is_trusted_commenter else None
+
+
+def is_trusted_commenter(
+    *, published: int, upheld_removals: int, settings: DiscussionSettings
+) -> bool:
+    """Whether a member with ``published`` published comments and ``upheld_removals``
+    comments removed by a moderator within the settings' ``trusted_clean_days`` (and still
+    removed) is a trusted commenter: the settings trust members, the member has at least
+    ``trusted_after_comments`` published comments, and no removal stands against them."""
+    return (
+        settings.trust_members
+        and published >= settings.trusted_after_comments
+        and upheld_removals == 0
+    )
 
 
 # Each status with the rules that lead to it, strongest first; the first status with a rule
@@ -350,19 +369,26 @@ def assess_comment(
     is_first_time: bool,
     is_trusted: bool = False,
     spam_score: float | None = None,
+    is_trusted_commenter: bool = False,
 ) -> Verdict:
     """Decide what happens to a new comment with text ``body``: published, held (pending)
     or spam, with the reasons.
 
     ``is_first_time``: the sender has no earlier published comment (only the first-time
     moderation mode uses it). ``is_trusted``: the sender is staff, whose comments are always
-    published. ``spam_score``: the spam filter's score, None when it gave none. Block words
-    beat every hold rule. Reads only its arguments.
+    published. ``spam_score``: the spam filter's score, None when it gave none.
+    ``is_trusted_commenter``: a member with a good record (``is_trusted_commenter``), who
+    skips the link and first-time holds. Block words beat every hold rule. Reads only its
+    arguments.
     """
     if is_trusted:
         return PUBLISH
     comment = _Comment(
-        body=body, settings=settings, is_first_time=is_first_time, spam_score=spam_score
+        body=body,
+        settings=settings,
+        is_first_time=is_first_time,
+        spam_score=spam_score,
+        is_trusted_commenter=is_trusted_commenter,
     )
     for status, rules in RULES:
         reasons = tuple(reason for rule in rules if (reason := rule(comment)) is not None)

@@ -40,6 +40,10 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
                 ),
             },
         ),
+        (
+            _("Trusted commenters"),
+            {"fields": ("trust_members", "trusted_after_comments", "trusted_clean_days")},
+        ),
         (_("Reports"), {"fields": ("guests_may_report", "auto_hide_reports")}),
     )
     readonly_fields = ("spam_filter_state",)

@@ -29,6 +29,7 @@ from comments.selectors import (
     discussion_settings_get,
     post_discussion_is_open,
 )
+from comments.selectors.commenters import commenter_is_trusted
 from comments.spamfilter.model import Score
 from comments.spamfilter.service import assessment_record, new_comment_score, score_explanation
 from comments.tasks import send_comment_notifications
@@ -283,6 +284,7 @@ def _assess(
         is_first_time=is_first_time,
         is_trusted=is_trusted,
         spam_score=score.value if score is not None else None,
+        is_trusted_commenter=commenter_is_trusted(user=user, settings=settings, now=now),
     )
     return verdict, score
 
@@ -457,13 +459,18 @@ def comment_edit(*, comment: Comment, user: User, body: str) -> Comment:
         return comment
     # The rules look at the new text too, or an edit could slip past them. Only whether
     # it now breaks one matters; a first-time hold was decided when it was posted.
+    now = timezone.now()
     verdict = assess_comment(
-        body=body, settings=settings, is_first_time=False, is_trusted=user.is_staff
+        body=body,
+        settings=settings,
+        is_first_time=False,
+        is_trusted=user.is_staff,
+        is_trusted_commenter=commenter_is_trusted(user=user, settings=settings, now=now),
     )
     with transaction.atomic():
         comment.body = body
         comment.body_html = comment_body_html(body)
-        comment.edited_at = timezone.now()
+        comment.edited_at = now
         fields = ["body", "body_html", "edited_at"]
         if verdict.status != Comment.Status.PUBLISHED:
             from_status = comment.status

@@ -29,6 +29,9 @@ def settings_form(**overrides):
         "spam_filter_hold_score": "0.9",
         "spam_filter_spam_score": "0.99",
         "spam_filter_min_decisions": "20",
+        "trust_members": "on",
+        "trusted_after_comments": "3",
+        "trusted_clean_days": "90",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
@@ -96,6 +99,10 @@ def test_guests_can_be_required_to_sign_in(admin_client, client):
         ("moderation_mode", "sometimes"),
         ("hold_link_count", "51"),
         ("auto_hide_reports", "1"),
+        ("trusted_after_comments", "0"),
+        ("trusted_after_comments", "x"),
+        ("trusted_clean_days", "0"),
+        ("trusted_clean_days", "4000"),
     ],
 )
 def test_bad_values_are_refused_and_nothing_changes(admin_client, field, value):

@@ -329,6 +329,31 @@ def test_staff_are_never_held_or_blocked(fields):
     assert verdict == Verdict(PUBLISHED, ())
 
 
+@pytest.mark.parametrize(
+    ("body", "fields", "spam_score", "verdict"),
+    [
+        ("a.com b.com c.com", {}, None, Verdict(PUBLISHED, ())),
+        ("Hello.", {"moderation_mode": Mode.FIRST_TIME}, None, Verdict(PUBLISHED, ())),
+        ("Casino!", {"block_words": "casino"}, None, Verdict(SPAM, (BLOCK_WORD,))),
+        ("Casino!", {"hold_words": "casino"}, None, Verdict(PENDING, (HOLD_WORD,))),
+        ("Hello.", {"moderation_mode": Mode.ALL}, None, Verdict(PENDING, (HOLD_ALL,))),
+        ("Hello.", {}, 0.95, Verdict(PENDING, (moderation.SPAM_FILTER,))),
+    ],
+)
+def test_a_trusted_commenter_skips_only_the_link_and_first_time_holds(
+    body, fields, spam_score, verdict
+):
+    assessed = assess_comment(
+        body=body,
+        settings=settings(**fields),
+        is_first_time=True,
+        spam_score=spam_score,
+        is_trusted_commenter=True,
+    )
+
+    assert assessed == verdict
+
+
 def test_the_verdict_is_frozen():
     verdict = assess("Hello.")
     with pytest.raises(AttributeError):
