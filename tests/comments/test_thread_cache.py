@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import settings as django_settings
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -23,6 +24,7 @@ from PIL import Image as PILImage
 
 from blog.models import Post
 from comments import selectors, services
+from comments.admin.discussion_settings import DiscussionSettingsAdmin
 from comments.caching import thread_cache_key
 from comments.forms import new_form_token
 from comments.models import Comment, DiscussionSettings, Guideline
@@ -85,23 +87,16 @@ def post_form(post: Post, **overrides) -> dict:
 
 
 def settings_form(**overrides) -> dict:
+    """The discussion settings' admin form as it stands, with ``overrides``: every field the
+    admin shows, so a field added later is sent too."""
     current = selectors.discussion_settings_get()
-    data = {
-        "guests_allowed": "on" if current.guests_allowed else "",
-        "close_after_days": current.close_after_days or "",
-        "max_depth": current.max_depth,
-        "comments_per_page": current.comments_per_page,
-        "max_length": current.max_length,
-        "flood_interval": current.flood_interval,
-        "moderation_mode": current.moderation_mode,
-        "hold_link_count": current.hold_link_count,
-        "hold_words": current.hold_words,
-        "block_words": current.block_words,
-        "auto_hide_reports": current.auto_hide_reports or "",
-        "spam_filter_hold_score": current.spam_filter_hold_score or "",
-        "spam_filter_spam_score": current.spam_filter_spam_score or "",
-        "spam_filter_min_decisions": current.spam_filter_min_decisions,
-    }
+    data = {}
+    editable = set(flatten_fieldsets(DiscussionSettingsAdmin.fieldsets))
+    for name in editable - set(DiscussionSettingsAdmin.readonly_fields):
+        value = getattr(current, name)
+        if isinstance(value, bool):
+            value = "on" if value else ""
+        data[name] = "" if value is None else value
     data.update(overrides)
     return {k: v for k, v in data.items() if v != ""}
 
