@@ -14,6 +14,7 @@ from django.urls import reverse
 from comments.models import Comment, DiscussionSettings, ModerationEvent, Report
 from comments.moderation import is_trusted_commenter
 from comments.services import discussion_settings_save
+from tests.comments.test_thread_cache import settings_form
 from tests.factories import (
     CommentFactory,
     PostFactory,
@@ -279,12 +280,9 @@ def test_a_moderator_sets_the_record_in_the_admin_and_posting_follows_it(client,
     change = reverse("admin:comments_discussionsettings_change", args=[1])
     page = client.get(change).text
     assert "Trusted commenters" in page
-    form = {
-        "guests_allowed": "on", "max_depth": "5", "comments_per_page": "50",
-        "max_length": "5000", "flood_interval": "0", "moderation_mode": "post",
-        "hold_link_count": "1", "trust_members": "on", "trusted_after_comments": "1",
-        "trusted_clean_days": "30",
-    }  # fmt: skip
+    form = settings_form(
+        hold_link_count=1, trust_members="on", trusted_after_comments=1, trusted_clean_days=30
+    )
 
     assert client.post(change, form).status_code == 302
 
