@@ -72,7 +72,7 @@ class DiscussionSettings(models.Model):
         _("spam filter: hold from score"),
         null=True,
         blank=True,
-        default=0.9,
+        default=0.7,
         validators=[MinValueValidator(0.5), MaxValueValidator(1.0)],
         help_text=_(
             "From 0.5 to 1. A comment the filter scores this high waits for a moderator. "

@@ -13,7 +13,9 @@ The features:
 - the words of the text outside its links (two letters or more, numbers of up to four
   digits) and each pair of neighbouring words;
 - the words of a guest's name (spammers sign with keywords);
-- each link's domain, and how many links there are (0, 1, 2, 3 or more);
+- each link's domain, its ending (``.xyz``, ``.gov.uk``) and the words of its name, and
+  how many links there are (0, 1, 2, 3 or more);
+- an e-mail address or a phone number in the text, and the currency of a price;
 - guest or member; for a member, how old the account was (a day, a month, older);
 - whether it is the sender's first comment;
 - look-alike letters: a word spelt with letters of another script or full-width forms that
@@ -36,7 +38,12 @@ MAX_TOKEN_LENGTH = 100  # SpamToken.token
 MAX_WORD_LENGTH = 30
 MAX_NUMBER_DIGITS = 4
 
+MIN_SITE_WORD = 3
+
 _WORD = re.compile(r"[^\W_]+")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_PHONE = re.compile(r"\+?\d[\d ().-]{6,}\d")
+_CURRENCY = re.compile(r"[$€£]")
 _SCHEME = re.compile(r"^(?:https?|ftp)://")
 
 
@@ -91,14 +98,17 @@ def _stands_in(ch: str) -> bool:
 
 
 def uses_lookalikes(text: str) -> bool:
-    """Whether a word of ``text`` is spelt with stand-in letters, alone or mixed with plain
-    Latin ones (``casino`` with a Cyrillic ``a``, ``Buy`` in full-width letters). A word in
-    Russian or Greek has letters that stand in for nothing, so it does not count."""
+    """Whether a word of ``text`` is spelt with stand-in letters: look-alikes mixed with
+    plain Latin letters (``casino`` with a Cyrillic ``a``), or full-width or mathematical
+    letters (``Buy`` in full-width). A word in Russian or Greek is not: it mixes in no
+    Latin letter, even when all its letters happen to look Latin."""
     for word in re.findall(r"\w+", unicodedata.normalize("NFC", text)):
         letters = [ch for ch in word if ch.isalpha()]
-        if any(_stands_in(ch) for ch in letters) and all(
-            ch.isascii() or _stands_in(ch) for ch in letters
-        ):
+        stand_ins = [ch for ch in letters if _stands_in(ch)]
+        if not stand_ins or not all(ch.isascii() or _stands_in(ch) for ch in letters):
+            continue
+        has_latin = any(ch.isascii() for ch in letters)
+        if has_latin or any(unicodedata.normalize("NFKC", ch) != ch for ch in stand_ins):
             return True
     return False
 
@@ -110,6 +120,39 @@ def _links_feature(count: int) -> tuple[str, str]:
         return "links:1", "1 link"
     bucket = "2" if count == 2 else "3+"
     return f"links:{bucket}", f"{count} links"
+
+
+def _link_features(link: str) -> dict[str, str]:
+    """What a link says: its domain, the domain's ending (``.xyz``, ``.gov.uk``) and the
+    words of the domain's name and of the path (``cheap-pills.example/buy-now`` gives
+    ``cheap``, ``pills``, ``buy``, ``now``), each worth learning on its own since spam
+    sites are new every day."""
+    domain = link_domain(link)
+    if not domain:
+        return {}
+    name, _, ending = domain.partition(".")
+    features = {
+        f"domain:{domain}"[:MAX_TOKEN_LENGTH]: f"link to {domain}",
+        f"ending:{ending}"[:MAX_TOKEN_LENGTH]: f"a .{ending} link",
+    }
+    path = _SCHEME.sub("", link).partition("/")[2]
+    for word in re.split(r"[^a-z]+", f"{name} {path}"):
+        if MIN_SITE_WORD <= len(word) <= MAX_WORD_LENGTH:
+            features[f"site:{word}"] = f"'{word}' in a link"
+    return features
+
+
+def _contact_features(prose: str) -> dict[str, str]:
+    """Ways to reach the sender away from the site, which spam offers and readers rarely
+    do: an e-mail address, a phone number; and the currency a price is written in."""
+    features = {}
+    if _EMAIL.search(prose):
+        features["contact:email"] = "an e-mail address"
+    if _PHONE.search(prose):
+        features["contact:phone"] = "a phone number"
+    for symbol in sorted(set(_CURRENCY.findall(prose))):
+        features[f"currency:{symbol}"] = f"'{symbol}'"
+    return features
 
 
 def _sender_features(sender: Sender) -> dict[str, str]:
@@ -141,17 +184,16 @@ def comment_features(body: str, sender: Sender) -> dict[str, str]:
     links = find_links(body)
     features = dict([_links_feature(len(links))])
     for link in links:
-        domain = link_domain(link)
-        if domain:
-            features[f"domain:{domain}"[:MAX_TOKEN_LENGTH]] = f"link to {domain}"
+        features.update(_link_features(link))
     if uses_lookalikes(body):
         features["style:lookalikes"] = "look-alike letters"
     features.update(_sender_features(sender))
     # The words around the links: a link's own parts (https, www, com) say less than
-    # its domain, which is a feature of its own.
+    # its domain, which has features of its own.
     prose = " ".join(normalise(body).split())
     for link in links:
         prose = prose.replace(link, " ")
+    features.update(_contact_features(prose))
     text_words = words(prose)
     for index, word in enumerate(text_words):
         if len(features) >= MAX_FEATURES:
