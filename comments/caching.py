@@ -1,6 +1,6 @@
 """How the comments app uses the shared cache: the threads anonymous readers share, each
-post's commenters (so a member with no comment on a post needs no query for their own), and
-going on without the cache when it does not answer.
+post's commenters (so a member with no comment on a post needs no query for their own), who
+is suspended (likewise), and going on without the cache when it does not answer.
 
 A cached thread is shared by every reader with nothing personal on the page, on every app
 instance, so its key carries every input of its HTML:
@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 from blog.models import Post
 from comments import selectors
 from comments.models import DiscussionSettings
+from comments.selectors.suspensions import SuspendedPeople, suspended_people
 from core.cache import cache_get, cache_set
 
 THREAD_SECONDS = 24 * 60 * 60
@@ -87,3 +88,16 @@ def post_commenter_ids_for(*, post: Post) -> frozenset[int]:
         ids = selectors.post_commenter_ids(post=post)
         cache_set(key, ids, THREAD_SECONDS)
     return ids
+
+
+def suspended_people_for(*, version: int) -> SuspendedPeople:
+    """Who is suspended (``selectors.suspensions.suspended_people``), kept in the shared cache
+    under the shared pages' version ``version`` (``core.pagecache.request_page_version``),
+    which every saved suspension moves: a reader not among them is not suspended. When each
+    suspension ends is kept with it and compared with the clock on each use."""
+    key = f"comments:suspended:v{version}"
+    people = cache_get(key)
+    if not isinstance(people, SuspendedPeople):
+        people = suspended_people()
+        cache_set(key, people, THREAD_SECONDS)
+    return people

@@ -9,17 +9,25 @@ from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from blog.models import Post
 from blog.signals import PAGE_SHELL_PART
 from comments import selectors, services
-from comments.caching import post_commenter_ids_for, thread_cache_key, thread_html_for
+from comments.caching import (
+    post_commenter_ids_for,
+    suspended_people_for,
+    thread_cache_key,
+    thread_html_for,
+)
 from comments.forms import CommentForm
 from comments.models import Comment, DiscussionSettings
 from comments.rendering import ListOptions, comment_list_html
+from comments.selectors.suspensions import suspension_active_for, suspension_notice
 from core.holes import LazyHTML
+from core.pagecache import request_page_version
 from core.params import positive_int
 
 SESSION_KEY = "comments.own"
@@ -158,6 +166,24 @@ def _blank_form(
     return CommentForm(is_guest=user is None, initial=initial)
 
 
+def suspension_notice_for(request: HttpRequest, user: User | None) -> str:
+    """What a suspended reader is told where the comment form would be, or "": a member is
+    known by their account, a guest only by the address their browser remembers for them.
+    Never for a page the shared page cache may keep (``request.page_shared``), which holds
+    nothing of one person. No query for a reader nobody suspended once the list of
+    suspended people is cached (``caching.suspended_people_for``)."""
+    if getattr(request, "page_shared", False):
+        return ""
+    emails = () if user is not None else (remembered_commenter(request).get("email", ""),)
+    if user is None and not emails[0]:
+        return ""
+    people = suspended_people_for(version=request_page_version(request))
+    if not people.cover(user=user, emails=emails, now=timezone.now()):
+        return ""
+    suspension = suspension_active_for(user=user, emails=emails)
+    return suspension_notice(suspension) if suspension is not None else ""
+
+
 def discussion_context(
     request: HttpRequest, post: Post, *, form: CommentForm | None = None
 ) -> dict:
@@ -182,10 +208,12 @@ def discussion_context(
     )
     reply_to = reply_target_from(request, post) if is_open else None
     refusal = services.commenter_refusal(user=viewer.user, settings=settings)
-    if form is None and is_open and refusal is None:
+    suspended = suspension_notice_for(request, viewer.user) if is_open and refusal is None else ""
+    if form is None and is_open and refusal is None and not suspended:
         form = _blank_form(request, user=viewer.user, reply_to=reply_to)
     return {
         "needs_confirmation": refusal is not None and refusal.code == "unverified",
+        "suspension_notice": suspended,
         "thread_html": thread_html,
         "comment_form": form,
         "comments_open": is_open,

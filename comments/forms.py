@@ -6,8 +6,10 @@ import time
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from comments.models import Guideline
 
 TOKEN_SALT = "comments.form"  # noqa: S105 (a namespace for signing, not a secret)
@@ -210,3 +212,153 @@ class HideForm(forms.Form):
                 choices=self.fields["guideline"].choices
             )
             self.fields["guideline"].empty_label = None
+
+
+# How long a suspension lasts: days, or "forever".
+SUSPENSION_LENGTHS = [
+    ("1", _("1 day")),
+    ("3", _("3 days")),
+    ("7", _("1 week")),
+    ("30", _("30 days")),
+    ("forever", _("For good")),
+]
+
+
+class SuspendForm(HideForm):
+    """What a moderator says when suspending someone, on the post page and in the admin: for
+    how long, the guideline broken, a note, and what else to do at the same time. Without
+    ``has_address`` (no comment to take a hashed address from) it does not offer to refuse
+    one."""
+
+    length = forms.ChoiceField(
+        label=_("For how long"),
+        choices=SUSPENSION_LENGTHS,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Please choose how long the suspension lasts."),
+            "invalid_choice": _("Please choose one of the lengths offered."),
+        },
+    )
+    by_address = forms.BooleanField(
+        label=_("Also refuse guest comments from the address this comment was sent from"),
+        required=False,
+        help_text=_("Only its hash is kept. Members on that network can still comment."),
+    )
+    remove_comments = forms.BooleanField(
+        label=_("Remove everything by this person: hide every comment they have published"),
+        required=False,
+        help_text=_("One entry each in the moderation log; each can be restored."),
+    )
+
+    field_order = ["length", "guideline", "note", "by_address", "remove_comments"]
+
+    def __init__(self, *args, has_address: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["note"].help_text = _("Kept with the suspension. Only moderators see it.")
+        if not has_address:
+            del self.fields["by_address"]
+
+    @property
+    def days(self) -> int | None:
+        """The chosen length in days; None for good."""
+        length = self.cleaned_data["length"]
+        return None if length == "forever" else int(length)
+
+    def suspension(self) -> dict:
+        """What ``services.suspensions.suspension_create`` needs from this form."""
+        data = self.cleaned_data
+        return {
+            "guideline": data["guideline"],
+            "days": self.days,
+            "note": data["note"],
+            "by_address": data.get("by_address", False),
+            "remove_comments": data["remove_comments"],
+        }
+
+
+class AppealForm(forms.Form):
+    """A hidden comment's author asking for it back."""
+
+    text = forms.CharField(
+        label=_("Why should your comment be restored?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Up to 1,000 characters. A moderator reads it and e-mails you the decision."),
+        error_messages={
+            "required": _("Please say in a few words why the comment should be restored."),
+            "max_length": _(
+                "Please keep your appeal under 1,000 characters; it has %(show_value)s."
+            ),
+            "null_characters_not_allowed": _(
+                "Your appeal contains a character we can’t store (a null byte). Please remove it."
+            ),
+        },
+    )
+
+
+class AppealDecisionForm(forms.Form):
+    """A moderator's answer to an appeal: restore the comment or uphold its removal, with a
+    note that goes to the author and into the moderation log."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("restore", _("Restore the comment")),
+            ("uphold", _("Uphold the removal")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose whether to restore it or uphold it.")},
+    )
+    note = forms.CharField(
+        label=_("Note to the author (optional)"),
+        required=False,
+        max_length=MODERATION_NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("E-mailed to them with the decision, and kept in the moderation log."),
+    )
+
+
+class SuspensionAddForm(SuspendForm):
+    """Suspending someone from the admin, without a comment to start from: a member by
+    username or e-mail address, or a guest by e-mail address, and if wanted an IP address
+    (kept only as its hash) whose guest comments are refused too."""
+
+    member = forms.CharField(
+        label=_("Member"),
+        required=False,
+        max_length=254,
+        help_text=_("Their username or e-mail address."),
+    )
+    email = forms.EmailField(
+        label=_("Or a guest’s e-mail address"),
+        required=False,
+        max_length=254,
+        error_messages={"invalid": _("Please check the e-mail address; it doesn’t look complete.")},
+    )
+    ip_address = forms.GenericIPAddressField(
+        label=_("IP address (optional)"),
+        required=False,
+        help_text=_("Guest comments from it are refused too. Only its hash is kept."),
+        error_messages={"invalid": _("Please give an IPv4 or IPv6 address, or leave it empty.")},
+    )
+
+    field_order = ["member", "email", "ip_address", "length", "guideline", "note"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, has_address=False, **kwargs)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        member, email = cleaned.get("member", "").strip(), cleaned.get("email", "")
+        if bool(member) == bool(email) and "email" not in self.errors:
+            raise forms.ValidationError(
+                _("Please give either a member or a guest’s e-mail address."), code="who"
+            )
+        if member:
+            user = User.objects.filter(
+                models.Q(username__iexact=member) | models.Q(email__iexact=member)
+            ).first()
+            if user is None:
+                self.add_error("member", _("No member has that username or e-mail address."))
+            cleaned["user"] = user
+        return cleaned

@@ -7,6 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+# Suspensions and appeals live in a module of their own; imported here so Django registers them.
+from comments.sanctions import Appeal, Suspension  # noqa: F401
+
 
 class DiscussionSettings(models.Model):
     """The one row of site-wide discussion settings. Read on every request, so a change

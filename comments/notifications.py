@@ -1,5 +1,7 @@
-"""E-mails about comments (a new one, and one hidden by a moderator), and the signed links
-in them that stop those e-mails (``comments.services.subscriptions`` stops them).
+"""E-mails about comments (a new one, one hidden by a moderator, the answer to an appeal),
+and the signed links in them: links that stop those e-mails (``comments.services.
+subscriptions`` stops them), and the link that lets a hidden comment's author appeal
+(``comments.views.appeals``).
 
 Two kinds of e-mail go out when a comment is published: to the author of the comment it
 replies to, if they asked for replies, and to the article's author, unless they turned that
@@ -10,6 +12,7 @@ naming the comment (reply e-mails) or the member (article e-mails).
 import email.message
 import email.policy
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 
 from django.conf import settings
@@ -22,9 +25,10 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from comments.models import Comment
+from comments.models import Appeal, Comment
 
 UNSUBSCRIBE_SALT = "comments.notifications.unsubscribe"
+APPEAL_SALT = "comments.notifications.appeal"
 EXCERPT_CHARS = 300
 
 
@@ -104,6 +108,55 @@ def subscription_from_token(*, token: str) -> Subscription:
             "so there are no e-mails left to stop."
         )
     )
+
+
+class AppealLinkInvalid(Exception):
+    """An appeal link that is tampered with, malformed, out of date, or names a comment that
+    no longer exists; ``message`` says which, for the person who followed it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def appeal_url(*, comment_id: int) -> str:
+    """The absolute address of the page where comment ``comment_id``'s author appeals against
+    its removal: a signed token naming the comment and when the link was made, which works
+    for ``COMMENT_APPEAL_DAYS`` days."""
+    token = signing.dumps({"c": comment_id}, salt=APPEAL_SALT)
+    return settings.SITE_URL + reverse("comments:appeal", kwargs={"token": token})
+
+
+def appeal_comment_from_token(*, token: str) -> Comment:
+    """The comment an appeal link made by ``appeal_url`` names, with its post, member,
+    guideline and appeal. Raises ``AppealLinkInvalid`` for a link that is older than
+    ``COMMENT_APPEAL_DAYS`` days, not ours or changed, or names a comment that is gone."""
+    days = settings.COMMENT_APPEAL_DAYS
+    try:
+        comment_id = signing.loads(token, salt=APPEAL_SALT, max_age=timedelta(days=days))["c"]
+    except signing.SignatureExpired:
+        raise AppealLinkInvalid(
+            _(
+                "This appeal link has expired: a removal can be appealed for %(days)s days "
+                "after the e-mail about it."
+            )
+            % {"days": days}
+        ) from None
+    except (signing.BadSignature, TypeError, KeyError, ValueError):
+        raise AppealLinkInvalid(
+            _(
+                "This appeal link isn’t complete or has been changed. Please copy the whole "
+                "link from the e-mail and try again."
+            )
+        ) from None
+    comment = (
+        Comment.objects.select_related("post", "user", "guideline", "appeal")
+        .filter(pk=comment_id)
+        .first()
+    )
+    if comment is None:
+        raise AppealLinkInvalid(_("The comment this link is about no longer exists."))
+    return comment
 
 
 # --- E-mails -----------------------------------------------------------------
@@ -218,15 +271,38 @@ def comment_hidden_message(comment: Comment) -> EmailMessage:
         "guideline_number": guideline.number,
         "guideline_title": guideline.title,
         "guideline_url": settings.SITE_URL + guideline.get_absolute_url(),
+        "appeal_url": appeal_url(comment_id=comment.pk),
+        "appeal_days": settings.COMMENT_APPEAL_DAYS,
     }
+    return _plain_message("comment_hidden", context, to=comment.author_email)
+
+
+def appeal_decision_message(appeal: Appeal) -> EmailMessage:
+    """The e-mail telling an appeal's author what a moderator decided: the comment restored
+    (with a link to it) or its removal upheld, with the moderator's note."""
+    comment = appeal.comment
+    context = {
+        "site_name": settings.SITE_NAME,
+        "recipient_name": comment.author_name,
+        "post_title": comment.post.title,
+        "restored": appeal.decision == Appeal.Decision.RESTORED,
+        "note": appeal.decision_note,
+        "excerpt": Truncator(comment.body).chars(EXCERPT_CHARS),
+        "comment_url": settings.SITE_URL + comment.get_absolute_url(),
+        "guidelines_url": settings.SITE_URL + reverse("guidelines"),
+    }
+    return _plain_message("appeal_decided", context, to=comment.author_email)
+
+
+def _plain_message(template: str, context: dict, *, to: str) -> EmailMessage:
     # Sent from a worker, outside any request: use the site's language.
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("comments/email/comment_hidden_subject.txt", context)
-        body = render_to_string("comments/email/comment_hidden.txt", context)
+        subject = render_to_string(f"comments/email/{template}_subject.txt", context)
+        body = render_to_string(f"comments/email/{template}.txt", context)
     return EmailMessage(
         subject=" ".join(subject.split()),
         body=body,
-        to=[comment.author_email],
+        to=[to],
         headers={"Auto-Submitted": "auto-generated"},
     )
 

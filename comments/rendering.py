@@ -146,6 +146,10 @@ class _Words:
         self.restore = _("Restore")
         self.approve = _("Approve")
         self.spam = _("Spam")
+        self.suspend = _("Suspend author…")
+        self.suspend_url = reverse("comments:suspend", args=[1234567890]).replace(
+            "1234567890", "{pk}"
+        )
         self.author_badge = _("Author")
         self.edit_url = reverse("comments:edit", args=[1234567890]).replace("1234567890", "{pk}")
 
@@ -271,7 +275,8 @@ def _removed(comment, words: _Words) -> str:
 
 
 def _moderator_forms(comment, options: ListOptions, words: _Words) -> str:
-    """The moderator's buttons for one comment: small POST forms to the moderation view."""
+    """The moderator's controls for one comment: small POST forms to the moderation view,
+    and a link to suspend its author."""
     labels = {
         "approve": words.approve,
         "hide": words.hide,
@@ -281,7 +286,7 @@ def _moderator_forms(comment, options: ListOptions, words: _Words) -> str:
     actions = [(action, labels[action]) for action in rules.moderation_actions_for(comment.status)]
     url = words.moderate_url.format(pk=comment.pk)
     name = escape(comment.author_name)
-    return "".join(
+    forms = "".join(
         f'<form method="post" action="{url}" class="comment-moderate">'
         f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(options.moderator_csrf)}">'
         f'<input type="hidden" name="action" value="{action}">'
@@ -289,6 +294,12 @@ def _moderator_forms(comment, options: ListOptions, words: _Words) -> str:
         f'<span class="visually-hidden"> {words.report_whose} {name}</span></button></form>'
         for action, label in actions
     )
+    if rules.comment_has_author(user_id=comment.user_id, guest_name=comment.guest_name):
+        forms += (
+            f'<a href="{words.suspend_url.format(pk=comment.pk)}" class="comment-suspend">'
+            f'{words.suspend}<span class="visually-hidden"> {name}</span></a>'
+        )
+    return forms
 
 
 def comment_list_html(items: Iterable[FlatItem], options: ListOptions) -> SafeString:

@@ -10,6 +10,8 @@ from enum import StrEnum
 
 from django.conf import settings as django_settings
 from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from comments.models import Comment
@@ -129,3 +131,44 @@ def comment_shown_as(
     if is_own and status in (Comment.Status.PENDING, Comment.Status.SPAM):
         return Shown.OWN
     return Shown.PLACEHOLDER if has_shown_reply else None
+
+
+def comment_has_author(*, user_id: int | None, guest_name: str) -> bool:
+    """Whether someone stands behind a comment who could be suspended: a member, or a guest
+    who gave a name. A purged comment, or one whose member closed their account, has
+    nobody left behind it."""
+    return user_id is not None or bool(guest_name)
+
+
+def suspension_end_words(ends_at: datetime) -> str:
+    """When a suspension ends, as people read it, in the site's time zone: "3 December 2026
+    at 14:05"."""
+    local = timezone.localtime(ends_at)
+    return _("%(day)s at %(time)s") % {
+        "day": formats.date_format(local, "j F Y"),
+        "time": formats.time_format(local, "H:i"),
+    }
+
+
+def suspension_message(
+    *, ends_at: datetime | None, guideline_number: int, guideline_title: str
+) -> str:
+    """What a suspended person reads where the comment form would be, and on the 403 page
+    when they send a comment anyway: until when, and why."""
+    values = {"number": guideline_number, "title": guideline_title}
+    if ends_at is None:
+        return (
+            _(
+                "You can’t comment here any more because a moderator suspended you for breaking "
+                "our Community Guidelines: see guideline %(number)s, “%(title)s”."
+            )
+            % values
+        )
+    values["until"] = suspension_end_words(ends_at)
+    return (
+        _(
+            "You can’t comment until %(until)s because a moderator suspended you for breaking "
+            "our Community Guidelines: see guideline %(number)s, “%(title)s”."
+        )
+        % values
+    )

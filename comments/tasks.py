@@ -5,8 +5,12 @@ learning from settled comments. The services queue these once their transaction 
 from django.core.mail import mailers
 from django.tasks import task
 
-from comments.models import Comment
-from comments.notifications import comment_hidden_message, comment_notifications_send
+from comments.models import Appeal, Comment
+from comments.notifications import (
+    appeal_decision_message,
+    comment_hidden_message,
+    comment_notifications_send,
+)
 from comments.spamfilter import service as spamfilter_service
 from core.mail import retry_on_mail_errors
 
@@ -62,3 +66,22 @@ def learn_settled_comments() -> int:
         if batch < spamfilter_service.SETTLE_BATCH:
             break
     return learnt
+
+
+@task
+@retry_on_mail_errors
+def send_appeal_decision_email(*, appeal_id: int) -> int:
+    """Tell the author of appeal ``appeal_id`` what a moderator decided (restored, or the
+    removal upheld) and the moderator's note. Returns how many e-mails went out: none if the
+    appeal is gone or still open, the comment has no address, or its member's account is
+    deactivated."""
+    appeal = (
+        Appeal.objects.select_related("comment__post", "comment__user").filter(pk=appeal_id).first()
+    )
+    if appeal is None or appeal.decision == Appeal.Decision.OPEN:
+        return 0
+    comment = appeal.comment
+    if not comment.author_email or (comment.user is not None and not comment.user.is_active):
+        return 0
+    mailers.default.send_messages([appeal_decision_message(appeal)])
+    return 1

@@ -2,7 +2,7 @@ from django.urls import path, re_path
 
 from blog.urls import POST_PATH
 from comments import feeds
-from comments.views import moderation, reports
+from comments.views import appeals, moderation, reports, suspensions
 from comments.views import posting as views
 
 app_name = "comments"
@@ -15,6 +15,8 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", views.comment_edit, name="edit"),
     path("comments/<int:pk>/report/", reports.comment_report, name="report"),
     path("comments/<int:pk>/moderate/", moderation.comment_moderate, name="moderate"),
+    path("comments/<int:pk>/suspend/", suspensions.comment_suspend_author, name="suspend"),
+    path("comments/appeal/<str:token>/", appeals.comment_appeal, name="appeal"),
     path("comments/feed/", feeds.LatestCommentsFeed(), name="feed"),
     path("comments/unsubscribe/<str:token>/", views.comment_unsubscribe_page, name="unsubscribe"),
     re_path(rf"^{POST_PATH}feed/$", feeds.PostCommentsFeed(), name="post_comments_feed"),

@@ -104,6 +104,8 @@ SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/"
 COMMENT_FORM_MIN_SECONDS = env_int("DJANGO_COMMENT_FORM_MIN_SECONDS", 3)
 # A member may correct their own comment for this long after posting it.
 COMMENT_EDIT_MINUTES = 15
+# The link in a hidden comment's e-mail lets its author appeal for this many days.
+COMMENT_APPEAL_DAYS = env_int("DJANGO_COMMENT_APPEAL_DAYS", 14)
 # Guest comments accepted from one IP address (hashed) in a minute, whoever sends them.
 # Looser than the flood interval of the discussion settings, which is per person, so
 # people behind one address (an office, a phone network) do not hold each other back.

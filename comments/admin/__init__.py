@@ -5,9 +5,19 @@ registers its own models:
 - ``guidelines``: the Community Guidelines;
 - ``comment``: moderators' comment list, its queues, the read-only comment page and the
   overview page, with the moderation actions of ``actions``;
-- ``events``: the moderation log, read-only.
+- ``events``: the moderation log, read-only;
+- ``suspensions``: who is suspended, suspending and lifting, and the comment list's
+  "Suspend the authors…" action;
+- ``appeals``: authors' appeals against a hidden comment, and the moderator's decision.
 
 The queues' counts on the admin index come from the site itself (``config.admin``).
 """
 
-from comments.admin import comment, discussion_settings, events, guidelines  # noqa: F401
+from comments.admin import (  # noqa: F401
+    appeals,
+    comment,
+    discussion_settings,
+    events,
+    guidelines,
+    suspensions,
+)

@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from comments.admin.display import excerpt
+from comments.admin.moderators import CHANGE_FORM_ACTION, CONFIRMED, EVERYWHERE, is_confirmed
+from comments.admin.suspensions import suspend_authors
 from comments.forms import HideForm
 from comments.models import Comment
 from comments.selectors.moderation import reports_most_cited_guideline
@@ -33,10 +35,6 @@ from comments.services import (
     reports_dismiss,
 )
 
-EVERYWHERE = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
-# Django names the change page's action field with this prefix.
-CHANGE_FORM_ACTION = f"{admin.ActionLocation.CHANGE_FORM.value}-action"
-CONFIRMED = "_confirm"
 # A confirmation page lists this many comments at most, then says how many more.
 CONFIRMATION_LIST_MAX = 100
 
@@ -52,6 +50,7 @@ class ModerationActionsMixin:
         "mark_spam",
         "dismiss_reports",
         "purge_comments",
+        suspend_authors,
     )
 
     def has_purge_permission(self, request: HttpRequest) -> bool:
@@ -64,7 +63,7 @@ class ModerationActionsMixin:
         location=EVERYWHERE,
     )
     def hide_comments(self, request: HttpRequest, queryset: QuerySet) -> TemplateResponse | None:
-        if _is_confirmed(request):
+        if is_confirmed(request):
             form = HideForm(request.POST)
         else:
             # Asked once for all the selected comments; the reports' choice comes first.
@@ -167,7 +166,7 @@ class ModerationActionsMixin:
         location=EVERYWHERE,
     )
     def purge_comments(self, request: HttpRequest, queryset: QuerySet) -> TemplateResponse | None:
-        if _is_confirmed(request):
+        if is_confirmed(request):
             self._apply(
                 request,
                 queryset,
@@ -245,7 +244,3 @@ class ModerationActionsMixin:
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, template, context)
-
-
-def _is_confirmed(request: HttpRequest) -> bool:
-    return request.POST.get(CONFIRMED) == "yes"

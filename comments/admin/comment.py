@@ -48,7 +48,7 @@ ACTIONS_BY_STATUS = {
     Comment.Status.HIDDEN: ("restore_comments", "mark_spam"),
     Comment.Status.SPAM: ("restore_comments",),
 }
-ALWAYS_OFFERED = ("purge_comments",)
+ALWAYS_OFFERED = ("purge_comments", "suspend_authors")
 
 
 class Queue(StrEnum):

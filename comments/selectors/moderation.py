@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from blog.models import Post
-from comments.models import Comment, ModerationEvent, Report
+from comments.models import Appeal, Comment, ModerationEvent, Report
 
 OVERVIEW_DAYS = 30
 BUSIEST_POSTS = 10
@@ -41,15 +41,18 @@ def reports_most_cited_guideline(*, comments: QuerySet) -> int | None:
 
 @dataclass(frozen=True)
 class QueueCounts:
-    """What waits for a moderator: comments with open reports, those reports, held comments."""
+    """What waits for a moderator: comments with open reports, those reports, held
+    comments, authors' appeals."""
 
     reported_comments: int
     open_reports: int
     held_comments: int
+    open_appeals: int = 0
 
 
 def moderation_queue_counts() -> QueueCounts:
-    """The sizes of the reports queue and the held-comments queue. Two indexed queries."""
+    """The sizes of the reports queue, the held-comments queue and the appeals waiting for a
+    decision. Three indexed queries."""
     reports = Report.objects.filter(resolution=Report.Resolution.OPEN).aggregate(
         comments=Count("comment", distinct=True), reports=Count("pk")
     )
@@ -58,6 +61,7 @@ def moderation_queue_counts() -> QueueCounts:
         reported_comments=reports["comments"],
         open_reports=reports["reports"],
         held_comments=held,
+        open_appeals=Appeal.objects.filter(decision=Appeal.Decision.OPEN).count(),
     )
 
 

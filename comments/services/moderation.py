@@ -177,6 +177,7 @@ def comment_hide(
     guideline: Guideline | None,
     note: str = "",
     rule: str = "",
+    notify_author: bool = True,
 ) -> Comment:
     """Hide a published or held comment for breaking ``guideline`` and return it.
 
@@ -186,7 +187,8 @@ def comment_hide(
     are still open (one a rule hid pending review): that confirms the hide, with the same
     effects. By a rule (``moderator`` None, ``rule`` such as ``"auto-hide"``): the comment
     is hidden pending review, its reports stay open for a moderator to decide, and nobody is
-    e-mailed yet.
+    e-mailed yet. With ``notify_author`` False nobody is e-mailed either ("Remove everything
+    by this person" hides many comments of one author at once).
 
     Refuses (``ModerationRefused``) an actor who is not a moderator, no actor and no rule,
     no guideline, and a comment that is spam or (without open reports) already hidden.
@@ -224,7 +226,7 @@ def comment_hide(
             rule=rule,
         )
         post_comments_bump(locked.post_id)
-        if by_person:
+        if by_person and notify_author:
             pk = locked.pk
             transaction.on_commit(lambda: send_comment_hidden_email.enqueue(comment_id=pk))
     return _copy(locked, comment, "guideline")

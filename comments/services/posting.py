@@ -30,6 +30,7 @@ from comments.selectors import (
     post_discussion_is_open,
 )
 from comments.selectors.commenters import commenter_is_trusted
+from comments.selectors.suspensions import suspension_active_for, suspension_notice
 from comments.spamfilter.model import Score
 from comments.spamfilter.service import assessment_record, new_comment_score, score_explanation
 from comments.tasks import send_comment_notifications
@@ -223,6 +224,14 @@ def _check_commenter(
     return guest_name, guest_email.strip()
 
 
+def _check_not_suspended(*, user: User | None, emails: tuple[str, ...], hashed_ip: str) -> None:
+    """Refuse a suspended sender with what they are told where the form would be (who a
+    suspension covers: ``selectors.suspensions.suspension_matching``). One query."""
+    suspension = suspension_active_for(user=user, emails=emails, ip_hash=hashed_ip)
+    if suspension is not None:
+        raise CommentRefused(suspension_notice(suspension), code="suspended")
+
+
 def _is_first_time(*, user: User | None, guest_email: str) -> bool:
     """Whether the sender has no published comment yet. One query."""
     written = rules.written_by(user=user, guest_email=guest_email)
@@ -318,6 +327,7 @@ def comment_create(
     form_key: str | None = None,
     ip: str = "",
     user_agent: str = "",
+    remembered_email: str = "",
 ) -> Comment:
     """Post a comment on ``post`` as ``user`` or as a guest, and return it.
 
@@ -328,7 +338,9 @@ def comment_create(
     a guest's comment past the per-network rate (``COMMENTS_PER_IP_PER_MINUTE``). A second submit
     of the same form (same ``form_key``) by the same person with the same words in the same
     place returns the first comment instead (``submission_key``); the same on another post
-    is refused. Other people sending the same form key each get their own comment.
+    is refused. Other people sending the same form key each get their own comment. A
+    suspended sender is refused (code ``suspended``; a guest is known by the address they
+    give, by ``remembered_email``, the one their browser remembers, and by their network).
 
     The moderation policy (``comments.moderation.assess_comment``) sets its status:
     published, pending (held for a moderator) or spam; a held or spam comment gets a
@@ -352,10 +364,11 @@ def comment_create(
     guest_name, guest_email = _check_commenter(
         user=user, guest_name=guest_name, guest_email=guest_email, settings=settings
     )
+    hashed_ip = ip_hash(ip)
+    _check_not_suspended(user=user, emails=(guest_email, remembered_email), hashed_ip=hashed_ip)
     body = _clean_body(body, max_length=settings.max_length)
     parent = _reply_parent(post=post, parent_id=parent_id, settings=settings)
     now = timezone.now()
-    hashed_ip = ip_hash(ip)
     _check_not_repeated(
         post=post,
         sender=rules.written_by(user=user, guest_email=guest_email),
@@ -446,13 +459,15 @@ def comment_can_edit(*, comment: Comment, user: User | None, now: datetime | Non
 
 def comment_edit(*, comment: Comment, user: User, body: str) -> Comment:
     """Replace the text of ``user``'s own recent comment and mark it edited.
-    Refuses anyone else, a comment past the edit window, and a body the rules refuse."""
+    Refuses anyone else, a comment past the edit window, a suspended member, and a body
+    the rules refuse."""
     if not comment_can_edit(comment=comment, user=user):
         raise CommentRefused(
             _("You can only edit your own comment, within %(n)s minutes of posting it.")
             % {"n": django_settings.COMMENT_EDIT_MINUTES},
             code="forbidden",
         )
+    _check_not_suspended(user=user, emails=(), hashed_ip="")
     settings = discussion_settings_get()
     body = _clean_body(body, max_length=settings.max_length)
     if body == comment.body:
@@ -497,6 +512,7 @@ class Action(StrEnum):
     APPROVE = "approve"
     DISMISS_REPORTS = "dismiss reports"
     PURGE = "purge"
+    UPHOLD = "uphold"  # a removal upheld on appeal
 
 
 RULE_MAX_LENGTH = ModerationEvent._meta.get_field("rule").max_length

@@ -18,6 +18,9 @@ from comments.forms import CommentEditForm, CommentForm
 from comments.models import Comment
 from core.origin import request_is_cross_site
 
+# Refusals answered with the 403 page and their message, rather than the form again.
+REFUSED_OUTRIGHT = ("closed", "forbidden", "unverified", "suspended")
+
 
 @csrf_exempt
 @require_POST
@@ -67,9 +70,10 @@ def _comment_post(request: HttpRequest, post_id: int) -> HttpResponse:
             form_key=data["form_key"],
             ip=client_ip(request),
             user_agent=request.headers.get("User-Agent", ""),
+            remembered_email=_remembered_email(request, user),
         )
     except services.CommentRefused as refused:
-        if refused.code in ("closed", "forbidden", "unverified"):
+        if refused.code in REFUSED_OUTRIGHT:
             raise PermissionDenied(refused.message) from None
         # A hidden field's error would not show, so the parent's goes at the top.
         visible = refused.field in form.fields and refused.field != "parent"
@@ -86,6 +90,11 @@ def _comment_post(request: HttpRequest, post_id: int) -> HttpResponse:
 
 
 _comment_post_csrf_checked = csrf_protect(_comment_post)
+
+
+def _remembered_email(request: HttpRequest, user) -> str:
+    """The address a guest's browser remembers for them (a suspension covers it too)."""
+    return "" if user else discussion.remembered_commenter(request).get("email", "")
 
 
 def _form_again(request: HttpRequest, post: Post, form: CommentForm) -> HttpResponse:
@@ -154,6 +163,8 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 comment=comment, user=request.user, body=form.cleaned_data["body"]
             )
         except services.CommentRefused as refused:
+            if refused.code == "suspended":
+                raise PermissionDenied(refused.message) from None
             form.add_error("body" if refused.field == "body" else None, refused.message)
         else:
             messages.success(request, _("Your comment has been updated."))

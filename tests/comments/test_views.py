@@ -739,8 +739,9 @@ class TestQueryBudgetAndCache:
         discussion(post, [9] * 500)
         client.force_login(UserFactory())
         # With nothing cached: the shared pages' version and the anonymous page's 8 (the
-        # article is drawn), the session, the member, their own comments.
-        with django_assert_max_num_queries(12):
+        # article is drawn), the session, the member, their own comments, and who is
+        # suspended (cached under the shared pages' version).
+        with django_assert_max_num_queries(13):
             client.get(post.get_absolute_url() + "?cpage=3")
 
     def test_a_warm_member_page_with_none_of_their_comments_skips_the_personal_query(
