@@ -21,9 +21,11 @@ The rules, in order:
    ``"links"`` (more than ``hold_link_count`` links), ``"hold word"``, ``"hold all"``
    (moderation mode *hold all*), ``"first-time commenter"`` (mode *first-time* and the
    sender has no earlier published comment) and ``"spam filter"`` (its score reaches the
-   hold score). A **trusted commenter** (``is_trusted_commenter``: a member with a good
-   record) skips the link and first-time holds, WordPress's "previously approved" rule made
-   explicit; every other rule, block words first, still applies to them.
+   hold score), and ``"akismet"`` (Akismet, when configured, says spam: it holds a comment
+   for a moderator and never spams one on its own). A **trusted commenter**
+   (``is_trusted_commenter``: a member with a good record) skips the link and first-time
+   holds, WordPress's "previously approved" rule made explicit; every other rule, block
+   words first, still applies to them.
 
 Words and phrases come from the settings, one per line; blank lines and surrounding spaces
 are ignored. Matching is done on a *normalised* copy of both sides (see ``normalise``):
@@ -84,6 +86,7 @@ HOLD_WORD = "hold word"
 HOLD_ALL = "hold all"
 FIRST_TIME = "first-time commenter"
 SPAM_FILTER = "spam filter"
+AKISMET = "akismet"
 
 
 # --- Normalising text ---------------------------------------------------------
@@ -281,6 +284,7 @@ class _Comment:
     is_first_time: bool
     spam_score: float | None
     is_trusted_commenter: bool
+    akismet_says_spam: bool
 
 
 Rule = Callable[[_Comment], str | None]
@@ -310,6 +314,10 @@ def _spam_filter_blocks(c: _Comment) -> str | None:
 def _spam_filter_holds(c: _Comment) -> str | None:
     status = spam_filter_status(score=c.spam_score, settings=c.settings)
     return SPAM_FILTER if status == Comment.Status.PENDING else None
+
+
+def _akismet(c: _Comment) -> str | None:
+    return AKISMET if c.akismet_says_spam else None
 
 
 def _block_words(c: _Comment) -> str | None:
@@ -357,7 +365,7 @@ RULES: tuple[tuple[str, tuple[Rule, ...]], ...] = (
     (Comment.Status.SPAM, (_block_words, _spam_filter_blocks)),
     (
         Comment.Status.PENDING,
-        (_too_many_links, _hold_words, _hold_all, _first_time, _spam_filter_holds),
+        (_too_many_links, _hold_words, _hold_all, _first_time, _spam_filter_holds, _akismet),
     ),
 )
 
@@ -370,6 +378,7 @@ def assess_comment(
     is_trusted: bool = False,
     spam_score: float | None = None,
     is_trusted_commenter: bool = False,
+    akismet_says_spam: bool = False,
 ) -> Verdict:
     """Decide what happens to a new comment with text ``body``: published, held (pending)
     or spam, with the reasons.
@@ -378,8 +387,8 @@ def assess_comment(
     moderation mode uses it). ``is_trusted``: the sender is staff, whose comments are always
     published. ``spam_score``: the spam filter's score, None when it gave none.
     ``is_trusted_commenter``: a member with a good record (``is_trusted_commenter``), who
-    skips the link and first-time holds. Block words beat every hold rule. Reads only its
-    arguments.
+    skips the link and first-time holds. ``akismet_says_spam``: Akismet's verdict, which
+    holds. Block words beat every hold rule. Reads only its arguments.
     """
     if is_trusted:
         return PUBLISH
@@ -389,6 +398,7 @@ def assess_comment(
         is_first_time=is_first_time,
         spam_score=spam_score,
         is_trusted_commenter=is_trusted_commenter,
+        akismet_says_spam=akismet_says_spam,
     )
     for status, rules in RULES:
         reasons = tuple(reason for rule in rules if (reason := rule(comment)) is not None)

@@ -1,11 +1,12 @@
 """Background work for comments: e-mails never block a request, nor does the spam filter's
-learning from settled comments. The services queue these once their transaction commits;
-``comments.notifications`` writes the e-mails."""
+learning from settled comments, nor what moderators' decisions tell Akismet. The services
+queue these once their transaction commits; ``comments.notifications`` writes the e-mails."""
 
 from django.core.mail import mailers
 from django.tasks import task
 
-from comments.models import Appeal, Comment
+from comments.akismet import akismet_submit, feedback_for
+from comments.models import Appeal, Comment, CommentAssessment
 from comments.notifications import (
     appeal_decision_message,
     comment_hidden_message,
@@ -85,3 +86,27 @@ def send_appeal_decision_email(*, appeal_id: int) -> int:
         return 0
     mailers.default.send_messages([appeal_decision_message(appeal)])
     return 1
+
+
+@task
+def send_akismet_feedback(*, comment_id: int, is_spam: bool) -> str:
+    """Tell Akismet a moderator's decision on comment ``comment_id`` where Akismet got it
+    wrong (``comments.akismet.feedback_for``): ``"spam"`` or ``"ham"`` when sent,
+    ``"agreed"`` when there was nothing to tell, ``"undone"`` when the decision was undone
+    meanwhile (or the comment is gone or erased), ``"failed"`` when Akismet did not take
+    it (logged; the decision stands)."""
+    comment = Comment.objects.select_related("user").filter(pk=comment_id).first()
+    if comment is None or not comment.body:
+        return "undone"
+    published = comment.status == Comment.Status.PUBLISHED
+    if published == is_spam:
+        return "undone"
+    judged = (
+        CommentAssessment.objects.filter(comment=comment, source=CommentAssessment.Source.AKISMET)
+        .values_list("verdict", flat=True)
+        .first()
+    )
+    feedback = feedback_for(is_spam=is_spam, akismet_verdict=judged)
+    if feedback is None:
+        return "agreed"
+    return feedback if akismet_submit(comment=comment, as_spam=feedback == "spam") else "failed"

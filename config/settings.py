@@ -111,6 +111,15 @@ COMMENT_APPEAL_DAYS = env_int("DJANGO_COMMENT_APPEAL_DAYS", 14)
 # people behind one address (an office, a phone network) do not hold each other back.
 # 0 turns the limit off.
 COMMENTS_PER_IP_PER_MINUTE = env_int("DJANGO_COMMENTS_PER_IP_PER_MINUTE", 10)
+# Akismet, a second opinion on spam beside the site's own filter (comments.akismet): on
+# when both the key and the site's address as registered with Akismet are set. Each new
+# comment waits at most AKISMET_TIMEOUT_MS for its answer (twice, the first time a process
+# asks: the key is verified first). AKISMET_API_URL sends the requests to another server
+# speaking Akismet's protocol (the tests' own); unset, they go to Akismet.
+AKISMET_API_KEY = os.environ.get("AKISMET_API_KEY", "").strip()
+AKISMET_BLOG_URL = os.environ.get("AKISMET_BLOG_URL", "").strip()
+AKISMET_TIMEOUT_MS = env_int("AKISMET_TIMEOUT_MS", 1500)
+AKISMET_API_URL = os.environ.get("AKISMET_API_URL", "").strip()
 # The proxies in front of the app whose X-Forwarded-For is believed: how many there are
 # (nginx alone: 1), or their addresses and networks. None by default: the client is the
 # connection's peer, and X-Forwarded-For is ignored. accounts.ratelimit.client_ip reads it.

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from comments import rules
+from comments.akismet import akismet_enabled
 from comments.models import Comment, Guideline, ModerationEvent, Report
 from comments.rendering import comment_body_html
 from comments.services.posting import (
@@ -18,7 +19,11 @@ from comments.services.posting import (
     post_comments_bump,
 )
 from comments.spamfilter.service import comment_forget, comment_learn, settle_claim
-from comments.tasks import learn_settled_comments, send_comment_hidden_email
+from comments.tasks import (
+    learn_settled_comments,
+    send_akismet_feedback,
+    send_comment_hidden_email,
+)
 
 # --- Moderation ---------------------------------------------------------------
 #
@@ -151,9 +156,13 @@ def _learn_settled() -> None:
 
 
 def _teach(locked: Comment, *, is_spam: bool) -> None:
-    """Teach the spam filter a moderator's decision on ``locked``; and, at most once an
-    hour, have the task worker learn the comments left a week without reports."""
+    """Teach the spam filter a moderator's decision on ``locked`` (and Akismet, from the
+    task worker, when it is configured); and, at most once an hour, have the task worker
+    learn the comments left a week without reports."""
     comment_learn(comment=locked, is_spam=is_spam)
+    if akismet_enabled():
+        pk = locked.pk
+        transaction.on_commit(lambda: send_akismet_feedback.enqueue(comment_id=pk, is_spam=is_spam))
     if settle_claim(now=timezone.now()):
         transaction.on_commit(_learn_settled)
 

@@ -18,6 +18,7 @@ from accounts.models import User
 from accounts.ratelimit import rate_limit
 from blog.models import Post
 from comments import rules
+from comments.akismet import akismet_check_new, akismet_opinion_record
 from comments.models import (
     Comment,
     DiscussionSettings,
@@ -267,6 +268,7 @@ def _assess(
     guest_email: str,
     settings: DiscussionSettings,
     now: datetime,
+    akismet_says_spam: bool = False,
 ) -> tuple[Verdict, Score | None]:
     """The verdict on a new comment, and the spam filter's score (None for staff, who are
     never held, and while the filter has not learnt enough)."""
@@ -294,6 +296,7 @@ def _assess(
         is_trusted=is_trusted,
         spam_score=score.value if score is not None else None,
         is_trusted_commenter=commenter_is_trusted(user=user, settings=settings, now=now),
+        akismet_says_spam=akismet_says_spam,
     )
     return verdict, score
 
@@ -378,6 +381,16 @@ def comment_create(
     )
     # Last, so only a comment that would otherwise be stored counts against the network.
     _check_network_rate(user=user, hashed_ip=hashed_ip)
+    # Outside the transaction: a slow answer holds no lock (and is cut short).
+    opinion = akismet_check_new(
+        post=post,
+        body=body,
+        user=user,
+        guest_name=guest_name,
+        guest_email=guest_email,
+        ip=ip,
+        user_agent=user_agent,
+    )
     verdict, score = _assess(
         body=body,
         user=user,
@@ -385,6 +398,7 @@ def comment_create(
         guest_email=guest_email,
         settings=settings,
         now=now,
+        akismet_says_spam=opinion is not None and opinion.says_spam,
     )
     comment = Comment(
         post=post,
@@ -415,6 +429,10 @@ def comment_create(
                 assessment_record(comment=comment, score=score, settings=settings)
                 if SPAM_FILTER in verdict.reasons:
                     note = score_explanation(score=score, settings=settings)
+            if opinion is not None:
+                # The log shows both opinions beside the verdict they led to.
+                akismet_opinion_record(comment=comment, opinion=opinion)
+                note = "; ".join(filter(None, [note, f"Akismet: {opinion.explanation}"]))
             if verdict.is_published:
                 transaction.on_commit(lambda: _queue_notifications(comment.pk))
             else:
