@@ -24,6 +24,8 @@ import httpx
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from blog.models import Post
 from comments.models import Comment, CommentAssessment
 
 log = logging.getLogger(__name__)
@@ -133,9 +135,9 @@ def akismet_check(
 
 def akismet_check_new(
     *,
-    post,
+    post: Post,
     body: str,
-    user,
+    user: User | None,
     guest_name: str,
     guest_email: str,
     ip: str,
