@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -167,8 +168,8 @@ class SuspensionAdmin(ModeratorsOnly, admin.ModelAdmin):
     @admin.display(description=_("their comments"))
     def comments_link(self, suspension: Suspension) -> SafeString:
         term = suspension.user.username if suspension.user is not None else suspension.email
-        url = reverse("admin:comments_comment_changelist")
-        return format_html('<a href="{}?q={}">{}</a>', url, term, _("Find their comments"))
+        url = reverse("admin:comments_comment_changelist") + "?" + urlencode({"q": term})
+        return format_html('<a href="{}">{}</a>', url, _("Find their comments"))
 
     # Suspending someone: a page of its own rather than a model form, so the service decides.
 

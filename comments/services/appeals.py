@@ -68,7 +68,7 @@ def _has_appeal(comment: Comment) -> bool:
 
 
 def _clean_text(text: str) -> str:
-    text = text.replace("\r\n", "\n").strip()
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if "\x00" in text:
         raise AppealRefused(
             _("Your appeal contains a character we can’t store (a null byte). Please remove it."),

@@ -183,6 +183,25 @@ def test_an_unusable_appeal_text_is_explained(hidden, text, message):
     assert not Appeal.objects.exists()
 
 
+def test_each_naughty_string_is_stored_exactly_or_refused(guideline, naughty_strings):
+    post = PostFactory()
+    comments = [
+        CommentFactory(post=post, status=Comment.Status.HIDDEN, guideline=guideline)
+        for _ in naughty_strings
+    ]
+    for comment, text in zip(comments, naughty_strings, strict=True):
+        path = urlsplit(appeal_url(comment_id=comment.pk)).path
+        response = appeal(Client(), path, text)
+        assert response.status_code in (302, 400), text
+        if response.status_code == 302:
+            expected = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+            assert Appeal.objects.get(comment=comment).text == expected
+            assert Client().get(path).status_code == 200
+        else:
+            assert not Appeal.objects.filter(comment=comment).exists()
+    assert Appeal.objects.count() > len(naughty_strings) * 0.9
+
+
 # --- Deciding in the admin -----------------------------------------------------------------
 
 

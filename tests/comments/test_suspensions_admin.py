@@ -193,7 +193,7 @@ def test_a_suspensions_page_shows_its_history(moderator_client, three_states):
         )
     assert "lifted by Mo Derator. Note: Apologised" in lifted_page.text
     assert "ran out." in expired_page.text
-    assert f"{COMMENTS}?q=old@example.org" in expired_page.text
+    assert f"{COMMENTS}?q=old%40example.org" in expired_page.text
 
 
 @pytest.mark.parametrize("count", [3, 40])
@@ -319,3 +319,28 @@ def test_suspend_the_authors_without_a_guideline_asks_again(moderator_client, gu
     assert response.status_code == 200
     assert "Please choose the guideline that was broken." in response.text
     assert not Suspension.objects.exists()
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_the_confirmation_pages_run_a_bounded_number_of_queries(
+    moderator_client, moderator, guideline, django_assert_max_num_queries, count
+):
+    comments = [CommentFactory(member=True) for _ in range(count)]
+    comments += [CommentFactory(guest_email=f"g{n}@example.org") for n in range(count)]
+    suspensions = [
+        suspension_create(
+            person=guest(f"s{n}@example.org"), moderator=moderator, guideline=guideline, days=1
+        ).suspension
+        for n in range(count)
+    ]
+    chosen = {"action": "suspend_authors", "_selected_action": [c.pk for c in comments]}
+    with django_assert_max_num_queries(12):
+        ask = moderator_client.post(COMMENTS, chosen)
+    assert f"{2 * count} people to suspend" in ask.text
+    lift = {"action": "lift_suspensions", "_selected_action": [s.pk for s in suspensions]}
+    with django_assert_max_num_queries(10):
+        ask = moderator_client.post(CHANGELIST, lift)
+    assert f"{count} suspensions to lift" in ask.text
+    page = reverse("admin:comments_suspension_change", args=[suspensions[0].pk])
+    with django_assert_max_num_queries(10):
+        assert moderator_client.get(page).status_code == 200
