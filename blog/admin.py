@@ -129,6 +129,18 @@ class RichTextAdmin(ChosenRowsOnlyAdmin):
         return response
 
 
+# Inlines the apps built on blog add to a post's admin page (comments: its discussion
+# schedule), each from its own admin module through ``post_inline_add``; blog never
+# imports them (apps depend one way).
+_POST_INLINES: list[type[admin.options.InlineModelAdmin]] = []
+
+
+def post_inline_add(inline: type[admin.options.InlineModelAdmin]) -> None:
+    """Show ``inline`` on every post's admin page, after the post's own fields."""
+    if inline not in _POST_INLINES:
+        _POST_INLINES.append(inline)
+
+
 @admin.register(Post)
 class PostAdmin(RichTextAdmin):
     form = PostAdminForm
@@ -169,6 +181,9 @@ class PostAdmin(RichTextAdmin):
                 (_("Record"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)})
             )
         return fieldsets
+
+    def get_inlines(self, request: HttpRequest, obj: Post | None = None) -> list:
+        return [*super().get_inlines(request, obj), *_POST_INLINES]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Post | None = None) -> list[str]:
         readonly = ["author_name", "created_at", "updated_at"]

@@ -10,8 +10,10 @@ instance, so its key carries every input of its HTML:
   one of them (the comment services, ``accounts.services.profile``, ``guideline_save``);
 - the post's title and comment count (the heading) and its author (the Author badge);
 - the settings the thread is drawn with: the maximum depth (Reply links) and the page size;
-- whether the discussion is open (Reply links), which changes with time as well as with
-  writes, so it is worked out on each request and only ever used as part of the key;
+- the discussion's mode in force (Reply links show while it takes comments) with its
+  bounds (``DiscussionMode.key``), which changes with time as well as with writes (a
+  scheduled change, the automatic closing), so it is worked out on each request and only
+  ever used as part of the key: a key made after a change is a new one;
 - the page, and the language and time zone its words and times are written in.
 
 The key carries those values themselves (hashed), not the time their row last changed, so
@@ -30,13 +32,16 @@ from django.utils import timezone, translation
 from blog.models import Post
 from comments import selectors
 from comments.models import DiscussionSettings
+from comments.modes.rules import DiscussionMode
 from comments.selectors.suspensions import SuspendedPeople, suspended_people
 from core.cache import cache_get, cache_set
 
 THREAD_SECONDS = 24 * 60 * 60
 
 
-def thread_cache_key(*, post: Post, settings: DiscussionSettings, page: int, is_open: bool) -> str:
+def thread_cache_key(
+    *, post: Post, settings: DiscussionSettings, page: int, mode: DiscussionMode
+) -> str:
     """The shared cache key of comment page ``page`` of ``post``'s thread (see the module's
     docstring for what it is made of and why)."""
     shown = (
@@ -45,7 +50,7 @@ def thread_cache_key(*, post: Post, settings: DiscussionSettings, page: int, is_
         post.comment_count,
         settings.max_depth,
         settings.comments_per_page,
-        is_open,
+        mode.key,
         translation.get_language(),
         timezone.get_current_timezone_name(),
     )
@@ -58,7 +63,7 @@ def thread_html_for(
     post: Post,
     settings: DiscussionSettings,
     page: int,
-    is_open: bool,
+    mode: DiscussionMode,
     is_personal: bool,
     render: Callable[[], str],
 ) -> str:
@@ -70,7 +75,7 @@ def thread_html_for(
     the first of them to ask."""
     if is_personal:
         return render()
-    key = thread_cache_key(post=post, settings=settings, page=page, is_open=is_open)
+    key = thread_cache_key(post=post, settings=settings, page=page, mode=mode)
     html = cache_get(key)
     if html is None:
         html = render()

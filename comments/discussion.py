@@ -24,10 +24,13 @@ from comments.caching import (
 )
 from comments.forms import CommentForm
 from comments.models import Comment, DiscussionSettings
+from comments.modes.rules import DiscussionMode, Mode
+from comments.modes.wording import mode_notice
 from comments.rendering import ListOptions, comment_list_html
+from comments.selectors.modes import post_discussion_get
 from comments.selectors.suspensions import suspension_active_for, suspension_notice
 from core.holes import LazyHTML
-from core.pagecache import request_page_version
+from core.pagecache import page_changes_at, request_page_version
 from core.params import positive_int
 
 SESSION_KEY = "comments.own"
@@ -127,7 +130,7 @@ def _render_thread(
     post: Post,
     settings: DiscussionSettings,
     page: int,
-    is_open: bool,
+    mode: DiscussionMode,
     viewer: Viewer,
 ) -> str:
     thread_page = selectors.comment_thread_for_post(
@@ -140,7 +143,7 @@ def _render_thread(
     if thread_page is None:
         raise Http404(_("There is no such comment page."))
     options = ListOptions(
-        is_open=is_open,
+        is_open=mode.accepts_comments,
         max_depth=settings.max_depth,
         page_number=page,
         editable_ids=viewer.personal.editable,
@@ -188,28 +191,36 @@ def discussion_context(
     request: HttpRequest, post: Post, *, form: CommentForm | None = None
 ) -> dict:
     """Everything the post page needs to show its discussion: the thread (shared and cached
-    unless this viewer sees something of their own) and the form, made for each request
-    because it carries the CSRF token; ``form`` is one sent back with errors."""
-    settings = selectors.discussion_settings_get()
+    unless this viewer sees something of their own), the mode in force with the line
+    readers see about it, and the form, made for each request because it carries the CSRF
+    token; ``form`` is one sent back with errors. A guest gets no form in a discussion for
+    members only, nobody in a closed one.
+
+    The page changes by itself when the mode does: the page cache is told when
+    (``page_changes_at``) and the thread's key carries the mode."""
+    now = timezone.now()
+    settings, mode = post_discussion_get(post=post, now=now)
+    page_changes_at(request, mode.until)
     page = comment_page_from(request)
-    is_open = selectors.post_discussion_is_open(post=post, settings=settings)
     viewer = viewer_from(request, post)
     thread_html = LazyHTML(
         lambda: thread_html_for(
             post=post,
             settings=settings,
             page=page,
-            is_open=is_open,
+            mode=mode,
             is_personal=viewer.sees_own_thread,
             render=lambda: _render_thread(
-                request, post=post, settings=settings, page=page, is_open=is_open, viewer=viewer
+                request, post=post, settings=settings, page=page, mode=mode, viewer=viewer
             ),
         )
     )
+    is_open = mode.accepts_comments
+    members_only = mode.mode == Mode.MEMBERS and viewer.user is None
     reply_to = reply_target_from(request, post) if is_open else None
     refusal = services.commenter_refusal(user=viewer.user, settings=settings)
     suspended = suspension_notice_for(request, viewer.user) if is_open and refusal is None else ""
-    if form is None and is_open and refusal is None and not suspended:
+    if form is None and is_open and not members_only and refusal is None and not suspended:
         form = _blank_form(request, user=viewer.user, reply_to=reply_to)
     return {
         "needs_confirmation": refusal is not None and refusal.code == "unverified",
@@ -217,6 +228,9 @@ def discussion_context(
         "thread_html": thread_html,
         "comment_form": form,
         "comments_open": is_open,
+        "members_only": members_only,
+        "held_discussion": mode.mode == Mode.HELD,
+        "discussion_notice": mode_notice(mode, now),
         "guests_allowed": settings.guests_allowed,
         "reply_to": reply_to,
         "comment_page": page,
@@ -224,5 +238,5 @@ def discussion_context(
         # shared thread's key; None when this viewer's thread is their own.
         PAGE_SHELL_PART: None
         if viewer.sees_own_thread
-        else thread_cache_key(post=post, settings=settings, page=page, is_open=is_open),
+        else thread_cache_key(post=post, settings=settings, page=page, mode=mode),
     }

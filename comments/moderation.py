@@ -20,9 +20,11 @@ The rules, in order:
 3. **Hold rules** put it in the queue; every one that fires is recorded:
    ``"links"`` (more than ``hold_link_count`` links), ``"hold word"``, ``"hold all"``
    (moderation mode *hold all*), ``"first-time commenter"`` (mode *first-time* and the
-   sender has no earlier published comment) and ``"spam filter"`` (its score reaches the
-   hold score), and ``"akismet"`` (Akismet, when configured, says spam: it holds a comment
-   for a moderator and never spams one on its own). A **trusted commenter**
+   sender has no earlier published comment), ``"spam filter"`` (its score reaches the
+   hold score), ``"held discussion"`` (the post's discussion is in held mode,
+   ``comments.modes``: every comment waits for a moderator; named first, so the log
+   always shows it) and ``"akismet"`` (Akismet, when configured, says spam: it holds a
+   comment for a moderator and never spams one on its own). A **trusted commenter**
    (``is_trusted_commenter``: a member with a good record) skips the link and first-time
    holds, WordPress's "previously approved" rule made explicit; every other rule, block
    words first, still applies to them.
@@ -87,6 +89,7 @@ HOLD_ALL = "hold all"
 FIRST_TIME = "first-time commenter"
 SPAM_FILTER = "spam filter"
 AKISMET = "akismet"
+HELD_DISCUSSION = "held discussion"
 
 
 # --- Normalising text ---------------------------------------------------------
@@ -285,6 +288,7 @@ class _Comment:
     spam_score: float | None
     is_trusted_commenter: bool
     akismet_says_spam: bool
+    is_held_discussion: bool = False
 
 
 Rule = Callable[[_Comment], str | None]
@@ -359,13 +363,25 @@ def is_trusted_commenter(
     )
 
 
+def _held_discussion(c: _Comment) -> str | None:
+    return HELD_DISCUSSION if c.is_held_discussion else None
+
+
 # Each status with the rules that lead to it, strongest first; the first status with a rule
 # that fires wins, and every rule of that status that fires is a reason.
 RULES: tuple[tuple[str, tuple[Rule, ...]], ...] = (
     (Comment.Status.SPAM, (_block_words, _spam_filter_blocks)),
     (
         Comment.Status.PENDING,
-        (_too_many_links, _hold_words, _hold_all, _first_time, _spam_filter_holds, _akismet),
+        (
+            _held_discussion,
+            _too_many_links,
+            _hold_words,
+            _hold_all,
+            _first_time,
+            _spam_filter_holds,
+            _akismet,
+        ),
     ),
 )
 
@@ -379,6 +395,7 @@ def assess_comment(
     spam_score: float | None = None,
     is_trusted_commenter: bool = False,
     akismet_says_spam: bool = False,
+    is_held_discussion: bool = False,
 ) -> Verdict:
     """Decide what happens to a new comment with text ``body``: published, held (pending)
     or spam, with the reasons.
@@ -388,7 +405,8 @@ def assess_comment(
     published. ``spam_score``: the spam filter's score, None when it gave none.
     ``is_trusted_commenter``: a member with a good record (``is_trusted_commenter``), who
     skips the link and first-time holds. ``akismet_says_spam``: Akismet's verdict, which
-    holds. Block words beat every hold rule. Reads only its arguments.
+    holds. ``is_held_discussion``: the post's discussion holds every comment (held mode).
+    Block words beat every hold rule. Reads only its arguments.
     """
     if is_trusted:
         return PUBLISH
@@ -399,6 +417,7 @@ def assess_comment(
         spam_score=spam_score,
         is_trusted_commenter=is_trusted_commenter,
         akismet_says_spam=akismet_says_spam,
+        is_held_discussion=is_held_discussion,
     )
     for status, rules in RULES:
         reasons = tuple(reason for rule in rules if (reason := rule(comment)) is not None)

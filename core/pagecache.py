@@ -19,9 +19,10 @@ on each request, which every change that can show on a page moves in the same tr
 services that write with ``update()``). The key also carries the release (the cache's
 ``KEY_PREFIX``), the scheme, host, path and query (less the parameters that only feed
 analytics, such as ``utm_source``, so a shared link's readers share the page), the
-language and the time zone. What changes with time alone (a scheduled post going live, a
-discussion closing after its days) shows within ``PAGE_CACHE_SECONDS``, the most an entry
-is kept.
+language and the time zone. What changes with time alone shows within
+``PAGE_CACHE_SECONDS``, the most an entry is kept (a scheduled post going live), or at the
+first request after it when the view says when (``page_changes_at``: a discussion's mode
+changing on schedule, or closing after its days): the page is kept no longer than that.
 
 Someone who has just sent a form (a guest's comment, say) gets ``PAGE_CACHE_FRESH_COOKIE``
 for a minute: our cache and their browser's (the pages ``Vary: Cookie``) then give them
@@ -35,8 +36,10 @@ may hold it for a few seconds too.
 
 import gzip
 import hashlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 import brotli
 from django.conf import settings
@@ -44,6 +47,7 @@ from django.db import DatabaseError, connection
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags
 
@@ -75,14 +79,36 @@ def pages_changed() -> None:
         PageVersion.objects.get_or_create(pk=1, defaults={"number": 1})
 
 
+def page_changes_at(request: HttpRequest, moment: datetime | None) -> None:
+    """Say that ``request``'s page changes by itself at ``moment``, with no write to move
+    the version (a discussion's mode changing on schedule): the page is kept and sent as
+    fresh no later than that. None says nothing; the earliest moment said wins."""
+    earliest = getattr(request, "_page_changes_at", None)
+    if moment is not None and (earliest is None or moment < earliest):
+        request._page_changes_at = moment
+
+
 @dataclass(frozen=True)
 class StoredPage:
-    """A page as the cache keeps it: its headers and its body, compressed both ways."""
+    """A page as the cache keeps it: its headers and its body, compressed both ways, and
+    when it stops being true by itself (``page_changes_at``), if it does."""
 
     headers: tuple[tuple[str, str], ...]
     etag: str
     gzip_body: bytes
     brotli_body: bytes
+    changes_at: datetime | None = None
+
+    def seconds_left(self) -> float | None:
+        """How long the page stays true (None: until a write moves the version)."""
+        if self.changes_at is None:
+            return None
+        return (self.changes_at - timezone.now()).total_seconds()
+
+    def is_true(self) -> bool:
+        """Whether the page still shows what is true now."""
+        left = self.seconds_left()
+        return left is None or left > 0
 
 
 def page_cache(get_response: Callable[[HttpRequest], HttpResponseBase]) -> Callable:
@@ -105,17 +131,21 @@ def page_cache(get_response: Callable[[HttpRequest], HttpResponseBase]) -> Calla
             return get_response(request)
         key = _key(request, version)
         stored = cache_get(key)
-        if isinstance(stored, StoredPage):
+        if isinstance(stored, StoredPage) and stored.is_true():
             return _answer(request, stored)
         request.page_shared = True
         response = get_response(request)
         if not cache_answers():
             # Nothing would be kept: spare the compressing (the cache has just failed).
             return response
-        stored = _stored_from(response)
+        stored = _stored_from(response, getattr(request, "_page_changes_at", None))
         if stored is None:
             return _kept_private(response)
-        cache_set(key, stored, settings.PAGE_CACHE_SECONDS)
+        seconds = settings.PAGE_CACHE_SECONDS
+        if (left := stored.seconds_left()) is not None:
+            seconds = min(seconds, math.ceil(left))
+        if seconds > 0:
+            cache_set(key, stored, seconds)
         return _answer(request, stored)
 
     return middleware
@@ -179,7 +209,7 @@ def _key(request: HttpRequest, version: int) -> str:
     return f"page:v{version}:{digest}"
 
 
-def _stored_from(response: HttpResponseBase) -> StoredPage | None:
+def _stored_from(response: HttpResponseBase, changes_at: datetime | None) -> StoredPage | None:
     """What to keep of ``response``, or None when it must not be shared."""
     if (
         response.status_code != 200
@@ -200,6 +230,7 @@ def _stored_from(response: HttpResponseBase) -> StoredPage | None:
         etag=f'W/"{hashlib.sha256(body).hexdigest()[:32]}"',
         gzip_body=gzip.compress(body, compresslevel=6, mtime=0),
         brotli_body=brotli.compress(body, quality=5),
+        changes_at=changes_at,
     )
 
 
@@ -221,10 +252,11 @@ def _answer(request: HttpRequest, stored: StoredPage) -> HttpResponseBase:
             response["Content-Encoding"] = encoding
         response["Content-Length"] = str(len(response.content))
     response["ETag"] = stored.etag
-    response["Cache-Control"] = (
-        f"public, max-age={settings.PAGE_CACHE_MAX_AGE}, "
-        f"stale-while-revalidate={settings.PAGE_CACHE_STALE_SECONDS}"
-    )
+    max_age, stale = settings.PAGE_CACHE_MAX_AGE, settings.PAGE_CACHE_STALE_SECONDS
+    if (left := stored.seconds_left()) is not None:
+        # Nor may a cache in front keep it past the moment it changes.
+        max_age, stale = min(max_age, max(0, int(left))), 0
+    response["Cache-Control"] = f"public, max-age={max_age}, stale-while-revalidate={stale}"
     patch_vary_headers(response, ("Accept-Encoding", "Cookie"))
     return response
 

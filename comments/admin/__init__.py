@@ -8,7 +8,8 @@ registers its own models:
 - ``events``: the moderation log, read-only;
 - ``suspensions``: who is suspended, suspending and lifting, and the comment list's
   "Suspend the authors…" action;
-- ``appeals``: authors' appeals against a hidden comment, and the moderator's decision.
+- ``appeals``: authors' appeals against a hidden comment, and the moderator's decision;
+- ``modes``: a post's discussion schedule, on the post's own page.
 
 The queues' counts on the admin index come from the site itself (``config.admin``).
 """
@@ -19,5 +20,6 @@ from comments.admin import (  # noqa: F401
     discussion_settings,
     events,
     guidelines,
+    modes,
     suspensions,
 )

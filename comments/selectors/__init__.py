@@ -4,7 +4,7 @@ queues and overview in the admin are read by ``comments.selectors.moderation``."
 import math
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from django.conf import settings as django_settings
@@ -17,6 +17,7 @@ from accounts.models import User, public_name
 from blog.models import Post
 from comments import rules
 from comments.models import Comment, DiscussionSettings, Guideline, comment_author_name
+from comments.selectors.modes import post_discussion_mode, post_schedule_cached
 from comments.threads import CommentNode, FlatItem, build_threads, comments_shown, flatten
 from core.queries import row_by_pk
 
@@ -33,14 +34,15 @@ def discussion_settings_get() -> DiscussionSettings:
 def post_discussion_is_open(
     *, post: Post, settings: DiscussionSettings, now: datetime | None = None
 ) -> bool:
-    """Whether new comments are accepted: the post is published, its switch is on, and it is
-    not older than the automatic closing period."""
-    if not post.is_published or not post.comments_enabled:
-        return False
-    if settings.close_after_days:
-        now = now or timezone.now()
-        return now < post.published_at + timedelta(days=settings.close_after_days)
-    return True
+    """Whether anybody may comment on ``post`` at ``now``: the mode in force is not closed
+    (``comments.modes.rules.discussion_mode_at``: the post's switch, its publication, its
+    schedule and the automatic closing). Reads the schedule (``post_discussion_get`` gives
+    the settings and the mode together)."""
+    schedule = post_schedule_cached(post=post)
+    mode = post_discussion_mode(
+        post=post, settings=settings, schedule=schedule, now=now or timezone.now()
+    )
+    return mode.accepts_comments
 
 
 @dataclass

@@ -25,12 +25,11 @@ from comments.models import (
     ModerationEvent,
 )
 from comments.moderation import SPAM_FILTER, Verdict, assess_comment
+from comments.modes.rules import DiscussionMode, holds_every_comment, mode_refusal
+from comments.modes.wording import refusal_message
 from comments.rendering import comment_body_html
-from comments.selectors import (
-    discussion_settings_get,
-    post_discussion_is_open,
-)
 from comments.selectors.commenters import commenter_is_trusted
+from comments.selectors.modes import last_comment_at_by, post_discussion_get
 from comments.selectors.suspensions import suspension_active_for, suspension_notice
 from comments.spamfilter.model import Score
 from comments.spamfilter.service import assessment_record, new_comment_score, score_explanation
@@ -187,6 +186,37 @@ def _check_not_repeated(
             )
 
 
+def _check_mode(
+    *,
+    post: Post,
+    mode: DiscussionMode,
+    user: User | None,
+    sender: Q | None,
+    now: datetime,
+    excluding: int | None = None,
+) -> None:
+    """Refuse what the discussion's mode in force refuses (``modes.rules.mode_refusal``):
+    anything when closed, a guest's comment when members only, and, once ``sender`` (the
+    comments of the person sending) is known, a second comment within slow mode's wait.
+    ``excluding``: the comment being stored, left out of the count."""
+    is_staff = user is not None and user.is_staff
+    last_comment_at = (
+        last_comment_at_by(post=post, sender=sender, excluding=excluding)
+        if sender is not None and mode.slow_minutes and not is_staff
+        else None
+    )
+    refusal = mode_refusal(
+        mode=mode,
+        is_member=user is not None,
+        is_staff=is_staff,
+        last_comment_at=last_comment_at,
+        now=now,
+    )
+    if refusal is not None:
+        message = refusal_message(refusal, mode=mode, now=now)
+        raise CommentRefused(message, code=refusal.code)
+
+
 def commenter_refusal(*, user: User | None, settings: DiscussionSettings) -> CommentRefused | None:
     """Why ``user`` (None for a guest) may not comment at all, or None when they may: an
     inactive account, a member who has not confirmed their e-mail address (code
@@ -269,6 +299,7 @@ def _assess(
     settings: DiscussionSettings,
     now: datetime,
     akismet_says_spam: bool = False,
+    is_held_discussion: bool = False,
 ) -> tuple[Verdict, Score | None]:
     """The verdict on a new comment, and the spam filter's score (None for staff, who are
     never held, and while the filter has not learnt enough)."""
@@ -297,6 +328,7 @@ def _assess(
         spam_score=score.value if score is not None else None,
         is_trusted_commenter=commenter_is_trusted(user=user, settings=settings, now=now),
         akismet_says_spam=akismet_says_spam,
+        is_held_discussion=is_held_discussion,
     )
     return verdict, score
 
@@ -335,23 +367,27 @@ def comment_create(
     """Post a comment on ``post`` as ``user`` or as a guest, and return it.
 
     Refuses (``CommentRefused``, nothing stored) a post that is not published or closed, a
-    guest where accounts are required, an empty, over-long or NUL-carrying body, a missing
-    name or e-mail, a parent that is not a published comment of the same post, the same body
-    twice from one person, a second comment from one person within the flood interval, and
-    a guest's comment past the per-network rate (``COMMENTS_PER_IP_PER_MINUTE``). A second submit
-    of the same form (same ``form_key``) by the same person with the same words in the same
-    place returns the first comment instead (``submission_key``); the same on another post
-    is refused. Other people sending the same form key each get their own comment. A
-    suspended sender is refused (code ``suspended``; a guest is known by the address they
-    give, by ``remembered_email``, the one their browser remembers, and by their network).
+    guest where accounts are required or the discussion is members only, an empty,
+    over-long or NUL-carrying body, a missing name or e-mail, a parent that is not a
+    published comment of the same post, the same body twice from one person, a second
+    comment from one person within the flood interval or within slow mode's wait (checked
+    again under a lock on the post as it is stored, so two sent at once cannot both pass),
+    and a guest's comment past the per-network rate (``COMMENTS_PER_IP_PER_MINUTE``). A
+    second submit of the same form (same ``form_key``) by the same person with the same
+    words in the same place returns the first comment instead (``submission_key``); the
+    same on another post is refused. Other people sending the same form key each get their
+    own comment. A suspended sender is refused (code ``suspended``; a guest is known by the
+    address they give, by ``remembered_email``, the one their browser remembers, and by
+    their network).
 
     The moderation policy (``comments.moderation.assess_comment``) sets its status:
-    published, pending (held for a moderator) or spam; a held or spam comment gets a
-    ``ModerationEvent`` naming the rules, and is returned like any other, so the sender
-    learns nothing about why. Notifications are queued, for a published comment only, once
-    the transaction commits.
+    published, pending (held for a moderator, as every comment is in a held discussion) or
+    spam; a held or spam comment gets a ``ModerationEvent`` naming the rules, and is
+    returned like any other, so the sender learns nothing about why. Notifications are
+    queued, for a published comment only, once the transaction commits.
     """
-    settings = discussion_settings_get()
+    now = timezone.now()
+    settings, mode = post_discussion_get(post=post, now=now)
     key = (
         submission_key(
             form_key=form_key, user=user, guest_email=guest_email, parent_id=parent_id, body=body
@@ -362,8 +398,7 @@ def comment_create(
     earlier = _earlier_submission(key=key, post=post)
     if earlier is not None:
         return earlier
-    if not post_discussion_is_open(post=post, settings=settings):
-        raise CommentRefused(_("Comments are closed on this article."), code="closed")
+    _check_mode(post=post, mode=mode, user=user, sender=None, now=now)
     guest_name, guest_email = _check_commenter(
         user=user, guest_name=guest_name, guest_email=guest_email, settings=settings
     )
@@ -371,14 +406,9 @@ def comment_create(
     _check_not_suspended(user=user, emails=(guest_email, remembered_email), hashed_ip=hashed_ip)
     body = _clean_body(body, max_length=settings.max_length)
     parent = _reply_parent(post=post, parent_id=parent_id, settings=settings)
-    now = timezone.now()
-    _check_not_repeated(
-        post=post,
-        sender=rules.written_by(user=user, guest_email=guest_email),
-        body=body,
-        now=now,
-        settings=settings,
-    )
+    sender = rules.written_by(user=user, guest_email=guest_email)
+    _check_not_repeated(post=post, sender=sender, body=body, now=now, settings=settings)
+    _check_mode(post=post, mode=mode, user=user, sender=sender, now=now)
     # Last, so only a comment that would otherwise be stored counts against the network.
     _check_network_rate(user=user, hashed_ip=hashed_ip)
     # Outside the transaction: a slow answer holds no lock (and is cut short).
@@ -399,6 +429,7 @@ def comment_create(
         settings=settings,
         now=now,
         akismet_says_spam=opinion is not None and opinion.says_spam,
+        is_held_discussion=holds_every_comment(mode),
     )
     comment = Comment(
         post=post,
@@ -420,7 +451,15 @@ def comment_create(
     )
     try:
         with transaction.atomic():
+            if mode.slow_minutes:
+                # One comment of a person at a time under slow mode: the second waits for
+                # the post's row, then sees the first (SQLite writes one at a time anyway).
+                list(Post.objects.select_for_update().filter(pk=post.pk).values_list("pk"))
             comment.save()
+            if mode.slow_minutes:
+                _check_mode(
+                    post=post, mode=mode, user=user, sender=sender, now=now, excluding=comment.pk
+                )
             if parent is None:
                 Comment.objects.filter(pk=comment.pk).update(thread_id=comment.pk)
                 comment.thread_id = comment.pk
@@ -486,12 +525,13 @@ def comment_edit(*, comment: Comment, user: User, body: str) -> Comment:
             code="forbidden",
         )
     _check_not_suspended(user=user, emails=(), hashed_ip="")
-    settings = discussion_settings_get()
+    settings, mode = post_discussion_get(post=comment.post)
     body = _clean_body(body, max_length=settings.max_length)
     if body == comment.body:
         return comment
     # The rules look at the new text too, or an edit could slip past them. Only whether
-    # it now breaks one matters; a first-time hold was decided when it was posted.
+    # it now breaks one matters; a first-time hold was decided when it was posted. In a
+    # held discussion the new text waits for a moderator, as a new comment would.
     now = timezone.now()
     verdict = assess_comment(
         body=body,
@@ -499,6 +539,7 @@ def comment_edit(*, comment: Comment, user: User, body: str) -> Comment:
         is_first_time=False,
         is_trusted=user.is_staff,
         is_trusted_commenter=commenter_is_trusted(user=user, settings=settings, now=now),
+        is_held_discussion=holds_every_comment(mode),
     )
     with transaction.atomic():
         comment.body = body

@@ -67,6 +67,9 @@ def post_form_data(**overrides) -> dict:
         "status": "draft",
         "published_at_0": "",
         "published_at_1": "",
+        # The discussion schedule's rows (comments.admin.modes), none.
+        "discussion_modes-TOTAL_FORMS": "0",
+        "discussion_modes-INITIAL_FORMS": "0",
         "_save": "Save",
     }
     return data | overrides

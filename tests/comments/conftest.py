@@ -1,4 +1,7 @@
+from datetime import UTC, datetime, timedelta
+
 import pytest
+import time_machine
 from django.test import Client
 
 from comments.services import discussion_settings_save
@@ -43,3 +46,22 @@ def moderator_client(moderator):
     client = Client()
     client.force_login(moderator)
     return client
+
+
+# The discussion modes' tests run on a frozen clock: noon on Friday 28 November 2025, in the
+# site's time zone (UTC in the tests), moved on by each test (``clock.move_to``).
+NOON = datetime(2025, 11, 28, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(NOON, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def post_since_yesterday(clock):
+    """A post published the day before the frozen clock's noon."""
+    from tests.factories import PostFactory
+
+    return PostFactory(published_at=NOON - timedelta(days=1))

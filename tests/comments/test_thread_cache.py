@@ -28,6 +28,7 @@ from comments.admin.discussion_settings import DiscussionSettingsAdmin
 from comments.caching import thread_cache_key
 from comments.forms import new_form_token
 from comments.models import Comment, DiscussionSettings, Guideline
+from comments.selectors.modes import post_discussion_get
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,9 +47,8 @@ def thread(post: Post) -> str:
 
 def is_cached(post: Post) -> bool:
     post.refresh_from_db()
-    settings = selectors.discussion_settings_get()
-    is_open = selectors.post_discussion_is_open(post=post, settings=settings)
-    key = thread_cache_key(post=post, settings=settings, page=1, is_open=is_open)
+    settings, mode = post_discussion_get(post=post)
+    key = thread_cache_key(post=post, settings=settings, page=1, mode=mode)
     return cache.get(key) is not None
 
 
@@ -80,6 +80,8 @@ def post_form(post: Post, **overrides) -> dict:
         "status": post.status,
         "published_at_0": local.strftime("%Y-%m-%d"),
         "published_at_1": local.strftime("%H:%M:%S"),
+        "discussion_modes-TOTAL_FORMS": "0",
+        "discussion_modes-INITIAL_FORMS": "0",
         "_save": "Save",
     }
     data.update(overrides)
