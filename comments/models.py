@@ -267,7 +267,7 @@ class Comment(models.Model):
     ip_hash = models.CharField(max_length=64, blank=True, editable=False)
     user_agent = models.CharField(max_length=255, blank=True, editable=False)
     # Its form's one-time key, hashed with its sender, parent and text
-    # (``comments.services.posting.submission_key``): a second submit of the same form by
+    # (``comments.services.admission.submission_key``): a second submit of the same form by
     # the same person finds this comment instead of making another. NULL, not "", so only
     # real keys clash.
     submission_key = models.CharField(  # noqa: DJ001

@@ -1,10 +1,12 @@
-"""Every change to comments happens here: `posting` (comment, reply, edit), `moderation`
+"""Every change to comments happens here: `posting` (comment, reply, edit) with
+`admission` (whether a comment may be posted now), `moderation`
 (hide, restore, spam, approve, dismiss, purge), `reports` (readers' reports), `guidelines`,
 `members` (what a change to a member's account does to their comments) and
 `subscriptions` (stopping e-mails). Each
 keeps the comment version of the posts it touches in step, so a cached thread is never
 served stale."""
 
+from comments.services.admission import CommentRefused, commenter_refusal
 from comments.services.bodies import comment_bodies_rerender
 from comments.services.guidelines import guideline_save
 from comments.services.members import member_comments_anonymise, member_threads_bump
@@ -23,11 +25,9 @@ from comments.services.posting import (
     RULE_MAX_LENGTH,
     USER_AGENT_MAX,
     Action,
-    CommentRefused,
     comment_can_edit,
     comment_create,
     comment_edit,
-    commenter_refusal,
     discussion_settings_save,
     ip_hash,
     post_comments_bump,

@@ -10,7 +10,13 @@ from django.utils import timezone
 from blog.models import Post
 from comments import services
 from comments.models import Comment, ModerationEvent
-from comments.services import CommentRefused, comment_create, discussion_settings_save, posting
+from comments.services import (
+    CommentRefused,
+    admission,
+    comment_create,
+    discussion_settings_save,
+    posting,
+)
 from tests.factories import CommentFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -335,10 +341,10 @@ def test_submission_key_tells_sendings_apart(change):
         "parent_id": None,
         "body": "Words.",
     }
-    key = posting.submission_key(**sending)
+    key = admission.submission_key(**sending)
     if "user" in change:
         change = {"user": UserFactory.build(pk=change["user"]), "guest_email": ""}
-    other = posting.submission_key(**{**sending, **change})
+    other = admission.submission_key(**{**sending, **change})
     assert other != key
     # It fits the model's field, unique across every comment.
     assert len(key) == len(other) == Comment._meta.get_field("submission_key").max_length
