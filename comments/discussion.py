@@ -24,7 +24,7 @@ from comments.caching import (
 )
 from comments.forms import CommentForm
 from comments.models import Comment, DiscussionSettings
-from comments.modes.rules import DiscussionMode, Mode
+from comments.modes.rules import DiscussionMode, Mode, holds_every_comment
 from comments.modes.wording import mode_notice
 from comments.rendering import ListOptions, comment_list_html
 from comments.selectors.modes import post_discussion_get
@@ -229,7 +229,7 @@ def discussion_context(
         "comment_form": form,
         "comments_open": is_open,
         "members_only": members_only,
-        "held_discussion": mode.mode == Mode.HELD,
+        "held_discussion": holds_every_comment(mode),
         "discussion_notice": mode_notice(mode, now),
         "guests_allowed": settings.guests_allowed,
         "reply_to": reply_to,

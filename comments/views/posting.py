@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -16,6 +17,8 @@ from blog.models import Post
 from comments import discussion, notifications, selectors, services
 from comments.forms import CommentEditForm, CommentForm
 from comments.models import Comment
+from comments.modes.rules import holds_every_comment
+from comments.selectors.modes import post_discussion_get
 from core.origin import request_is_cross_site
 
 # Refusals answered with the 403 page and their message, rather than the form again.
@@ -101,12 +104,14 @@ def _form_again(request: HttpRequest, post: Post, form: CommentForm) -> HttpResp
     form.refresh_token()
     parent_id = form.cleaned_data.get("parent") if hasattr(form, "cleaned_data") else None
     reply_to = selectors.comment_get_reply_target(post=post, pk=parent_id) if parent_id else None
-    return render(
-        request,
-        "comments/comment_form.html",
-        {"post": post, "comment_form": form, "reply_to": reply_to},
-        status=400,
-    )
+    _settings, mode = post_discussion_get(post=post, now=timezone.now())
+    context = {
+        "post": post,
+        "comment_form": form,
+        "reply_to": reply_to,
+        "held_discussion": holds_every_comment(mode),
+    }
+    return render(request, "comments/comment_form.html", context, status=400)
 
 
 def comment_unsaved(request: HttpRequest, *, status: int) -> HttpResponse:

@@ -322,3 +322,12 @@ def test_reply_links_follow_the_mode(client, post):
     assert re.search(r"replyto=\d+", client.get(post.get_absolute_url()).text)
     schedule(post, (NOON - timedelta(minutes=1), Mode.CLOSED))
     assert not re.search(r"replyto=\d+", client.get(post.get_absolute_url()).text)
+
+
+def test_the_form_sent_back_with_an_error_in_a_held_discussion_says_comments_wait(client, post):
+    schedule(post, (None, Mode.HELD))
+    response = send(client, post, body="")
+    assert response.status_code == 400
+    assert "A moderator reads every comment on this article before it appears" in response.text
+    assert "Comments are not pre-screened" not in response.text
+    assert Comment.objects.count() == 0
