@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Max, Prefetch, Q, prefetch_related_objects
+from django.db.models import F, Max, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
@@ -161,14 +161,19 @@ def tag_get(*, slug: str) -> Tag | None:
     return Tag.objects.filter(slug=slug).first()
 
 
+def author_list_public() -> QuerySet[User]:
+    """The authors with a public page: active staff with at least one published post
+    (members have none), each with ``last_post_at``, when their newest post last changed."""
+    return (
+        User.objects.filter(is_active=True, is_staff=True, posts__in=Post.objects.published())
+        .annotate(last_post_at=Max(Greatest(F("posts__updated_at"), F("posts__published_at"))))
+        .order_by("username")
+    )
+
+
 def author_get(*, username: str) -> User | None:
     """A staff author with at least one published post; members have no public page."""
-    return (
-        User.objects.filter(username=username, is_active=True, is_staff=True)
-        .filter(posts__in=Post.objects.published())
-        .distinct()
-        .first()
-    )
+    return author_list_public().filter(username=username).first()
 
 
 def post_list_last_modified(posts: PostQuerySet) -> datetime | None:

@@ -1,4 +1,5 @@
-"""The blog's sections of /sitemap.xml: posts, pages, categories, tags and the home page.
+"""The blog's sections of /sitemap.xml: posts, pages, categories, tags, authors and the home
+page (the Community Guidelines are added by ``config.urls``).
 
 Only what a reader can open is listed: published posts whose time has come,
 published pages, and categories and tags with at least one of them. Search is left out on
@@ -13,7 +14,7 @@ from django.db.models.functions import Greatest
 from django.urls import reverse
 
 from blog.models import Category, Page, PageQuerySet, Post, PostQuerySet, Tag
-from blog.selectors import post_list_last_modified, post_list_published
+from blog.selectors import author_list_public, post_list_last_modified, post_list_published
 
 
 class PostSitemap(Sitemap):
@@ -64,6 +65,19 @@ class TagSitemap(_TermSitemap):
     model = Tag
 
 
+class AuthorSitemap(Sitemap):
+    """Authors' pages (``author_list_public``), as new as their newest post's change."""
+
+    def items(self) -> QuerySet:
+        return author_list_public().only("username")
+
+    def location(self, author) -> str:
+        return reverse("blog:author", kwargs={"username": author.username})
+
+    def lastmod(self, author) -> datetime:
+        return author.last_post_at
+
+
 class StaticViewSitemap(Sitemap):
     """Pages that are not a model instance: the home page."""
 
@@ -83,4 +97,5 @@ SITEMAPS = {
     "pages": PageSitemap,
     "categories": CategorySitemap,
     "tags": TagSitemap,
+    "authors": AuthorSitemap,
 }

@@ -5,13 +5,19 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from blog.sitemaps import SITEMAPS
+from comments.sitemaps import GuidelinesSitemap
 from comments.views import guidelines
 from config import views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {**SITEMAPS, "guidelines": GuidelinesSitemap}},
+        name="sitemap",
+    ),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),

@@ -2,8 +2,10 @@
 
 from django import template
 from django.core.files.storage import default_storage
+from django.utils.safestring import SafeString
 
-from blog.models import Image
+from blog.models import Image, Post
+from blog.structured_data import json_ld_script, post_article_data
 
 register = template.Library()
 
@@ -46,3 +48,9 @@ def share_image_url(context, image: Image | None) -> str:
     )
     url = default_storage.url(ordered[-1]["name"]) if ordered else image.file.url
     return context["request"].build_absolute_uri(url)
+
+
+@register.simple_tag(takes_context=True)
+def post_json_ld(context, post: Post, image_url: str = "") -> SafeString:
+    """The post's ``NewsArticle`` as a JSON-LD script (``blog.structured_data``)."""
+    return json_ld_script(post_article_data(post, request=context["request"], image_url=image_url))

@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from blog.models import Page
+from blog.models import Page, Post
 from blog.services import page_save, post_unpublish
-from tests.factories import CategoryFactory, PostFactory, TagFactory
+from tests.factories import CategoryFactory, PostFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -95,8 +95,27 @@ def test_sitemap_lists_the_home_page_and_not_search(client):
     assert not any("/search/" in url for url in urls)
 
 
-def test_sitemap_of_an_empty_site_lists_the_home_page_only(client):
-    assert list(_sitemap(client)) == [_absolute(reverse("blog:home"))]
+def test_sitemap_of_an_empty_site_lists_the_home_page_and_the_guidelines(client):
+    assert list(_sitemap(client)) == [
+        _absolute(reverse("blog:home")),
+        _absolute(reverse("guidelines")),
+    ]
+
+
+def test_sitemap_lists_the_pages_of_authors_with_published_posts(client):
+    author = UserFactory(username="amira", editor=True)
+    PostFactory(author=author, published_at=timezone.now() - timedelta(days=3))
+    newest = PostFactory(author=author, published_at=timezone.now() - timedelta(days=1))
+    only_drafts = UserFactory(username="drafter", editor=True)
+    PostFactory(author=only_drafts, draft=True)
+
+    urls = _sitemap(client)
+
+    newest.refresh_from_db()
+    address = _absolute(reverse("blog:author", kwargs={"username": "amira"}))
+    assert urls[address] == timezone.localdate(newest.updated_at).isoformat()
+    assert client.get(reverse("blog:author", kwargs={"username": "amira"})).status_code == 200
+    assert _absolute(reverse("blog:author", kwargs={"username": "drafter"})) not in urls
 
 
 def test_sitemap_uses_the_requests_scheme(client):
@@ -115,11 +134,12 @@ def test_sitemap_runs_a_bounded_number_of_queries(client, django_assert_max_num_
         )
         page_save(Page(title="A page", slug=f"page-{number}", status=Page.Status.PUBLISHED))
 
-    # Home's date, then a count and a page for posts, pages, categories and tags.
-    with django_assert_max_num_queries(9):
+    # Home's date, then a count and a page for posts, pages, categories, tags and authors.
+    with django_assert_max_num_queries(11):
         urls = _sitemap(client)
 
-    assert len(urls) == 1 + count * 6
+    authors = {post.author_id for post in Post.objects.all()}
+    assert len(urls) == 2 + count * 6 + len(authors)
 
 
 # --- robots.txt --------------------------------------------------------------

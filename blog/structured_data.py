@@ -1,0 +1,57 @@
+"""schema.org data for search engines and link previews, as JSON-LD: what a post page says
+about its article (``NewsArticle``), built from the same values the page shows."""
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from blog.models import Post
+
+# Inside <script>, "</script>" or "<!--" in a title would end or break the element; JSON
+# lets these characters be written as escapes, which parsers read back unchanged.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def json_ld_script(data: dict[str, Any]) -> SafeString:
+    """``data`` as a ``<script type="application/ld+json">`` element, safe to put in HTML."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
+
+
+def post_article_data(post: Post, *, request: HttpRequest, image_url: str = "") -> dict:
+    """The ``NewsArticle`` for ``post``'s page: headline, description, dates, author with
+    their page, image, publisher and the number of comments readers can reach
+    (``Post.comment_count``)."""
+    address = request.build_absolute_uri(post.get_absolute_url())
+    author = post.author
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": post.title,
+        "url": address,
+        "mainEntityOfPage": address,
+        "author": [
+            {
+                "@type": "Person",
+                "name": author.public_name,
+                "url": request.build_absolute_uri(
+                    reverse("blog:author", kwargs={"username": author.username})
+                ),
+            }
+        ],
+        "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
+        "commentCount": post.comment_count,
+        "discussionUrl": f"{address}#comments",
+    }
+    if post.excerpt:
+        data["description"] = post.excerpt
+    if post.published_at:
+        data["datePublished"] = post.published_at.isoformat()
+        data["dateModified"] = max(post.updated_at, post.published_at).isoformat()
+    if image_url:
+        data["image"] = [image_url]
+    return data
