@@ -25,7 +25,7 @@ PYTEST_WORKERS ?= 2
 # assertion-rewritten) modules so later runs skip that work.
 PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest --numprocesses=$(PYTEST_WORKERS) --dist=worksteal
 
-.PHONY: help run test test-postgres lint format migrations-check deploy-check browser clean bench bench-xtd \
+.PHONY: help run test test-postgres lint format migrations-check deploy-check browser clean bench bench-xtd html-check \
 	backup restore servers production production-stop
 
 help:
@@ -34,6 +34,7 @@ help:
 	@echo "                    in $(PYTEST_WORKERS) parallel workers (PYTEST_WORKERS=0: serially)"
 	@echo "make test-postgres  the same suite on PostgreSQL ($(POSTGRES_URL))"
 	@echo "make lint           ruff (lint and format check) and djlint"
+	@echo "make html-check     the main pages through the W3C's Nu Html Checker (needs Java and npm)"
 	@echo "make format         apply ruff format and djlint reformat"
 	@echo "make backup         the database and every upload into $(BACKUP_DIR)/tribune-<time>.tar"
 	@echo "make restore BACKUP=FILE  put a backup back (asks first)"
@@ -115,7 +116,7 @@ production-stop: $(STAMP)
 	$(BIN)/python deploy/production.py stop
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles .tools
 
 # Backups of the site this environment points at (DATABASE_URL, DJANGO_MEDIA_ROOT or
 # DJANGO_S3_BUCKET, ...): the development one unless DJANGO_SECRET_KEY says production.
@@ -138,3 +139,15 @@ bench: $(STAMP)
 # index) and measured in the same rounds; sizes 100, 500 and 2,000 unless BENCH_ARGS says.
 bench-xtd: $(STAMP)
 	$(BIN)/python bench/thread_bench.py --xtd $(BENCH_ARGS)
+
+# The Nu Html Checker (vnu.jar) from npm's vnu-jar, installed under .tools/ on first use.
+VNU_VERSION := 26.9.27
+VNU := .tools/node_modules/vnu-jar/build/dist/vnu.jar
+
+$(VNU):
+	@command -v npm >/dev/null 2>&1 || { echo "make html-check needs npm (Debian: apt-get install npm)." >&2; exit 1; }
+	npm install --prefix .tools --no-audit --no-fund --silent vnu-jar@$(VNU_VERSION)
+
+html-check: $(STAMP) $(VNU)
+	@command -v java >/dev/null 2>&1 || { echo "make html-check needs Java (Debian: apt-get install default-jre-headless)." >&2; exit 1; }
+	$(BIN)/python tools/html_check.py --vnu $(VNU)
