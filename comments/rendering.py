@@ -30,6 +30,11 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 _TRAILING = ".,;:!?"
 _PARAGRAPHS = re.compile(r"\n{2,}")
 AVATAR_COLOURS = 8
+# The depth from which a reply says whom it answers ("In reply to Name"). On a phone the
+# thread's indentation stops one level above it (static/css/site.css, the media query
+# under "Reading on a phone"), so these replies line up with their parent; the two numbers
+# go together. On a wide screen the indentation goes on and the CSS hides the line.
+REPLY_TO_FROM_DEPTH = 4
 
 
 def _split_trailing(url: str) -> tuple[str, str]:
@@ -125,6 +130,7 @@ class _Words:
         self.at = _("at")
         self.reply = _("Reply")
         self.reply_to = _("to")
+        self.in_reply_to = _("In reply to")
         self.edit = _("Edit")
         self.your_comment = _("your comment")
         self.edited = _("(edited)")
@@ -189,7 +195,7 @@ def _when(created_at, words: _Words) -> str:
     return f"{day}{local.hour:02}:{local.minute:02}"
 
 
-def _comment(item: FlatItem, options: ListOptions, words: _Words) -> str:
+def _comment(item: FlatItem, options: ListOptions, words: _Words, parent_name: str) -> str:
     """One comment's ``<li>``, left open for its replies.
 
     Every byte here is paid once per comment on the page, several hundred times on a big
@@ -197,7 +203,9 @@ def _comment(item: FlatItem, options: ListOptions, words: _Words) -> str:
     class names (styled in ``static/css/site.css``, used by ``static/js/comments.js``), the
     date as the permalink's text with no machine-readable copy, and Reply / Report links
     without hidden "to <name>" text: their purpose comes from the list item they sit in,
-    which starts with the author's name (WCAG 2.4.4, link purpose in context).
+    which starts with the author's name (WCAG 2.4.4, link purpose in context). Only a
+    reply at ``REPLY_TO_FROM_DEPTH`` or deeper names its parent's author (``parent_name``,
+    escaped; empty when the parent is a placeholder, whose author is not shown).
     ``tests/comments/test_rendering.py`` pins the bytes per comment; bench/README.md has
     the figures."""
     node = item.node
@@ -244,6 +252,8 @@ def _comment(item: FlatItem, options: ListOptions, words: _Words) -> str:
         if options.post_author_id is not None and comment.user_id == options.post_author_id
         else ""
     )
+    if parent_name and comment.depth >= REPLY_TO_FROM_DEPTH:
+        pending = f'<p class="re">{words.in_reply_to} {parent_name}</p>' + pending
     html = (
         f"{avatar}{number}<b>{name}</b>{badge} "
         f'<a href="#comment-{pk}">{when}</a>{edited}'
@@ -306,9 +316,19 @@ def comment_list_html(items: Iterable[FlatItem], options: ListOptions) -> SafeSt
     """The nested ``<ol>`` of a comment page's threads, in reading order."""
     words = _Words()
     parts = ['<ol class="comment-list">']
+    # The escaped author of the comment last written at each depth: in reading order, a
+    # reply's parent is the one last written a level above it.
+    names: list[str] = []
     for item in items:
+        node = item.node
+        depth = node.comment.depth
+        parent_name = names[depth - 1] if 0 < depth <= len(names) else ""
         parts.append("\n")
-        parts.append(_comment(item, options, words))
+        parts.append(_comment(item, options, words, parent_name))
+        own_name = "" if node.is_placeholder else _author(node.comment, words)[0]
+        del names[depth:]
+        names.extend([""] * (depth - len(names)))  # no gap in a whole thread; never misname
+        names.append(own_name)
         parts.append('<ol class="children">' if item.has_children else "</li>")
         parts.append("</ol></li>" * item.closes)
     parts.append("</ol>")

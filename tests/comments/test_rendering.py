@@ -149,7 +149,8 @@ def test_avatar_colour_is_stable_and_in_range():
 # Bytes of markup each comment adds around its text, for the fixed discussion below: 915
 # when each comment was an <article> with a header, a footer, long class names, a
 # machine-readable <time> and hidden "Reply to <name>" / "Report comment by <name>" text;
-# 274 after they were cut (bench/README.md, "Page weight"). The bound leaves room for a
+# 274 after they were cut (bench/README.md, "Page weight"); 281 since the depth-4 replies
+# say "In reply to <name>" (issue 15, a phone's thread). The bound leaves room for a
 # small addition, not for the old markup to creep back: at this weight the bench's post
 # page with 500 comments stays under 400 KB.
 MARKUP_BYTES_PER_COMMENT = 290
@@ -207,3 +208,43 @@ def test_each_comment_adds_a_bounded_number_of_bytes_of_markup():
     text = sum(len(comment_body_html(row.body)) for row in rows)
     per_comment = (len(html) - text) / len(rows)
     assert per_comment <= MARKUP_BYTES_PER_COMMENT, per_comment
+
+
+def test_only_replies_where_a_phone_stops_indenting_name_whom_they_answer():
+    from comments.rendering import REPLY_TO_FROM_DEPTH, ListOptions, comment_list_html
+    from comments.threads import build_threads, flatten
+
+    rows = _fixed_discussion()
+    roots = {row.pk: n for n, row in enumerate((r for r in rows if r.parent_id is None), 1)}
+    items = flatten(build_threads(rows, root_numbers=roots))
+    html = comment_list_html(items, ListOptions(is_open=True, max_depth=5, page_number=1))
+
+    deep = [row for row in rows if row.depth >= REPLY_TO_FROM_DEPTH]
+    assert deep
+    assert html.count('<p class="re">') == len(deep)
+    by_pk = {row.pk: row for row in rows}
+    for row in deep:
+        parent = by_pk[row.parent_id]
+        assert (
+            f'<li id="comment-{row.pk}"><span class="av c{avatar_colour(row.guest_name)}"' in html
+        )
+        said = html.split(f'<li id="comment-{row.pk}">', 1)[1].split("</p>", 1)[0]
+        assert said.endswith(f'<p class="re">In reply to {parent.guest_name}')
+
+
+def test_a_reply_under_a_removed_comment_does_not_name_its_author():
+    from comments.models import Comment
+    from comments.rendering import REPLY_TO_FROM_DEPTH, ListOptions, comment_list_html
+    from comments.threads import build_threads, flatten
+
+    rows = _fixed_discussion()[:6]
+    parent = next(row for row in rows if row.depth == REPLY_TO_FROM_DEPTH - 1)
+    reply = next(row for row in rows if row.parent_id == parent.pk)
+    parent.status = Comment.Status.HIDDEN
+    items = flatten(build_threads(rows, root_numbers={rows[0].pk: 1}))
+    html = comment_list_html(items, ListOptions(is_open=True, max_depth=5, page_number=1))
+
+    assert f'<li id="comment-{parent.pk}"><p class="comment-removed">' in html
+    assert f'<li id="comment-{reply.pk}">' in html
+    assert parent.guest_name not in html
+    assert '<p class="re">' not in html
