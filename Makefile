@@ -25,7 +25,7 @@ PYTEST_WORKERS ?= 2
 # assertion-rewritten) modules so later runs skip that work.
 PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest --numprocesses=$(PYTEST_WORKERS) --dist=worksteal
 
-.PHONY: help run test test-postgres lint format migrations-check deploy-check browser clean bench bench-xtd html-check \
+.PHONY: help run test test-postgres lint format migrations-check deploy-check browser clean bench bench-xtd html-check lighthouse \
 	backup restore servers production production-stop
 
 help:
@@ -35,6 +35,8 @@ help:
 	@echo "make test-postgres  the same suite on PostgreSQL ($(POSTGRES_URL))"
 	@echo "make lint           ruff (lint and format check) and djlint"
 	@echo "make html-check     the main pages through the W3C's Nu Html Checker (needs Java and npm)"
+	@echo "make lighthouse     Lighthouse scores of the production stack into docs/lighthouse.md"
+	@echo "                    (needs nginx, PostgreSQL, npm and Chromium)"
 	@echo "make format         apply ruff format and djlint reformat"
 	@echo "make backup         the database and every upload into $(BACKUP_DIR)/tribune-<time>.tar"
 	@echo "make restore BACKUP=FILE  put a backup back (asks first)"
@@ -147,6 +149,17 @@ VNU := .tools/node_modules/vnu-jar/build/dist/vnu.jar
 $(VNU):
 	@command -v npm >/dev/null 2>&1 || { echo "make html-check needs npm (Debian: apt-get install npm)." >&2; exit 1; }
 	npm install --prefix .tools --no-audit --no-fund --silent vnu-jar@$(VNU_VERSION)
+
+# Lighthouse from npm, the same way; Chromium from Debian (make browser).
+LIGHTHOUSE_VERSION := 12.2.3
+LIGHTHOUSE := .tools/node_modules/.bin/lighthouse
+
+$(LIGHTHOUSE):
+	@command -v npm >/dev/null 2>&1 || { echo "make lighthouse needs npm (Debian: apt-get install npm)." >&2; exit 1; }
+	npm install --prefix .tools --no-audit --no-fund --silent lighthouse@$(LIGHTHOUSE_VERSION)
+
+lighthouse: $(STAMP) $(LIGHTHOUSE) browser
+	$(BIN)/python tools/lighthouse.py --lighthouse $(LIGHTHOUSE) --postgres $(POSTGRES_URL)
 
 html-check: $(STAMP) $(VNU)
 	@command -v java >/dev/null 2>&1 || { echo "make html-check needs Java (Debian: apt-get install default-jre-headless)." >&2; exit 1; }
