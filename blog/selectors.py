@@ -171,6 +171,12 @@ def author_list_public() -> QuerySet[User]:
     )
 
 
+def author_has_page(author: User) -> bool:
+    """Whether the author of a published post has a public page: the rule of
+    ``author_list_public`` for someone known to have a published post (active staff)."""
+    return author.is_active and author.is_staff
+
+
 def author_get(*, username: str) -> User | None:
     """A staff author with at least one published post; members have no public page."""
     return author_list_public().filter(username=username).first()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from blog.models import Post
+from blog.selectors import author_has_page
 
 # Inside <script>, "</script>" or "<!--" in a title would end or break the element; JSON
 # lets these characters be written as escapes, which parsers read back unchanged.
@@ -24,25 +25,21 @@ def json_ld_script(data: dict[str, Any]) -> SafeString:
 
 def post_article_data(post: Post, *, request: HttpRequest, image_url: str = "") -> dict:
     """The ``NewsArticle`` for ``post``'s page: headline, description, dates, author with
-    their page, image, publisher and the number of comments readers can reach
+    their page (if they have one), image, publisher and the number of comments readers can reach
     (``Post.comment_count``)."""
     address = request.build_absolute_uri(post.get_absolute_url())
     author = post.author
+    person = {"@type": "Person", "name": author.public_name}
+    if author_has_page(author):
+        author_page = reverse("blog:author", kwargs={"username": author.username})
+        person["url"] = request.build_absolute_uri(author_page)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": post.title,
         "url": address,
         "mainEntityOfPage": address,
-        "author": [
-            {
-                "@type": "Person",
-                "name": author.public_name,
-                "url": request.build_absolute_uri(
-                    reverse("blog:author", kwargs={"username": author.username})
-                ),
-            }
-        ],
+        "author": [person],
         "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
         "commentCount": post.comment_count,
         "discussionUrl": f"{address}#comments",

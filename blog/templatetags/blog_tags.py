@@ -5,6 +5,7 @@ from django.core.files.storage import default_storage
 from django.utils.safestring import SafeString
 
 from blog.models import Image, Post
+from blog.selectors import author_has_page
 from blog.structured_data import json_ld_script, post_article_data
 
 register = template.Library()
@@ -54,3 +55,9 @@ def share_image_url(context, image: Image | None) -> str:
 def post_json_ld(context, post: Post, image_url: str = "") -> SafeString:
     """The post's ``NewsArticle`` as a JSON-LD script (``blog.structured_data``)."""
     return json_ld_script(post_article_data(post, request=context["request"], image_url=image_url))
+
+
+@register.filter
+def has_author_page(author) -> bool:
+    """``blog.selectors.author_has_page`` for templates: link the byline or not."""
+    return author_has_page(author)

@@ -117,3 +117,9 @@ def test_the_home_page_and_an_archive_have_link_previews_and_a_canonical(client,
     assert "Rivers &amp; Lakes" in archive["title"]
     assert archive["url"] == f"http://testserver{address}"
     assert archive["description"]
+
+
+def test_an_author_without_a_public_page_is_named_without_a_link(client):
+    post = PostFactory(author=UserFactory(editor=True, username="gone", is_active=False))
+    (person,) = article_of(client, post)["author"]
+    assert person == {"@type": "Person", "name": post.author.public_name}
