@@ -142,20 +142,29 @@ def read_env_file(env: dict[str, str]) -> dict[str, str]:
 
 
 def lighthouse(command: Path, url: str, *, chromium: str, out: Path) -> dict:
-    subprocess.run(  # noqa: S603
-        [
-            str(command),
-            url,
-            f"--chrome-path={chromium}",
-            f"--chrome-flags={CHROME_FLAGS}",
-            f"--only-categories={','.join(CATEGORIES)}",
-            "--output=json",
-            f"--output-path={out}",
-            "--quiet",
-        ],
-        check=True,
-    )
-    return json.loads(out.read_text())
+    """Lighthouse's report on ``url``. A run that fails (Chromium not answering in time on a
+    busy machine, now and then) is tried once more."""
+    for attempt in (1, 2):
+        run = subprocess.run(  # noqa: S603
+            _lighthouse_command(command, url, chromium=chromium, out=out), check=False
+        )
+        if run.returncode == 0:
+            return json.loads(out.read_text())
+        print(f"Lighthouse failed on {url} (attempt {attempt} of 2).", file=sys.stderr)
+    raise SystemExit(f"Lighthouse failed twice on {url}.")
+
+
+def _lighthouse_command(command: Path, url: str, *, chromium: str, out: Path) -> list[str]:
+    return [
+        str(command),
+        url,
+        f"--chrome-path={chromium}",
+        f"--chrome-flags={CHROME_FLAGS}",
+        f"--only-categories={','.join(CATEGORIES)}",
+        "--output=json",
+        f"--output-path={out}",
+        "--quiet",
+    ]
 
 
 def failing_audits(report: dict) -> list[str]:
