@@ -64,8 +64,7 @@ def test_the_deepest_reply_keeps_most_of_the_width_on_a_phone(page: Page, max_de
     page.goto(post.get_absolute_url())
 
     top, deepest = text_box(page, chain[0])["width"], text_box(page, chain[-1])["width"]
-    print(f"max_depth {max_depth} at 390 px: {deepest:.0f} of {top:.0f} px = {deepest / top:.0%}")
-    assert deepest >= 0.75 * top, (deepest, top)
+    assert deepest >= 0.75 * top, f"deepest reply {deepest:.0f} px of {top:.0f} px at 390 px"
 
     # From the level where indentation stops, a reply says whom it answers, in real text.
     for depth, comment in enumerate(chain):
