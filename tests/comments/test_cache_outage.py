@@ -12,7 +12,10 @@ from django.test import Client
 from django.urls import reverse
 
 from comments.forms import new_form_token
-from comments.models import Comment, Guideline
+from comments.models import Comment, Guideline, ModeChange
+from comments.modes.rules import Mode
+from comments.services.modes import post_schedule_save
+from comments.services.suspensions import person_of_comment, suspension_create
 from tests.comments.test_thread_cache import (
     SETTINGS_CHANGE,
     discuss,
@@ -22,7 +25,7 @@ from tests.comments.test_thread_cache import (
     thread,
     warm,
 )
-from tests.factories import CommentFactory, PostFactory, UserFactory
+from tests.factories import CommentFactory, PostFactory, UserFactory, comment_form_data
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_quick_forms", "no_flood")]
 
@@ -123,3 +126,25 @@ def test_when_redis_returns_with_its_old_entries_none_is_served(
     assert "A rude remark." not in after
     assert 'aria-label="Comment pages"' in after
     assert len(redis_server.client.keys("*comments:thread*")) == 2, "the new one is cached"
+
+
+def test_without_redis_a_schedule_and_a_suspension_still_apply(redis_server, discussion):
+    post, _rude, guideline = discussion
+    post_schedule_save(post=post, saved=[ModeChange(mode=Mode.SLOW, slow_minutes=10)])
+    member = UserFactory()
+    said = CommentFactory(post=post, user=member, body="Before the suspension.")
+    suspension_create(
+        person=person_of_comment(said),
+        moderator=UserFactory(moderator=True),
+        guideline=guideline,
+        days=3,
+    )
+    redis_server.stop()
+
+    assert "one comment every 10 minutes" in Client().get(post.get_absolute_url()).text
+    client = signed_in(member)
+    page = client.get(post.get_absolute_url()).text
+    assert "You can’t comment until" in page
+    data = {**comment_form_data(body="During the outage."), "name": "", "email": ""}
+    assert client.post(reverse("comments:post", args=[post.pk]), data).status_code == 403
+    assert not Comment.objects.filter(body="During the outage.").exists()
