@@ -15,26 +15,17 @@ with the reason, in the summary.
 
 import contextlib
 import hashlib
-import html
-import json
 import re
 import time
-from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from collections.abc import Callable
 from itertools import count
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-import nh3
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.text import slugify
 
 from accounts.models import User
 from accounts.roles import EDITORS
@@ -49,7 +40,27 @@ from comments.services import comment_status_change_log, ip_hash, post_comments_
 from core.storage import STORAGE_ERRORS
 from wordpress import media
 from wordpress.content import wordpress_excerpt, wordpress_html
+from wordpress.mapping import (
+    WITH_PICTURES,
+    attachment_credit,
+    author_old_path,
+    comment_status_for,
+    comment_text,
+    digest_of,
+    excerpt_for,
+    is_email,
+    old_path_of,
+    parents_first,
+    plain_text,
+    post_status_for,
+    published_at_for,
+    same_or_better,
+    slug_for,
+    when_for,
+    wordpress_login,
+)
 from wordpress.models import ImportedObject
+from wordpress.summary import ImportSummary, Progress, Skipped
 from wordpress.wxr import Author, Item, Record, Site, Term, read_wxr
 from wordpress.wxr import Comment as WPComment
 
@@ -60,229 +71,6 @@ PROGRESS_INTERVAL = 0.25
 
 # How many uploads' images one run keeps at hand before asking the database again.
 IMAGE_CACHE_SIZE = 500
-
-# The words the summary uses for each kind of object, one and many.
-KIND_NAMES = {
-    Kind.AUTHOR: ("author", "authors"),
-    Kind.CATEGORY: ("category", "categories"),
-    Kind.TAG: ("tag", "tags"),
-    Kind.POST: ("post", "posts"),
-    Kind.PAGE: ("page", "pages"),
-    Kind.ATTACHMENT: ("image", "images"),
-    Kind.COMMENT: ("comment", "comments"),
-}
-
-# --- The result ---------------------------------------------------------------------------
-
-
-@dataclass
-class Progress:
-    done_bytes: int
-    total_bytes: int
-    counts: dict[str, int]
-
-
-@dataclass
-class Skipped:
-    """A WordPress object the import left out, and why."""
-
-    kind: str
-    wp_id: str
-    title: str
-    reason: str
-
-
-@dataclass
-class ImportSummary:
-    created: Counter = field(default_factory=Counter)
-    updated: Counter = field(default_factory=Counter)
-    unchanged: Counter = field(default_factory=Counter)
-    skipped: list[Skipped] = field(default_factory=list)
-    dry_run: bool = False
-
-    def as_dict(self) -> dict:
-        """The summary as plain JSON values (the admin keeps it with the import)."""
-        return {
-            "created": dict(self.created),
-            "updated": dict(self.updated),
-            "unchanged": dict(self.unchanged),
-            "skipped": [asdict(item) for item in self.skipped],
-            "dry_run": self.dry_run,
-        }
-
-    def counts(self) -> dict[str, int]:
-        """How many of each kind the import has dealt with so far (for progress)."""
-        total = self.created + self.updated + self.unchanged
-        return {**dict(total), "skipped": len(self.skipped)}
-
-    def lines(self) -> list[str]:
-        """The summary for people: one line for each outcome, then each skipped item."""
-        lines = [
-            _outcome_line("Created", self.created),
-            _outcome_line("Updated", self.updated),
-            _outcome_line("Unchanged", self.unchanged),
-        ]
-        if self.dry_run:
-            lines.insert(0, "Dry run: nothing was stored; this is what the import would do.")
-        if not self.skipped:
-            lines.append("Skipped: nothing.")
-            return lines
-        by_kind = Counter(item.kind for item in self.skipped)
-        listed = ", ".join(f"{n} {_skipped_kind_name(kind, n)}" for kind, n in by_kind.items())
-        lines.append(f"Skipped: {listed}.")
-        for item in self.skipped:
-            title = f" “{item.title}”" if item.title else ""
-            lines.append(f"  {item.kind} {item.wp_id}{title}: {item.reason}")
-        return lines
-
-
-def kind_name(kind: str, n: int) -> str:
-    """The word for ``n`` objects of ``kind``: "1 post", "3 categories"."""
-    one, many = KIND_NAMES.get(kind, (kind, f"{kind}s"))
-    return one if n == 1 else many
-
-
-def _skipped_kind_name(kind: str, n: int) -> str:
-    name = kind.replace("_", " ")
-    return name if n == 1 else f"{name}s"
-
-
-def _outcome_line(label: str, counter: Counter) -> str:
-    order = [*KIND_NAMES, *(kind for kind in counter if kind not in KIND_NAMES)]
-    parts = [f"{counter[kind]} {kind_name(kind, counter[kind])}" for kind in order if counter[kind]]
-    return f"{label}: {', '.join(parts) if parts else 'nothing'}."
-
-
-# --- Mapping rules: plain functions over the export's values -------------------------------
-
-
-def post_status_for(wp_status: str, *, has_password: bool) -> str | None:
-    """Tribune's status for a WordPress post, or None when it is not imported.
-
-    Published and scheduled posts (``publish``, ``future``) are published, the future ones
-    with their future time, which is how Tribune schedules. Everything that was not public
-    in WordPress stays a draft: drafts, posts pending review, private posts and
-    password-protected ones (Tribune has no passwords, and never makes them public).
-    Posts in the bin, automatic drafts and revisions are not imported.
-    """
-    if wp_status in ("publish", "future"):
-        return Post.Status.DRAFT if has_password else Post.Status.PUBLISHED
-    if wp_status in ("draft", "pending", "private"):
-        return Post.Status.DRAFT
-    return None
-
-
-COMMENT_STATUSES = {
-    "1": Comment.Status.PUBLISHED,
-    "0": Comment.Status.PENDING,
-    "spam": Comment.Status.SPAM,
-    "trash": Comment.Status.HIDDEN,
-    "post-trashed": Comment.Status.HIDDEN,
-}
-
-
-def comment_status_for(approved: str) -> str:
-    """Tribune's status for WordPress's ``comment_approved``: approved comments are
-    published, unapproved ones wait for a moderator, spam stays spam, the bin is hidden;
-    anything else waits for a moderator."""
-    return COMMENT_STATUSES.get(approved.strip().lower(), Comment.Status.PENDING)
-
-
-def slug_for(wp_slug: str, *, name: str, fallback: str, max_length: int) -> str:
-    """An ASCII slug from WordPress's (percent-encoded) slug, else from the name, else
-    ``fallback``."""
-    for candidate in (unquote(wp_slug), name):
-        slug = slugify(candidate)[:max_length].strip("-")
-        if slug:
-            return slug
-    return fallback
-
-
-def when_for(gmt: datetime | None, local: datetime | None) -> datetime | None:
-    """The moment a WordPress date names: its GMT field, else the local one in the site's
-    time zone (a WXR file does not say the blog's own zone; ``TIME_ZONE`` stands in)."""
-    if gmt is not None:
-        return gmt
-    if local is not None:
-        return timezone.make_aware(local, timezone.get_default_timezone())
-    return None
-
-
-def published_at_for(item: Item, status: str) -> datetime | None:
-    """When a post or page was (or will be) published: its WordPress date for what was
-    published, scheduled or private there; none for a draft, which has not been. A published
-    one with no date at all is published now."""
-    when = None
-    if item.status in ("publish", "future", "private"):
-        when = when_for(item.post_date_gmt, item.post_date)
-    if when is None and status == Post.Status.PUBLISHED:
-        return timezone.now()
-    return when
-
-
-_MORE_TAG = re.compile(r"<!--\s*more\b")
-
-
-def excerpt_for(item: Item) -> str:
-    """The post's excerpt: WordPress's own, else the teaser before ``<!--more-->`` when the
-    author marked one; empty otherwise (Tribune's lists do without)."""
-    if item.excerpt.strip():
-        return wordpress_excerpt(item.excerpt)
-    if _MORE_TAG.search(item.content):
-        return wordpress_excerpt(item.content)
-    return ""
-
-
-_BLOCK_END = re.compile(r"(?i)</(p|div|blockquote|li|h[1-6]|pre|tr)>|<br\s*/?>")
-
-
-def comment_text(raw: str) -> str:
-    """A WordPress comment (a little HTML) as the plain text Tribune stores: tags dropped,
-    entities decoded, paragraphs and line breaks kept."""
-    marked = _BLOCK_END.sub(lambda m: "\n" if m[0].lower().startswith("<br") else "\n\n", raw)
-    text = html.unescape(nh3.clean(marked, tags=set()))
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
-
-
-def wordpress_login(login: str) -> str:
-    """A login as WordPress keeps it (letters, digits, space, _ . - @): exports sometimes
-    carry stray characters around the author's login in ``dc:creator``."""
-    return re.sub(r"[^A-Za-z0-9 _.@-]", "", login or "").strip()
-
-
-def old_path_of(link: str) -> str:
-    """The path and query of a WordPress address: what old links ask this site for."""
-    parts = urlsplit(link or "")
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return path[:500]
-
-
-def digest_of(record: Site | Author | Term | Item | WPComment) -> str:
-    """A fingerprint of everything the export says about one object (an item without its
-    comments: they have their own)."""
-    values = asdict(record)
-    values.pop("comments", None)
-    text = json.dumps(values, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-_WITH_PICTURES = "p"
-
-
-def _same_or_better(stored: str, digest: str) -> bool:
-    """Whether a post or page stored under ``stored`` needs nothing from a run that would
-    store it under ``digest`` (``Importer.publishable_digest``): the same export, and its
-    pictures already imported or still not to be had. A run without the uploads folder
-    never takes away the pictures an earlier run brought."""
-    return stored[:63] == digest[:63] and (
-        stored[63:] == _WITH_PICTURES or digest[63:] != _WITH_PICTURES
-    )
-
-
-def _plain(text: str, max_length: int) -> str:
-    return html.unescape(text or "").strip()[:max_length]
-
 
 # --- The import ------------------------------------------------------------------------
 
@@ -384,7 +172,7 @@ class _Import:
         return True
 
     def skip(self, kind: str, wp_id: str, title: str, reason: str) -> None:
-        self.summary.skipped.append(Skipped(kind, wp_id, _plain(title, 120), reason))
+        self.summary.skipped.append(Skipped(kind, wp_id, plain_text(title, 120), reason))
 
     def mapped(self, kind: str, wp_id: str) -> tuple[ImportedObject | None, object | None]:
         row = ImportedObject.objects.filter(kind=kind, wp_id=wp_id).first()
@@ -433,9 +221,9 @@ class _Import:
         elif row is not None and row.digest != digest:
             # The names follow the export; the e-mail address, password and roles are the
             # person's own once their account exists.
-            user.display_name = _plain(author.display_name, 100)
-            user.first_name = _plain(author.first_name, 150)
-            user.last_name = _plain(author.last_name, 150)
+            user.display_name = plain_text(author.display_name, 100)
+            user.first_name = plain_text(author.first_name, 150)
+            user.last_name = plain_text(author.last_name, 150)
             user.save(update_fields=["display_name", "first_name", "last_name"])
             changed = True
         if created or row is None or row.digest != digest:
@@ -445,7 +233,7 @@ class _Import:
                 wp_id=author.login,
                 target=user,
                 digest=digest,
-                old_path=_author_old_path(author),
+                old_path=author_old_path(author),
             )
         self.outcome(Kind.AUTHOR, created=created, changed=changed)
         self.users_by_login[author.login] = user
@@ -460,13 +248,13 @@ class _Import:
         it. The username is the WordPress login (so /author/login/ keeps working) unless
         someone already has it."""
         username = _free_username(re.sub(r"[^\w.@+-]", "-", author.login)[:150] or "author")
-        email = author.email if _is_email(author.email) else f"{username}@wordpress.invalid"
+        email = author.email if is_email(author.email) else f"{username}@wordpress.invalid"
         user = User(
             username=username,
             email=email,
-            display_name=_plain(author.display_name, 100),
-            first_name=_plain(author.first_name, 150),
-            last_name=_plain(author.last_name, 150),
+            display_name=plain_text(author.display_name, 100),
+            first_name=plain_text(author.first_name, 150),
+            last_name=plain_text(author.last_name, 150),
         )
         user.set_unusable_password()
         user.save()
@@ -511,8 +299,8 @@ class _Import:
         digest = digest_of(term)
         row, target = self.mapped(kind, wp_id)
         slug = slug_for(term.slug, name=term.name, fallback=f"{kind}-{wp_id}", max_length=100)
-        name = _plain(term.name, 100) or slug
-        description = _plain(term.description, 10_000)
+        name = plain_text(term.name, 100) or slug
+        description = plain_text(term.description, 10_000)
         created = changed = False
         if target is None:
             target = model.objects.filter(slug=slug).first()
@@ -569,7 +357,7 @@ class _Import:
     def same_name(self, known: dict, name: str) -> Category | Tag | None:
         """A term this run imported under the name an item gives a term it did not
         declare: names are unique in Tribune, so the same name is the same term."""
-        name = _plain(name, 100).casefold()
+        name = plain_text(name, 100).casefold()
         return next((t for t in known.values() if t.name.casefold() == name), None)
 
     # --- items ----------------------------------------------------------------------------
@@ -636,7 +424,7 @@ class _Import:
         digest = self.publishable_digest(item)
         row, target = self.mapped(kind, item.post_id)
         created = target is None
-        changed = created or not _same_or_better(row.digest, digest)
+        changed = created or not same_or_better(row.digest, digest)
         if changed:
             try:
                 target = save(item, target, status)
@@ -658,13 +446,13 @@ class _Import:
         """``digest_of(item)`` with its last character saying whether the pictures could be
         imported with it (an uploads folder was given): a post first imported without them
         is imported again, pictures and all, when a later run brings the folder."""
-        return digest_of(item)[:63] + (_WITH_PICTURES if self.media_dir else "-")
+        return digest_of(item)[:63] + (WITH_PICTURES if self.media_dir else "-")
 
     def save_page(self, item: Item, page: Page | None, status: str) -> Page:
         """Slugs as WordPress had them (so /about/ stays /about/) unless the site's own
         addresses use one; nested pages are flat here, their old address kept."""
         page = page or Page()
-        page.title = _plain(item.title, 200) or "Untitled"
+        page.title = plain_text(item.title, 200) or "Untitled"
         page.author = self.user_for_login(item.creator)
         page.body = wordpress_html(item.content, image_src=self.image_src(page.author, page.title))
         page.status = status
@@ -679,7 +467,7 @@ class _Import:
 
     def save_post(self, item: Item, post: Post | None, status: str) -> Post:
         post = post or Post()
-        post.title = _plain(item.title, 200) or "Untitled"
+        post.title = plain_text(item.title, 200) or "Untitled"
         post.author = self.user_for_login(item.creator)
         post.excerpt = excerpt_for(item)
         post.body = wordpress_html(item.content, image_src=self.image_src(post.author, post.title))
@@ -782,8 +570,8 @@ class _Import:
             return
         digest = digest_of(item)
         row, image = self.mapped(Kind.ATTACHMENT, item.post_id)
-        alt_text = _plain(item.postmeta.get("_wp_attachment_image_alt", ""), 250)
-        alt_text = alt_text or _plain(item.title, 250)
+        alt_text = plain_text(item.postmeta.get("_wp_attachment_image_alt", ""), 250)
+        alt_text = alt_text or plain_text(item.title, 250)
         caption = wordpress_excerpt(item.excerpt)
         credit = attachment_credit(item.postmeta.get("_wp_attachment_metadata", ""))
         reasons: list[str] = []
@@ -859,7 +647,7 @@ class _Import:
         }
         levels: dict[int, list[tuple[Comment, ImportedObject]]] = {}
         changed = False
-        for wp in _parents_first(kept, by_id):
+        for wp in parents_first(kept, by_id):
             digest = digest_of(wp)
             comment = placed.get(wp.comment_id)
             if comment is None:
@@ -957,8 +745,8 @@ class _Import:
         if user is None and wp.user_id != "0":
             user = self.users_by_email.get(wp.author_email.lower())
         comment.user = user
-        comment.guest_name = "" if user else (_plain(wp.author, 100) or "Anonymous")
-        comment.guest_email = "" if user or not _is_email(wp.author_email) else wp.author_email
+        comment.guest_name = "" if user else (plain_text(wp.author, 100) or "Anonymous")
+        comment.guest_email = "" if user or not is_email(wp.author_email) else wp.author_email
         comment.body = body
         comment.body_html = comment_body_html(body)
         comment.status = comment_status_for(wp.approved)
@@ -969,28 +757,6 @@ class _Import:
 
     def finish(self) -> None:
         self.set_featured_images()
-
-
-def _parents_first(comments: list[WPComment], by_id: dict[str, WPComment]) -> Iterator[WPComment]:
-    """Each comment after its parent (exports list them by id, which is nearly always that
-    order already); a parent that is not in the list is no parent."""
-    done: set[str] = set()
-    for comment in comments:
-        chain: list[WPComment] = []
-        in_chain: set[str] = set()
-        current = comment
-        # Up to the first ancestor already given (or none, or a loop in the export).
-        while (
-            current is not None
-            and current.comment_id not in done
-            and current.comment_id not in in_chain
-        ):
-            chain.append(current)
-            in_chain.add(current.comment_id)
-            current = by_id.get(current.parent)
-        for ancestor_first in reversed(chain):
-            done.add(ancestor_first.comment_id)
-            yield ancestor_first
 
 
 def _free_post_slug(post: Post) -> None:
@@ -1035,36 +801,3 @@ def _free_name(model, name: str, slug: str, *, exclude: int | None = None) -> st
     are unique in Tribune, and flattening WordPress's tree can make two alike."""
     clash = model.objects.filter(name=name).exclude(pk=exclude).exists()
     return f"{name} ({slug})"[:100] if clash else name
-
-
-def _is_email(value: str) -> bool:
-    try:
-        validate_email(value)
-    except ValidationError:
-        return False
-    return True
-
-
-def _author_old_path(author: Author) -> str:
-    """WordPress's address for an author by id (``/?author=2``) when the export gives the
-    id; ``/author/<login>/`` otherwise (Tribune answers it itself when the username is the
-    login)."""
-    if author.author_id:
-        return f"/?author={author.author_id}"
-    return f"/author/{author.login}/"[:500]
-
-
-# In PHP's serialize: the key "credit" and the length in bytes of the string after it.
-_CREDIT = re.compile(rb's:6:"credit";s:(\d+):"')
-
-
-def attachment_credit(metadata: str) -> str:
-    """The picture's credit in an attachment's ``_wp_attachment_metadata`` (PHP's
-    ``serialize``: WordPress fills ``image_meta.credit`` from the file's IPTC data, and our
-    export writes it there), or "" when there is none."""
-    data = metadata.encode()
-    found = _CREDIT.search(data)
-    if found is None:
-        return ""
-    start = found.end()
-    return _plain(data[start : start + int(found.group(1))].decode(errors="replace"), 200)

@@ -21,9 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.cache import cache_set
-from wordpress.importer import Progress, import_wordpress
+from wordpress.importer import import_wordpress
 from wordpress.models import WordPressImport
 from wordpress.selectors import import_progress_key
+from wordpress.summary import Progress
 from wordpress.uploads_zip import UploadsZipError, unpack_uploads_zip
 from wordpress.wxr import WXRError
 

@@ -10,17 +10,17 @@ from comments.models import Comment
 from comments.services import ip_hash
 from tests.factories import PostFactory, UserFactory
 from tests.wordpress.wxr_files import author, comment, item, write, wxr
-from wordpress.importer import (
-    Progress,
+from wordpress.importer import import_wordpress
+from wordpress.mapping import (
     comment_status_for,
     comment_text,
-    import_wordpress,
     old_path_of,
     post_status_for,
     slug_for,
     wordpress_login,
 )
 from wordpress.models import ImportedObject
+from wordpress.summary import Progress
 
 # --- Plain rules ----------------------------------------------------------------------
 
@@ -304,7 +304,7 @@ def test_comments_naming_each_other_as_parents_are_still_imported(tmp_path):
 
 
 def test_an_attachments_credit_is_read_from_its_php_metadata():
-    from wordpress.importer import attachment_credit
+    from wordpress.mapping import attachment_credit
 
     credit = "Seán Ó Briain"  # lengths in PHP's serialize are in bytes
     metadata = (

@@ -12,7 +12,8 @@ from rich.progress import (
 )
 from rich.progress import Progress as ProgressBar
 
-from wordpress.importer import ImportSummary, Progress, import_wordpress, kind_name
+from wordpress.importer import import_wordpress
+from wordpress.summary import ImportSummary, Progress, kind_name
 from wordpress.wxr import WXRError
 
 # The kinds the progress line counts, in the order it shows them.
