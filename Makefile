@@ -25,7 +25,7 @@ PYTEST_WORKERS ?= 2
 # assertion-rewritten) modules so later runs skip that work.
 PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest --numprocesses=$(PYTEST_WORKERS) --dist=worksteal
 
-.PHONY: help run test test-postgres lint format migrations-check deploy-check browser clean bench bench-xtd html-check lighthouse \
+.PHONY: help run test test-postgres lint format migrations-check deploy-check browser clean bench bench-xtd html-check lighthouse screenshots \
 	backup restore servers production production-stop
 
 help:
@@ -37,6 +37,8 @@ help:
 	@echo "make html-check     the main pages through the W3C's Nu Html Checker (needs Java and npm)"
 	@echo "make lighthouse     Lighthouse scores of the production stack into docs/lighthouse.md"
 	@echo "                    (needs nginx, PostgreSQL, npm and Chromium)"
+	@echo "make screenshots    PNGs of the home page and the busiest post at 1280 and 390 px"
+	@echo "                    into docs/screenshots/ (DEBUG off, demo content, fixed clock)"
 	@echo "make format         apply ruff format and djlint reformat"
 	@echo "make backup         the database and every upload into $(BACKUP_DIR)/tribune-<time>.tar"
 	@echo "make restore BACKUP=FILE  put a backup back (asks first)"
@@ -164,3 +166,8 @@ lighthouse: $(STAMP) $(LIGHTHOUSE) browser
 html-check: $(STAMP) $(VNU)
 	@command -v java >/dev/null 2>&1 || { echo "make html-check needs Java (Debian: apt-get install default-jre-headless)." >&2; exit 1; }
 	$(BIN)/python tools/html_check.py --vnu $(VNU)
+
+# The home page and the busiest post at 1280 and 390 px, in docs/screenshots/ (read its
+# README); Chromium from Debian (make browser). Pictures to look at, not a test.
+screenshots: $(STAMP) browser
+	$(BIN)/python tools/screenshots.py
