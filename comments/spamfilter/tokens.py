@@ -3,7 +3,7 @@
 A token is what the counts are kept under (``casino``, ``buy cheap``, ``domain:pills.example``,
 ``links:3+``); its label is how a moderator reads it in an explanation (``'casino'``,
 ``'buy cheap'``, ``link to pills.example``, ``3 links``). The text is read the way the hold
-and block words are (``comments.moderation.normalise``: case, accents, invisible characters,
+and block words are (``comments.matching.normalise``: case, accents, invisible characters,
 full-width letters and Cyrillic or Greek look-alikes folded), so ``CASINO`` with a Cyrillic
 ES and ``casino`` are one token, and the links are the ones the link rule counts
 (``find_links``).
@@ -31,7 +31,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
-from comments.moderation import find_links, normalise
+from comments.matching import find_links, normalise
 
 MAX_FEATURES = 400
 MAX_TOKEN_LENGTH = 100  # SpamToken.token

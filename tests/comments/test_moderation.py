@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from comments import moderation
+from comments import matching, moderation
+from comments.matching import count_links, normalise, uses_any_word, word_list
 from comments.models import Comment, DiscussionSettings, ModerationEvent
 from comments.moderation import (
     BLOCK_WORD,
@@ -15,10 +16,6 @@ from comments.moderation import (
     TOO_MANY_LINKS,
     Verdict,
     assess_comment,
-    count_links,
-    normalise,
-    uses_any_word,
-    word_list,
 )
 
 PUBLISHED = Comment.Status.PUBLISHED
@@ -249,11 +246,11 @@ def test_link_and_word_patterns_never_scan_a_run_of_whitespace(
     monkeypatch, body, links, uses_phrase
 ):
     texts: list[str] = []
-    recorded = tuple((Recording(p, texts), r) for p, r in moderation._DEOBFUSCATE)
-    monkeypatch.setattr(moderation, "_DEOBFUSCATE", recorded)
-    monkeypatch.setattr(moderation, "_LINK", Recording(moderation._LINK, texts))
-    word_pattern = moderation._word_pattern
-    monkeypatch.setattr(moderation, "_word_pattern", lambda w: Recording(word_pattern(w), texts))
+    recorded = tuple((Recording(p, texts), r) for p, r in matching._DEOBFUSCATE)
+    monkeypatch.setattr(matching, "_DEOBFUSCATE", recorded)
+    monkeypatch.setattr(matching, "_LINK", Recording(matching._LINK, texts))
+    word_pattern = matching._word_pattern
+    monkeypatch.setattr(matching, "_word_pattern", lambda w: Recording(word_pattern(w), texts))
 
     assert count_links(body) == links
     assert uses_any_word(body, words="free money") is uses_phrase
