@@ -21,14 +21,11 @@ reply under one of them hangs from its nearest published ancestor. Guests' and m
 e-mail addresses only with ``with_emails``; IP addresses never (Tribune keeps only a hash).
 """
 
-import html
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
+from datetime import datetime
 from itertools import groupby
 from typing import BinaryIO
-from xml.sax.saxutils import escape, quoteattr
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -39,6 +36,22 @@ from django.utils import timezone
 from accounts.models import public_name
 from blog.models import Category, Image, Page, Post, Tag
 from comments.models import Comment, comment_author_name
+from wordpress.wxr_format import (
+    NO_DATE,
+    absolute_url,
+    cdata,
+    element,
+    gmt_date,
+    html_block,
+    item_term,
+    local_date,
+    php_attachment_metadata,
+    postmeta,
+    rfc822_date,
+    wordpress_status,
+    wp_text,
+    xml_text,
+)
 
 WXR_VERSION = "1.2"
 WP_NAMESPACE = f"http://wordpress.org/export/{WXR_VERSION}/"
@@ -53,10 +66,6 @@ NAMESPACES = {
 CHUNK = 100
 # Comments fetched from the database per round trip while streaming a chunk's comments.
 COMMENT_BATCH = 2000
-# What WordPress writes as the GMT date of a draft that was never published.
-NO_DATE = "0000-00-00 00:00:00"
-# Characters XML 1.0 does not allow anywhere, CDATA included.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass
@@ -131,61 +140,6 @@ def export_wordpress(out: BinaryIO, *, with_emails: bool = False) -> ExportCount
     return counts
 
 
-# Writing XML -------------------------------------------------------------------------
-
-
-def xml_text(value: str) -> str:
-    """``value`` as XML character data: escaped, and any character XML forbids dropped."""
-    return escape(_NOT_XML.sub("", value))
-
-
-def cdata(value: str) -> str:
-    """``value`` in a CDATA section, as WordPress writes text: a ``]]>`` inside is split
-    across two sections, and any character XML forbids is dropped."""
-    value = _NOT_XML.sub("", value)
-    return "<![CDATA[" + value.replace("]]>", "]]]]><![CDATA[>") + "]]>"
-
-
-def _element(name: str, value: str | int) -> str:
-    if isinstance(value, int):
-        return f"<{name}>{value}</{name}>"
-    return f"<{name}>{cdata(value)}</{name}>"
-
-
-def wp_text(value: str) -> str:
-    """Plain text (a title, a name, a comment) as WordPress keeps such fields: HTML, with
-    ``&``, ``<`` and ``>`` written as entities, so a comment saying "<b>" shows those
-    characters in WordPress, and an importer that reads HTML (ours does) gets them back."""
-    return html.escape(value, quote=False)
-
-
-def _local(moment: datetime | None) -> str:
-    """A date as WordPress's ``post_date``: the site's local time, no zone."""
-    if moment is None:
-        return NO_DATE
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _gmt(moment: datetime | None) -> str:
-    if moment is None:
-        return NO_DATE
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _rfc822(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    return moment.astimezone(UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
-
-
-def absolute_url(path_or_url: str) -> str:
-    """An address on this site as readers reach it (``SITE_URL``); full URLs (a bucket's
-    files) are kept."""
-    if "://" in path_or_url:
-        return path_or_url
-    return settings.SITE_URL + path_or_url
-
-
 # The channel --------------------------------------------------------------------------
 
 
@@ -201,7 +155,7 @@ def _head() -> list[str]:
         f"\t<title>{xml_text(settings.SITE_NAME)}</title>\n",
         f"\t<link>{site}</link>\n",
         "\t<description></description>\n",
-        f"\t<pubDate>{_rfc822(timezone.now())}</pubDate>\n",
+        f"\t<pubDate>{rfc822_date(timezone.now())}</pubDate>\n",
         f"\t<language>{xml_text(settings.LANGUAGE_CODE)}</language>\n",
         f"\t<wp:wxr_version>{WXR_VERSION}</wp:wxr_version>\n",
         f"\t<wp:base_site_url>{site}</wp:base_site_url>\n",
@@ -224,12 +178,12 @@ def _authors(counts: ExportCounts) -> Iterator[list[str]]:
         counts.authors += 1
         yield [
             "\t<wp:author>",
-            _element("wp:author_id", user.pk),
-            _element("wp:author_login", user.username),
-            _element("wp:author_email", user.email),
-            _element("wp:author_display_name", wp_text(user.public_name)),
-            _element("wp:author_first_name", wp_text(user.first_name)),
-            _element("wp:author_last_name", wp_text(user.last_name)),
+            element("wp:author_id", user.pk),
+            element("wp:author_login", user.username),
+            element("wp:author_email", user.email),
+            element("wp:author_display_name", wp_text(user.public_name)),
+            element("wp:author_first_name", wp_text(user.first_name)),
+            element("wp:author_last_name", wp_text(user.last_name)),
             "</wp:author>\n",
         ]
 
@@ -239,11 +193,11 @@ def _categories(counts: ExportCounts) -> Iterator[list[str]]:
         counts.categories += 1
         yield [
             "\t<wp:category>",
-            _element("wp:term_id", category.pk),
-            _element("wp:category_nicename", category.slug),
-            _element("wp:category_parent", ""),
-            _element("wp:cat_name", wp_text(category.name)),
-            _element("wp:category_description", wp_text(category.description))
+            element("wp:term_id", category.pk),
+            element("wp:category_nicename", category.slug),
+            element("wp:category_parent", ""),
+            element("wp:cat_name", wp_text(category.name)),
+            element("wp:category_description", wp_text(category.description))
             if category.description
             else "",
             "</wp:category>\n",
@@ -255,10 +209,10 @@ def _tags(counts: ExportCounts, ids: WordPressIds) -> Iterator[list[str]]:
         counts.tags += 1
         yield [
             "\t<wp:tag>",
-            _element("wp:term_id", ids.tag(tag.pk)),
-            _element("wp:tag_slug", tag.slug),
-            _element("wp:tag_name", wp_text(tag.name)),
-            _element("wp:tag_description", wp_text(tag.description)) if tag.description else "",
+            element("wp:term_id", ids.tag(tag.pk)),
+            element("wp:tag_slug", tag.slug),
+            element("wp:tag_name", wp_text(tag.name)),
+            element("wp:tag_description", wp_text(tag.description)) if tag.description else "",
             "</wp:tag>\n",
         ]
 
@@ -293,57 +247,27 @@ def _item_head(item: _Item) -> list[str]:
         "\t<item>\n",
         f"\t\t<title>{cdata(wp_text(item.title))}</title>\n",
         f"\t\t<link>{xml_text(item.link)}</link>\n",
-        f"\t\t<pubDate>{_rfc822(item.date)}</pubDate>\n",
-        f"\t\t{_element('dc:creator', item.creator)}\n",
+        f"\t\t<pubDate>{rfc822_date(item.date)}</pubDate>\n",
+        f"\t\t{element('dc:creator', item.creator)}\n",
         f'\t\t<guid isPermaLink="false">{xml_text(absolute_url(f"/?p={item.wp_id}"))}</guid>\n',
         "\t\t<description></description>\n",
-        f"\t\t{_element('content:encoded', item.content)}\n",
-        f"\t\t{_element('excerpt:encoded', wp_text(item.excerpt))}\n",
-        f"\t\t{_element('wp:post_id', item.wp_id)}\n",
-        f"\t\t{_element('wp:post_date', _local(item.date))}\n",
-        f"\t\t{_element('wp:post_date_gmt', _gmt(item.date) if item.dated else NO_DATE)}\n",
-        f"\t\t{_element('wp:post_modified', _local(item.modified))}\n",
-        f"\t\t{_element('wp:post_modified_gmt', _gmt(item.modified))}\n",
-        f"\t\t{_element('wp:comment_status', item.comment_status)}\n",
-        f"\t\t{_element('wp:ping_status', 'closed')}\n",
-        f"\t\t{_element('wp:post_name', item.slug)}\n",
-        f"\t\t{_element('wp:status', item.status)}\n",
-        f"\t\t{_element('wp:post_parent', item.parent)}\n",
-        f"\t\t{_element('wp:menu_order', 0)}\n",
-        f"\t\t{_element('wp:post_type', item.post_type)}\n",
-        f"\t\t{_element('wp:post_password', '')}\n",
-        f"\t\t{_element('wp:is_sticky', int(item.sticky))}\n",
+        f"\t\t{element('content:encoded', item.content)}\n",
+        f"\t\t{element('excerpt:encoded', wp_text(item.excerpt))}\n",
+        f"\t\t{element('wp:post_id', item.wp_id)}\n",
+        f"\t\t{element('wp:post_date', local_date(item.date))}\n",
+        f"\t\t{element('wp:post_date_gmt', gmt_date(item.date) if item.dated else NO_DATE)}\n",
+        f"\t\t{element('wp:post_modified', local_date(item.modified))}\n",
+        f"\t\t{element('wp:post_modified_gmt', gmt_date(item.modified))}\n",
+        f"\t\t{element('wp:comment_status', item.comment_status)}\n",
+        f"\t\t{element('wp:ping_status', 'closed')}\n",
+        f"\t\t{element('wp:post_name', item.slug)}\n",
+        f"\t\t{element('wp:status', item.status)}\n",
+        f"\t\t{element('wp:post_parent', item.parent)}\n",
+        f"\t\t{element('wp:menu_order', 0)}\n",
+        f"\t\t{element('wp:post_type', item.post_type)}\n",
+        f"\t\t{element('wp:post_password', '')}\n",
+        f"\t\t{element('wp:is_sticky', int(item.sticky))}\n",
     ]
-
-
-def _item_term(taxonomy: str, term: Category | Tag) -> str:
-    return (
-        f"\t\t<category domain={quoteattr(taxonomy)} nicename={quoteattr(term.slug)}>"
-        f"{cdata(wp_text(term.name))}</category>\n"
-    )
-
-
-def _postmeta(key: str, value: str | int) -> str:
-    return (
-        f"\t\t<wp:postmeta>{_element('wp:meta_key', key)}"
-        f"{_element('wp:meta_value', str(value))}</wp:postmeta>\n"
-    )
-
-
-def wordpress_status(status: str, published_at: datetime | None, now: datetime) -> str:
-    """Tribune's status as WordPress's: published (past) ``publish``, published with a
-    future time ``future``, anything else ``draft``."""
-    if status != Post.Status.PUBLISHED or published_at is None:
-        return "draft"
-    return "publish" if published_at <= now else "future"
-
-
-def html_block(body: str) -> str:
-    """A stored body as a WordPress Custom HTML block: Tribune's HTML is final (sanitised,
-    with its paragraphs), so neither WordPress nor our importer may add paragraphs to it."""
-    if not body:
-        return ""
-    return f"<!-- wp:html -->\n{body}\n<!-- /wp:html -->"
 
 
 def _attachment(image: Image, *, wp_id: int, parent: int, author: str) -> list[str]:
@@ -367,38 +291,12 @@ def _attachment(image: Image, *, wp_id: int, parent: int, author: str) -> list[s
     )
     return [
         *_item_head(item),
-        f"\t\t{_element('wp:attachment_url', url)}\n",
-        _postmeta("_wp_attached_file", image.file.name),
-        _postmeta("_wp_attachment_image_alt", image.alt_text),
-        _postmeta("_wp_attachment_metadata", php_attachment_metadata(image)),
+        f"\t\t{element('wp:attachment_url', url)}\n",
+        postmeta("_wp_attached_file", image.file.name),
+        postmeta("_wp_attachment_image_alt", image.alt_text),
+        postmeta("_wp_attachment_metadata", php_attachment_metadata(image)),
         "\t</item>\n",
     ]
-
-
-def php_attachment_metadata(image: Image) -> str:
-    """``_wp_attachment_metadata`` as WordPress stores it (PHP's ``serialize``): the size
-    and the credit and caption, which WordPress keeps nowhere else."""
-    meta = {
-        "width": image.width,
-        "height": image.height,
-        "file": image.file.name,
-        "image_meta": {"credit": image.credit, "caption": image.caption},
-    }
-    return php_serialize(meta)
-
-
-def php_serialize(value: object) -> str:
-    """PHP's ``serialize`` of ints, strings and dicts of them (lengths in UTF-8 bytes)."""
-    if isinstance(value, bool):
-        return f"b:{int(value)};"
-    if isinstance(value, int):
-        return f"i:{value};"
-    if isinstance(value, str):
-        return f's:{len(value.encode())}:"{value}";'
-    if isinstance(value, dict):
-        inner = "".join(php_serialize(k) + php_serialize(v) for k, v in value.items())
-        return f"a:{len(value)}:{{{inner}}}"
-    raise TypeError(f"Cannot serialise {type(value).__name__} for PHP")
 
 
 def _posts(counts: ExportCounts, ids: WordPressIds, *, with_emails: bool) -> Iterator[list[str]]:
@@ -460,10 +358,10 @@ def _post(
         sticky=post.is_sticky,
     )
     parts = _item_head(item)
-    parts += [_item_term("category", term) for term in post.categories.all()]
-    parts += [_item_term("post_tag", term) for term in post.tags.all()]
+    parts += [item_term("category", term) for term in post.categories.all()]
+    parts += [item_term("post_tag", term) for term in post.tags.all()]
     if image is not None:
-        parts.append(_postmeta("_thumbnail_id", ids.attachment(image.pk)))
+        parts.append(postmeta("_thumbnail_id", ids.attachment(image.pk)))
     yield parts
     for row in comments:
         counts.comments += 1
@@ -529,18 +427,18 @@ def _comment(row: dict, *, with_emails: bool) -> list[str]:
     email = (row["user__email"] if member else row["guest_email"]) if with_emails else ""
     return [
         "\t\t<wp:comment>",
-        _element("wp:comment_id", row["pk"]),
-        _element("wp:comment_author", wp_text(name)),
-        _element("wp:comment_author_email", email or ""),
-        _element("wp:comment_author_url", ""),
-        _element("wp:comment_author_IP", ""),
-        _element("wp:comment_date", _local(row["created_at"])),
-        _element("wp:comment_date_gmt", _gmt(row["created_at"])),
-        _element("wp:comment_content", wp_text(row["body"])),
-        _element("wp:comment_approved", "1"),
-        _element("wp:comment_type", "comment"),
-        _element("wp:comment_parent", row["parent_id"]),
-        _element("wp:comment_user_id", row["user_id"] or 0),
+        element("wp:comment_id", row["pk"]),
+        element("wp:comment_author", wp_text(name)),
+        element("wp:comment_author_email", email or ""),
+        element("wp:comment_author_url", ""),
+        element("wp:comment_author_IP", ""),
+        element("wp:comment_date", local_date(row["created_at"])),
+        element("wp:comment_date_gmt", gmt_date(row["created_at"])),
+        element("wp:comment_content", wp_text(row["body"])),
+        element("wp:comment_approved", "1"),
+        element("wp:comment_type", "comment"),
+        element("wp:comment_parent", row["parent_id"]),
+        element("wp:comment_user_id", row["user_id"] or 0),
         "</wp:comment>\n",
     ]
 
