@@ -20,7 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import thread_bench
+from bench import discussion_data, thread_bench
+from bench.common import say
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,18 +39,20 @@ def main(argv: list[str] | None = None) -> int:
         from django.test import Client
 
         rng = random.Random(args.seed)  # noqa: S311
-        editor, members = thread_bench.build_people(rng)
-        thread_bench.say("| N | comments on page | page KB | gzipped KB | list bytes per comment |")
-        thread_bench.say("|---:|---:|---:|---:|---:|")
+        editor, members = discussion_data.build_people(rng)
+        say("| N | comments on page | page KB | gzipped KB | list bytes per comment |")
+        say("|---:|---:|---:|---:|---:|")
         for n in args.sizes:
-            discussion = thread_bench.build_discussion(n, rng=rng, editor=editor, members=members)
+            discussion = discussion_data.build_discussion(
+                n, rng=rng, editor=editor, members=members
+            )
             html = Client().get(discussion.url).content
             comments = html.count(b'<li id="comment-')
             start = html.index(b'<ol class="comment-list')
             end = html.rindex(b"</ol>") + len(b"</ol>")
             per_comment = (end - start) / max(comments, 1)
             packed = len(gzip.compress(html, compresslevel=6))
-            thread_bench.say(
+            say(
                 f"| {n:,} | {comments} | {len(html) / 1024:.0f} | {packed / 1024:.0f} "
                 f"| {per_comment:.0f} |"
             )

@@ -28,7 +28,6 @@ import argparse
 import contextlib
 import cProfile
 import gzip
-import http.client
 import io
 import math
 import os
@@ -37,24 +36,25 @@ import random
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+_ROOT = str(Path(__file__).resolve().parent.parent)
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
 
 from bench import xtd_peer  # noqa: E402
+from bench.common import ROOT, BenchError, note, say  # noqa: E402
+from bench.discussion_data import Discussion, build_discussion, build_people  # noqa: E402
+from bench.http_load import LoadResult, combine, load  # noqa: E402
+from bench.servers import Answer, gunicorn, http_get, postgres_create, redis_start  # noqa: E402
 
 # Issue 12's targets, judged at N=500 with 32 connections: Tribune uncached at 20 times
 # django-comments-xtd's requests per second (measured by --xtd in the same run), the
@@ -69,45 +69,6 @@ TARGET_N = 500
 TARGET_CLIENTS = 32
 # What a browser sends; every case is asked with it, xtd included.
 ACCEPT_ENCODING = "gzip, deflate, br"
-
-MAX_DEPTH = 5  # DiscussionSettings.max_depth's default: depths 0 to 4
-MEMBERS = 40
-RECENT_THREADS = 10  # most replies land in one of the newest discussions
-
-
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(text.split())
-
-
-WORDS = _words(
-    "the council budget plan would have said that our town was never going to be able "
-    "to pay for a new bridge without help from government and I think everyone here "
-    "knows it but nobody wants to admit this is about housing transport schools water "
-    "energy prices local jobs and R&D funding which matters more than the headline "
-    "suggests frankly I disagree with the previous comment because evidence from other "
-    "cities shows a different picture when you look at the “real” numbers <not> the "
-    "press release it is worth reading the full report before deciding anything"
-)
-FIRST_NAMES = _words("Ada Ben Chloé Dev Eilidh Farid Grace Hiro Ines Jonas Kemi Liam Maya Noor")
-LAST_NAMES = _words("Okafor Patel Quinn Rossi Silva Tanaka Umar Varga Walsh Young Zhou O’Brien")
-ARTICLE = "".join(
-    f"<p>{' '.join((*WORDS[i % 20 :], *WORDS[: i % 20]))}.</p>\n" for i in range(8)
-).replace("<not>", "")
-
-
-class BenchError(Exception):
-    """Something the bench needs did not work; the message says what."""
-
-
-def say(text: str = "") -> None:
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
-
-
-def note(text: str) -> None:
-    sys.stderr.write(f"· {text}\n")
-    sys.stderr.flush()
-
 
 # --- Arguments ------------------------------------------------------------------------
 
@@ -199,151 +160,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-# --- Throwaway services: database, cache, gunicorn --------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def postgres_create(server_url: str) -> tuple[str, Callable[[], None]]:
-    """A new empty database on the server of ``server_url``; its URL and how to drop it."""
-    import psycopg
-
-    name = f"tribune_bench_{secrets.token_hex(4)}"
-    admin_url = urlsplit(server_url)._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        try:
-            with psycopg.connect(admin_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        except psycopg.Error as error:
-            sys.stderr.write(f"could not drop the bench database {name}: {error}\n")
-
-    return urlsplit(server_url)._replace(path=f"/{name}").geturl(), drop
-
-
-def redis_start(tmp: Path) -> tuple[str, Callable[[], None]]:
-    """A private redis-server on a free port, saving nothing; its URL and how to stop it."""
-    server = shutil.which("redis-server")
-    if server is None:
-        raise BenchError("--redis needs REDIS_URL or a redis-server on PATH.")
-    port = free_port()
-    proc = subprocess.Popen(  # noqa: S603
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        cwd=tmp,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
-            return f"redis://127.0.0.1:{port}/0", lambda: stop_process(proc)
-        time.sleep(0.05)
-    stop_process(proc)
-    raise BenchError("The throwaway redis-server did not start.")
-
-
-def stop_process(proc: subprocess.Popen) -> None:
-    """Stop a process this script started, and its children (its own process group)."""
-    if proc.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=5)
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: http.client.HTTPMessage
-    body: bytes  # as sent: compressed if the answer says Content-Encoding
-
-    def decoded(self) -> bytes:
-        coding = self.headers.get("Content-Encoding", "")
-        if coding == "br":
-            import brotli
-
-            return brotli.decompress(self.body)
-        if coding == "gzip":
-            return gzip.decompress(self.body)
-        if coding:
-            raise BenchError(f"unexpected Content-Encoding {coding!r}")
-        return self.body
-
-    def set_cookies(self) -> dict[str, str]:
-        cookies = {}
-        for line in self.headers.get_all("Set-Cookie") or ():
-            name, _, rest = line.partition("=")
-            cookies[name.strip()] = rest.split(";", 1)[0]
-        return cookies
-
-
-def http_get(
-    port: int, path: str, timeout: float = 30, headers: dict[str, str] | None = None
-) -> Answer:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("GET", path, headers=headers or {})
-        response = conn.getresponse()
-        return Answer(response.status, response.headers, response.read())
-    finally:
-        conn.close()
-
-
-@contextlib.contextmanager
-def gunicorn(
-    env: dict[str, str],
-    *,
-    workers: int,
-    ready_path: str,
-    log: Path,
-    app: str = "config.wsgi",
-    cwd: Path = ROOT,
-    binary: Path | None = None,
-) -> Iterator[int]:
-    """Serve ``app`` (the project, unless told) with gunicorn on a free port until the
-    block ends."""
-    if binary is None:
-        binary = Path(sys.executable).parent / "gunicorn"
-        if not binary.exists():
-            binary = Path(shutil.which("gunicorn") or "gunicorn")
-    port = free_port()
-    # A long worker timeout: xtd's biggest pages take longer than gunicorn's default 30 s
-    # on a busy machine, and a worker killed mid-answer would count as an error.
-    command = [str(binary), app, "-w", str(workers), "-b", f"127.0.0.1:{port}", "-t", "300"]
-    with log.open("ab") as out:
-        proc = subprocess.Popen(  # noqa: S603
-            command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise BenchError(f"gunicorn exited: {log.read_text()[-2000:]}")
-            with contextlib.suppress(OSError, http.client.HTTPException):
-                status = http_get(port, ready_path, timeout=5).status
-                if status == 200:
-                    break
-                raise BenchError(f"gunicorn answered {status} for {ready_path}")
-            if time.monotonic() > deadline:
-                raise BenchError(f"gunicorn did not start: {log.read_text()[-2000:]}")
-            time.sleep(0.2)
-        yield port
-    finally:
-        stop_process(proc)
-
-
 # --- Django ------------------------------------------------------------------------------
 
 
@@ -415,163 +231,6 @@ def machine_load() -> str:
     load, cpus = os.getloadavg()[0], os.cpu_count() or 1
     busy = " — the machine is busy, figures are unreliable" if load > cpus * 0.75 else ""
     return f"load average {load:.2f} on {cpus} CPUs{busy}"
-
-
-# --- Data --------------------------------------------------------------------------------
-
-
-def discussion_shape(n: int, rng: random.Random) -> list[tuple[int | None, int, int]]:
-    """(parent index, thread root index, depth) of ``n`` comments, oldest first: about
-    n/10 top-level comments spread over time, replies nested up to depth MAX_DEPTH - 1,
-    mostly under recent discussions and the latest replies in them."""
-    roots_wanted = max(1, n // 10)
-    shape: list[tuple[int | None, int, int]] = []
-    roots: list[int] = []
-    members: dict[int, list[int]] = {}
-    for i in range(n):
-        roots_left = roots_wanted - len(roots)
-        if not roots or (roots_left and rng.random() < roots_left / (n - i)):
-            shape.append((None, i, 0))
-            roots.append(i)
-            members[i] = [i]
-            continue
-        recent = rng.random() < 0.85
-        root = rng.choice(roots[-RECENT_THREADS:] if recent else roots)
-        open_ = [j for j in members[root] if shape[j][2] < MAX_DEPTH - 1]
-        parent = rng.choice(open_[-4:] if rng.random() < 0.5 else open_)
-        shape.append((parent, root, shape[parent][2] + 1))
-        members[root].append(i)
-    return shape
-
-
-def comment_text(rng: random.Random) -> str:
-    """200–600 characters of plain text; some with a link, some with line breaks."""
-    target = rng.randint(200, 600)
-    text = ""
-    while len(text) < target:
-        words = [rng.choice(WORDS) for _ in range(rng.randint(6, 16))]
-        sentence = " ".join(words).capitalize() + rng.choice(".?.!.")
-        if rng.random() < 0.04:
-            sentence += f" See https://example.org/reports/{rng.randint(1, 99999)}/summary"
-        separator = " "
-        if text and rng.random() < 0.15:
-            separator = "\n\n" if rng.random() < 0.7 else "\n"
-        text = f"{text}{separator}{sentence}" if text else sentence
-    if len(text) > 600:
-        text = text[:599].rsplit(" ", 1)[0].rstrip() + "."
-    return text
-
-
-@dataclass
-class Discussion:
-    n: int
-    url: str
-    post_pk: int
-
-
-def build_people(rng: random.Random):
-    from django.contrib.auth.hashers import make_password
-
-    from accounts.models import User
-
-    def name() -> str:
-        return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-
-    User.objects.bulk_create(
-        [
-            User(
-                username=f"reader{i}",
-                email=f"reader{i}@example.com",
-                display_name=name(),
-                password=make_password(None),
-            )
-            for i in range(MEMBERS)
-        ]
-    )
-    editor = User.objects.create(
-        username="editor",
-        email="editor@example.com",
-        display_name="Bench Editor",
-        byline_title="Staff Writer",
-        is_staff=True,
-        password=make_password(None),
-    )
-    return editor, list(User.objects.filter(username__startswith="reader"))
-
-
-def build_discussion(n: int, *, rng: random.Random, editor, members) -> Discussion:
-    """One published post with ``n`` threaded comments, stored in bulk."""
-    from django.core.management.color import no_style
-    from django.db import connection, transaction
-    from django.db.models import Max
-    from django.utils import timezone
-
-    from blog.models import Category, Post, Tag
-    from comments.models import Comment
-    from comments.rendering import comment_body_html
-    from comments.services import post_comments_bump
-
-    now = timezone.now()
-    published_at = now - timedelta(days=30)
-    category, _ = Category.objects.get_or_create(slug="analysis", defaults={"name": "Analysis"})
-    tags = [
-        Tag.objects.get_or_create(slug=slug, defaults={"name": slug.title()})[0]
-        for slug in ("housing", "transport")
-    ]
-    post = Post.objects.create(
-        title=f"A discussion with {n:,} comments",
-        slug=f"thread-bench-{n}",
-        author=editor,
-        excerpt="What readers made of the council’s budget plan.",
-        body=ARTICLE,
-        status=Post.Status.PUBLISHED,
-        published_at=published_at,
-    )
-    post.categories.add(category)
-    post.tags.add(*tags)
-
-    shape = discussion_shape(n, rng)
-    has_replies = {parent for parent, _root, _depth in shape if parent is not None}
-    first = (Comment.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
-    step = (now - published_at - timedelta(minutes=5)) / n
-    comments = []
-    for i, (parent, root, depth) in enumerate(shape):
-        member = rng.choice(members) if rng.random() < 0.6 else None
-        roll = rng.random()
-        status = Comment.Status.PUBLISHED
-        if roll < 0.01:
-            status = Comment.Status.HIDDEN  # kept as a placeholder when it has replies
-        elif i not in has_replies and roll < 0.02:
-            status = Comment.Status.SPAM
-        elif i not in has_replies and roll < 0.025:
-            status = Comment.Status.PENDING
-        # In this order, so the same seed draws the same discussion as before.
-        guest_name = "" if member else f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-        body = comment_text(rng)
-        comments.append(
-            Comment(
-                pk=first + i,
-                post=post,
-                parent_id=None if parent is None else first + parent,
-                thread_id=first + root,
-                depth=depth,
-                user=member,
-                guest_name=guest_name,
-                guest_email="" if member else f"guest{i}@example.net",
-                body=body,
-                body_html=comment_body_html(body),
-                status=status,
-                created_at=published_at + step * (i + 1),
-            )
-        )
-    with transaction.atomic():
-        Comment.objects.bulk_create(comments, batch_size=500)
-        post_comments_bump(post.pk)
-    # The pks were chosen here, so move PostgreSQL's sequence past them (no-op on SQLite).
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), [Comment]):
-            cursor.execute(sql)
-    return Discussion(n=n, url=post.get_absolute_url(), post_pk=post.pk)
 
 
 # --- The signed-in member ------------------------------------------------------------------
@@ -747,146 +406,6 @@ def profile_request(
     return out.getvalue()
 
 
-# --- Throughput over HTTP ----------------------------------------------------------------
-
-
-@dataclass
-class LoadResult:
-    requests: int
-    errors: int
-    seconds: float
-    latencies_ms: list[float] = field(repr=False)
-    client_cpu: float  # share of one core the load generator used
-
-    @property
-    def rps(self) -> float:
-        return self.requests / self.seconds
-
-    @property
-    def p50_ms(self) -> float:
-        return statistics.median(self.latencies_ms) if self.latencies_ms else float("nan")
-
-    @property
-    def p99_ms(self) -> float:
-        if len(self.latencies_ms) < 2:
-            return self.p50_ms
-        return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[98]
-
-
-def _read_response(sock: socket.socket) -> tuple[int, bool]:
-    """Read one HTTP/1.1 response; its status and whether the connection stays open."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)
-        if not chunk:
-            raise ConnectionError("connection closed before the headers")
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    lines = head.split(b"\r\n")
-    status = int(lines[0].split()[1])
-    length, keep = None, True
-    for line in lines[1:]:
-        name, _, value = line.partition(b":")
-        name = name.strip().lower()
-        if name == b"content-length":
-            length = int(value)
-        elif name == b"connection" and value.strip().lower() == b"close":
-            keep = False
-    if length is None:  # no length: the body ends when the server closes
-        while sock.recv(65536):
-            pass
-        return status, False
-    remaining = length - len(body)
-    while remaining > 0:
-        chunk = sock.recv(min(remaining, 262144))
-        if not chunk:
-            raise ConnectionError("connection closed inside the body")
-        remaining -= len(chunk)
-    return status, keep
-
-
-def _client(
-    port: int, request: bytes, count_from: float, stop_at: float, results: list, lock
-) -> None:
-    """One client: sends requests back to back, reusing the connection while the server
-    keeps it open (gunicorn's sync workers close it after every response)."""
-    sock: socket.socket | None = None
-    latencies: list[float] = []
-    errors = 0
-    while (started := time.perf_counter()) < stop_at:
-        try:
-            if sock is None:
-                sock = socket.create_connection(("127.0.0.1", port), timeout=120)
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            sock.sendall(request)
-            status, keep = _read_response(sock)
-        except OSError:
-            if sock is not None:
-                sock.close()
-            sock = None
-            errors += 1
-            time.sleep(0.01)
-            continue
-        finished = time.perf_counter()
-        if not keep:
-            sock.close()
-            sock = None
-        if count_from <= finished <= stop_at:
-            if status == 200:
-                latencies.append((finished - started) * 1000)
-            else:
-                errors += 1
-    if sock is not None:
-        sock.close()
-    with lock:
-        results.append((latencies, errors))
-
-
-def load(
-    port: int,
-    path: str,
-    *,
-    clients: int,
-    duration: float,
-    warmup: float,
-    headers: dict[str, str] | None = None,
-) -> LoadResult:
-    """Requests per second for ``path`` with ``clients`` concurrent connections (a thread
-    each), sending ``headers`` too; the first ``warmup`` seconds are not counted."""
-    extra = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
-    request = (
-        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-        f"User-Agent: tribune-bench\r\nAccept: text/html\r\n{extra}\r\n"
-    ).encode()
-    start = time.perf_counter()
-    count_from, stop_at = start + warmup, start + warmup + duration
-    results: list = []
-    lock = threading.Lock()
-    threads = [
-        threading.Thread(
-            target=_client,
-            args=(port, request, count_from, stop_at, results, lock),
-            daemon=True,  # an interrupted run must not wait for them
-        )
-        for _ in range(clients)
-    ]
-    cpu = time.process_time()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    cpu = time.process_time() - cpu
-    latencies = [ms for thread_latencies, _ in results for ms in thread_latencies]
-    return LoadResult(
-        requests=len(latencies),
-        errors=sum(errors for _, errors in results),
-        seconds=duration,
-        latencies_ms=latencies,
-        client_cpu=cpu / max(warmup + duration, 1e-9),
-    )
-
-
-# The cases of the table, in the order they are loaded and printed.
 LABELS = {
     "bare_raw": "bare view, raw page bytes",
     "bare_wire": "bare view, compressed page bytes (br)",
@@ -1065,17 +584,6 @@ def measure_throughput(
                 for name, case in cases.items()
             }
     return results
-
-
-def combine(parts: list[LoadResult]) -> LoadResult:
-    seconds = sum(p.seconds for p in parts)
-    return LoadResult(
-        requests=sum(p.requests for p in parts),
-        errors=sum(p.errors for p in parts),
-        seconds=seconds,
-        latencies_ms=[ms for p in parts for ms in p.latencies_ms],
-        client_cpu=sum(p.client_cpu * p.seconds for p in parts) / seconds,
-    )
 
 
 # --- Report ------------------------------------------------------------------------------
