@@ -116,3 +116,21 @@ def post_with_article(
     )
     cache_set(key, article, settings.PAGE_CACHE_SECONDS)
     return post, article
+
+
+def site_navigation_for(request: HttpRequest) -> selectors.SiteNavigation:
+    """The header's sections and the footer's pages (``selectors.site_navigation``), the
+    same on every page: kept in the shared cache under ``PageVersion.number``, which a
+    category's or a page's save or delete, and a post's publication or change of
+    categories, moves in the writer's transaction. So a page already reading the version
+    (every shared page) pays no query for them once they are kept, and one when they are
+    not; a page that does not (search, the account pages) pays the version's. What
+    changes with time alone (a category's first post going live on schedule) shows within
+    ``PAGE_CACHE_SECONDS``, as on the full-page cache. Nothing here depends on the
+    address, language or time zone: a category's name and address are the same on all."""
+    key = f"blog:navigation:v{request_page_version(request)}"
+    navigation = cache_get(key)
+    if not isinstance(navigation, selectors.SiteNavigation):
+        navigation = selectors.site_navigation()
+        cache_set(key, navigation, settings.PAGE_CACHE_SECONDS)
+    return navigation

@@ -9,8 +9,20 @@ from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Max, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Greatest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -159,6 +171,54 @@ def category_get(*, slug: str) -> Category | None:
 
 def tag_get(*, slug: str) -> Tag | None:
     return Tag.objects.filter(slug=slug).first()
+
+
+# --- The site's navigation ---------------------------------------------------
+
+
+class NavLink(NamedTuple):
+    """A link of the site's navigation: what it says and where it goes."""
+
+    name: str
+    url: str
+
+
+class SiteNavigation(NamedTuple):
+    """What the header and the footer link to on every page."""
+
+    categories: tuple[NavLink, ...]
+    pages: tuple[NavLink, ...]
+
+
+_NAV_CATEGORY, _NAV_PAGE = 0, 1
+
+
+def site_navigation() -> SiteNavigation:
+    """The header's sections, every category with at least one published post, by name,
+    and the footer's pages (About, Contact), every published page, by title; one query.
+
+    A category with nothing published yet would lead to an empty archive, so it waits for
+    its first post (docs/decisions.md, "The site's navigation")."""
+    has_published_post = Post.objects.published().filter(categories=OuterRef("pk"))
+    kind = {"output_field": IntegerField()}
+    categories = (
+        Category.objects.filter(Exists(has_published_post))
+        .annotate(kind=Value(_NAV_CATEGORY, **kind))
+        .values_list("kind", "name", "slug")
+        .order_by()
+    )
+    pages = (
+        Page.objects.published()
+        .annotate(kind=Value(_NAV_PAGE, **kind))
+        .values_list("kind", "title", "slug")
+        .order_by()
+    )
+    rows = categories.union(pages, all=True).order_by("kind", "name", "slug")
+    found: dict[int, list[NavLink]] = {_NAV_CATEGORY: [], _NAV_PAGE: []}
+    for row_kind, name, slug in rows:
+        route = "blog:category" if row_kind == _NAV_CATEGORY else "blog:page"
+        found[row_kind].append(NavLink(name, reverse(route, kwargs={"slug": slug})))
+    return SiteNavigation(tuple(found[_NAV_CATEGORY]), tuple(found[_NAV_PAGE]))
 
 
 def author_list_public() -> QuerySet[User]:

@@ -723,8 +723,9 @@ class TestQueryBudgetAndCache:
         post = PostFactory()
         discussion(post, sizes)
         # Uncached: the shared pages' version (core.pagecache), post, categories, tags,
-        # previous, next, discussion settings, roots page, threads.
-        with django_assert_num_queries(9):
+        # previous, next, discussion settings, roots page, threads, the site's navigation
+        # (blog.caching.site_navigation_for).
+        with django_assert_num_queries(10):
             response = client.get(post.get_absolute_url())
         assert response.status_code == 200
         # A reader past the full-page cache (who just sent a form, say) with the thread
@@ -738,10 +739,10 @@ class TestQueryBudgetAndCache:
         post = PostFactory()
         discussion(post, [9] * 500)
         client.force_login(UserFactory())
-        # With nothing cached: the shared pages' version and the anonymous page's 8 (the
-        # article is drawn), the session, the member, their own comments, and who is
-        # suspended (cached under the shared pages' version).
-        with django_assert_max_num_queries(13):
+        # With nothing cached: the shared pages' version and the anonymous page's 9 (the
+        # article and the site's navigation are drawn), the session, the member, their own
+        # comments, and who is suspended (cached under the shared pages' version).
+        with django_assert_max_num_queries(14):
             client.get(post.get_absolute_url() + "?cpage=3")
 
     def test_a_warm_member_page_with_none_of_their_comments_skips_the_personal_query(

@@ -44,8 +44,8 @@ def test_missing_page_shows_friendly_404_accessibly(page: Page):
 def test_menu_toggle_works_on_a_narrow_screen(page: Page):
     page.set_viewport_size({"width": 400, "height": 800})
     page.goto("/")
-    toggle = page.get_by_role("button", name="Show or hide the menu")
-    nav_home = page.locator("#site-nav").get_by_role("link", name="Home")
+    toggle = page.locator("summary", has_text="Menu")
+    nav_home = page.get_by_role("navigation", name="Sections").get_by_role("link", name="Home")
 
     expect(nav_home).to_be_hidden()
     toggle.click()
