@@ -37,9 +37,12 @@ def paginate(request: HttpRequest, items: QuerySet, per_page: int = POSTS_PER_PA
 
 @shared_page
 def home(request: HttpRequest) -> HttpResponse:
-    """The front page: sticky posts first, then the newest, ten at a time."""
+    """The front page: sticky posts first, then the newest, ten at a time. The first post
+    of the first page is the lead story, shown large above the others."""
     page = paginate(request, selectors.post_list_home())
-    return render(request, "blog/home.html", {"page_obj": page})
+    posts = list(page.object_list)
+    lead = posts.pop(0) if page.number == 1 and posts else None
+    return render(request, "blog/home.html", {"page_obj": page, "lead": lead, "posts": posts})
 
 
 @shared_page
