@@ -14,7 +14,9 @@ instance, so its key carries every input of its HTML:
   bounds (``DiscussionMode.key``), which changes with time as well as with writes (a
   scheduled change, the automatic closing), so it is worked out on each request and only
   ever used as part of the key: a key made after a change is a new one;
-- the page, and the language and time zone its words and times are written in.
+- the page, and the language and time zone its words and times are written in;
+- the site's address the request came to (``site_origin``): the schema.org data under the
+  list (``comments.structured_data``) gives each comment's absolute address.
 
 The key carries those values themselves (hashed), not the time their row last changed, so
 a write that leaves ``updated_at`` alone (a queryset ``update()``) still moves it.
@@ -27,6 +29,7 @@ cache missed still moves the key, so when the cache returns nothing stale is fou
 import hashlib
 from collections.abc import Callable
 
+from django.http import HttpRequest
 from django.utils import timezone, translation
 
 from blog.models import Post
@@ -39,8 +42,13 @@ from core.cache import cache_get, cache_set
 THREAD_SECONDS = 24 * 60 * 60
 
 
+def site_origin(request: HttpRequest) -> str:
+    """The scheme and host ``request`` came to, as absolute addresses begin."""
+    return f"{request.scheme}://{request.get_host()}"
+
+
 def thread_cache_key(
-    *, post: Post, settings: DiscussionSettings, page: int, mode: DiscussionMode
+    *, post: Post, settings: DiscussionSettings, page: int, mode: DiscussionMode, origin: str
 ) -> str:
     """The shared cache key of comment page ``page`` of ``post``'s thread (see the module's
     docstring for what it is made of and why)."""
@@ -53,6 +61,7 @@ def thread_cache_key(
         mode.key,
         translation.get_language(),
         timezone.get_current_timezone_name(),
+        origin,
     )
     digest = hashlib.sha256(repr(shown).encode()).hexdigest()[:20]
     return f"comments:thread:{post.pk}:v{post.comment_version}:p{page}:{digest}"
@@ -64,6 +73,7 @@ def thread_html_for(
     settings: DiscussionSettings,
     page: int,
     mode: DiscussionMode,
+    origin: str,
     is_personal: bool,
     render: Callable[[], str],
 ) -> str:
@@ -75,7 +85,7 @@ def thread_html_for(
     the first of them to ask."""
     if is_personal:
         return render()
-    key = thread_cache_key(post=post, settings=settings, page=page, mode=mode)
+    key = thread_cache_key(post=post, settings=settings, page=page, mode=mode, origin=origin)
     html = cache_get(key)
     if html is None:
         html = render()

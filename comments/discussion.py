@@ -18,6 +18,7 @@ from blog.signals import PAGE_SHELL_PART
 from comments import selectors, services
 from comments.caching import (
     post_commenter_ids_for,
+    site_origin,
     suspended_people_for,
     thread_cache_key,
     thread_html_for,
@@ -29,7 +30,9 @@ from comments.modes.wording import mode_notice
 from comments.rendering import ListOptions, comment_list_html
 from comments.selectors.modes import post_discussion_get
 from comments.selectors.suspensions import suspension_active_for, suspension_notice
+from comments.structured_data import thread_page_data
 from core.holes import LazyHTML
+from core.jsonld import json_ld_script
 from core.pagecache import page_changes_at, request_page_version
 from core.params import positive_int
 
@@ -155,7 +158,10 @@ def _render_thread(
         "thread_page": thread_page,
         "comment_list": comment_list_html(thread_page.items, options),
     }
-    return render_to_string("comments/_thread.html", context)
+    html = render_to_string("comments/_thread.html", context)
+    # The page's comments as schema.org data, in the same cached fragment as the list.
+    data = thread_page_data(thread_page, post=post, request=request)
+    return html if data is None else html + json_ld_script(data)
 
 
 def _blank_form(
@@ -203,12 +209,14 @@ def discussion_context(
     page_changes_at(request, mode.until)
     page = comment_page_from(request)
     viewer = viewer_from(request, post)
+    origin = site_origin(request)
     thread_html = LazyHTML(
         lambda: thread_html_for(
             post=post,
             settings=settings,
             page=page,
             mode=mode,
+            origin=origin,
             is_personal=viewer.sees_own_thread,
             render=lambda: _render_thread(
                 request, post=post, settings=settings, page=page, mode=mode, viewer=viewer
@@ -238,5 +246,5 @@ def discussion_context(
         # shared thread's key; None when this viewer's thread is their own.
         PAGE_SHELL_PART: None
         if viewer.sees_own_thread
-        else thread_cache_key(post=post, settings=settings, page=page, mode=mode),
+        else thread_cache_key(post=post, settings=settings, page=page, mode=mode, origin=origin),
     }

@@ -6,7 +6,8 @@ from django.utils.safestring import SafeString
 
 from blog.models import Image, Post
 from blog.selectors import author_has_page
-from blog.structured_data import json_ld_script, post_article_data
+from blog.structured_data import post_article_data
+from core.jsonld import json_ld_script
 
 register = template.Library()
 

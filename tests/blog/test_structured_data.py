@@ -30,7 +30,7 @@ def json_ld(html: str) -> list[dict]:
 def article_of(client: Client, post) -> dict:
     response = client.get(post.get_absolute_url())
     assert response.status_code == 200
-    (article,) = json_ld(response.text)
+    (article,) = [data for data in json_ld(response.text) if data.get("@type") == "NewsArticle"]
     return article
 
 
@@ -50,6 +50,7 @@ def test_a_post_page_describes_its_article_author_dates_image_and_comments(clien
 
     assert article["@context"] == "https://schema.org"
     assert article["@type"] == "NewsArticle"
+    assert article["@id"] == f"http://testserver{post.get_absolute_url()}#article"
     assert article["headline"] == "The river report"
     assert article["description"] == "What the water samples showed."
     assert article["url"] == f"http://testserver{post.get_absolute_url()}"

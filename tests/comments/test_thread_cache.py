@@ -48,7 +48,9 @@ def thread(post: Post) -> str:
 def is_cached(post: Post) -> bool:
     post.refresh_from_db()
     settings, mode = post_discussion_get(post=post)
-    key = thread_cache_key(post=post, settings=settings, page=1, mode=mode)
+    key = thread_cache_key(
+        post=post, settings=settings, page=1, mode=mode, origin="http://testserver"
+    )
     return cache.get(key) is not None
 
 
