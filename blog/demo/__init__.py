@@ -114,7 +114,13 @@ def seed_demo_posts() -> DemoSummary:
         post.categories.set([categories[slug] for slug in article.categories])
         post.tags.set([tags[slug] for slug in article.tags])
         if article.day_offset is not None:
-            post_publish(post=post, at=_publication_time(article, now))
+            published_at = _publication_time(article, now)
+            post_publish(post=post, at=published_at)
+            if published_at < now:
+                # Written and last changed when it went out, as a real article would have
+                # been, not at seeding time: the sitemap's lastmod and the JSON-LD's
+                # dateModified differ from post to post as on a real site.
+                Post.objects.filter(pk=post.pk).update(updated_at=published_at)
     return DemoSummary(created=len(ARTICLES) - len(existing), existing=len(existing))
 
 

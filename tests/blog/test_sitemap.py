@@ -173,3 +173,23 @@ def _frozen_now(moment):
     from unittest import mock
 
     return mock.patch("django.utils.timezone.now", return_value=moment)
+
+
+def test_the_demo_posts_are_dated_by_their_own_last_change_not_the_seeding(client):
+    from django.core.management import call_command
+
+    from blog.demo import ARTICLES
+
+    seeded = timezone.now()
+    call_command("seed_demo", allow_without_debug=True)
+
+    urls = _sitemap(client)
+    published = Post.objects.published()
+    assert published.count() == len([a for a in ARTICLES if a.day_offset and a.day_offset < 0])
+    dates = {urls[_absolute(post.get_absolute_url())] for post in published}
+    assert len(dates) == published.count()  # one lastmod per post, none shared
+    assert max(dates) < seeded.date().isoformat()
+    for post in published:
+        assert post.updated_at == post.published_at
+    # The home page is as new as its newest post.
+    assert urls[_absolute("/")] == max(dates)
