@@ -14,7 +14,8 @@ instance, so its key carries every input of its HTML:
   bounds (``DiscussionMode.key``), which changes with time as well as with writes (a
   scheduled change, the automatic closing), so it is worked out on each request and only
   ever used as part of the key: a key made after a change is a new one;
-- the page, and the language and time zone its words and times are written in;
+- the page and the order of its threads (``threads.Order``), and the language and time
+  zone its words and times are written in;
 - the site's address the request came to (``site_origin``): the schema.org data under the
   list (``comments.structured_data``) gives each comment's absolute address.
 
@@ -37,6 +38,7 @@ from comments import selectors
 from comments.models import DiscussionSettings
 from comments.modes.rules import DiscussionMode
 from comments.selectors.suspensions import SuspendedPeople, suspended_people
+from comments.threads import Order
 from core.cache import cache_get, cache_set
 
 THREAD_SECONDS = 24 * 60 * 60
@@ -48,10 +50,16 @@ def site_origin(request: HttpRequest) -> str:
 
 
 def thread_cache_key(
-    *, post: Post, settings: DiscussionSettings, page: int, mode: DiscussionMode, origin: str
+    *,
+    post: Post,
+    settings: DiscussionSettings,
+    page: int,
+    mode: DiscussionMode,
+    origin: str,
+    order: Order = Order.OLDEST,
 ) -> str:
-    """The shared cache key of comment page ``page`` of ``post``'s thread (see the module's
-    docstring for what it is made of and why)."""
+    """The shared cache key of comment page ``page`` of ``post``'s thread in ``order`` (see
+    the module's docstring for what it is made of and why)."""
     shown = (
         post.title,
         post.author_id,
@@ -64,7 +72,7 @@ def thread_cache_key(
         origin,
     )
     digest = hashlib.sha256(repr(shown).encode()).hexdigest()[:20]
-    return f"comments:thread:{post.pk}:v{post.comment_version}:p{page}:{digest}"
+    return f"comments:thread:{post.pk}:v{post.comment_version}:p{page}:{order}:{digest}"
 
 
 def thread_html_for(
@@ -76,8 +84,10 @@ def thread_html_for(
     origin: str,
     is_personal: bool,
     render: Callable[[], str],
+    order: Order = Order.OLDEST,
 ) -> str:
-    """Comment page ``page`` of ``post``'s thread as ``render()`` writes it for one viewer.
+    """Comment page ``page`` of ``post``'s thread in ``order`` as ``render()`` writes it for
+    one viewer.
 
     A viewer who sees something nobody else does (``is_personal``: their own held or still
     editable comments, a moderator's buttons with their CSRF token) gets their own render,
@@ -85,7 +95,9 @@ def thread_html_for(
     the first of them to ask."""
     if is_personal:
         return render()
-    key = thread_cache_key(post=post, settings=settings, page=page, mode=mode, origin=origin)
+    key = thread_cache_key(
+        post=post, settings=settings, page=page, mode=mode, origin=origin, order=order
+    )
     html = cache_get(key)
     if html is None:
         html = render()

@@ -31,6 +31,7 @@ from comments.rendering import ListOptions, comment_list_html
 from comments.selectors.modes import post_discussion_get
 from comments.selectors.suspensions import suspension_active_for, suspension_notice
 from comments.structured_data import thread_page_data
+from comments.threads import Order
 from core.holes import LazyHTML
 from core.jsonld import json_ld_script
 from core.pagecache import page_changes_at, request_page_version
@@ -49,6 +50,11 @@ def comment_page_from(request: HttpRequest) -> int:
     if page is None:
         raise Http404(_("There is no such comment page."))
     return page
+
+
+def comment_order_from(request: HttpRequest) -> Order:
+    """The order ``?order=`` asks for; oldest first (the default) for anything else."""
+    return Order.parse(request.GET.get("order"))
 
 
 def own_comment_ids(request: HttpRequest) -> list[int]:
@@ -133,6 +139,7 @@ def _render_thread(
     post: Post,
     settings: DiscussionSettings,
     page: int,
+    order: Order,
     mode: DiscussionMode,
     viewer: Viewer,
 ) -> str:
@@ -142,6 +149,7 @@ def _render_thread(
         page=page,
         own_ids=viewer.personal.ids,
         moderator=viewer.is_moderator,
+        order=order,
     )
     if thread_page is None:
         raise Http404(_("There is no such comment page."))
@@ -149,6 +157,7 @@ def _render_thread(
         is_open=mode.accepts_comments,
         max_depth=settings.max_depth,
         page_number=page,
+        order=order,
         editable_ids=viewer.personal.editable,
         post_author_id=post.author_id,
         moderator_csrf=get_token(request) if viewer.is_moderator else "",
@@ -208,6 +217,7 @@ def discussion_context(
     settings, mode = post_discussion_get(post=post, now=now)
     page_changes_at(request, mode.until)
     page = comment_page_from(request)
+    order = comment_order_from(request)
     viewer = viewer_from(request, post)
     origin = site_origin(request)
     thread_html = LazyHTML(
@@ -215,11 +225,18 @@ def discussion_context(
             post=post,
             settings=settings,
             page=page,
+            order=order,
             mode=mode,
             origin=origin,
             is_personal=viewer.sees_own_thread,
             render=lambda: _render_thread(
-                request, post=post, settings=settings, page=page, mode=mode, viewer=viewer
+                request,
+                post=post,
+                settings=settings,
+                page=page,
+                order=order,
+                mode=mode,
+                viewer=viewer,
             ),
         )
     )
@@ -246,5 +263,7 @@ def discussion_context(
         # shared thread's key; None when this viewer's thread is their own.
         PAGE_SHELL_PART: None
         if viewer.sees_own_thread
-        else thread_cache_key(post=post, settings=settings, page=page, mode=mode, origin=origin),
+        else thread_cache_key(
+            post=post, settings=settings, page=page, mode=mode, origin=origin, order=order
+        ),
     }

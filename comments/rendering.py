@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from comments import rules
 from comments.models import Comment, guideline_anchor
-from comments.threads import FlatItem
+from comments.threads import FlatItem, Order
 
 URL_DISPLAY_LIMIT = 60
 # Web addresses a reader typed: http(s) links and bare www. names. Nothing else becomes a
@@ -111,6 +111,7 @@ class ListOptions:
     is_open: bool
     max_depth: int
     page_number: int
+    order: Order = Order.OLDEST
     editable_ids: frozenset[int] = frozenset()
     post_author_id: int | None = None
     # Set only for a moderator's own (never cached) render: the CSRF token their
@@ -229,8 +230,9 @@ def _comment(item: FlatItem, options: ListOptions, words: _Words, parent_name: s
         and is_public
         and rules.reply_nests_under(depth=comment.depth, max_depth=options.max_depth)
     ):
-        page = f"cpage={options.page_number}&amp;" if options.page_number > 1 else ""
-        actions.append(f'<a href="?{page}replyto={pk}#respond">{words.reply}</a>')
+        page = f"cpage={options.page_number}&" if options.page_number > 1 else ""
+        query = escape(options.order.query + page)
+        actions.append(f'<a href="?{query}replyto={pk}#respond">{words.reply}</a>')
     if pk in options.editable_ids and comment.user_id:
         actions.append(
             f'<a href="{words.edit_url.format(pk=pk)}">{words.edit}'

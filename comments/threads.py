@@ -6,10 +6,36 @@ tested without a database and the page's query count does not depend on it.
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from comments import rules
 from comments.models import Comment
 from comments.rules import Shown
+
+
+class Order(StrEnum):
+    """The order a reader asked for a post's threads in (``?order=``). Oldest first is the
+    default and the canonical page; newest first puts the newest top-level threads first,
+    on the first comment page, and keeps each thread's replies in the order they were
+    written, so a conversation still reads down. Either way comments keep their numbers,
+    which count top-level comments by first posting."""
+
+    OLDEST = "oldest"
+    NEWEST = "newest"
+
+    @classmethod
+    def parse(cls, value: str | None) -> "Order":
+        """The order ``value`` names; the default for anything else (absent, misspelt)."""
+        try:
+            return cls(value)
+        except ValueError:
+            return cls.OLDEST
+
+    @property
+    def query(self) -> str:
+        """What a link keeps in its query string to stay in this order: "" for the default,
+        so the canonical addresses stay as they were."""
+        return "" if self is Order.OLDEST else f"order={self.value}&"
 
 
 @dataclass

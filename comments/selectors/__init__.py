@@ -18,7 +18,14 @@ from blog.models import Post
 from comments import rules
 from comments.models import Comment, DiscussionSettings, Guideline, comment_author_name
 from comments.selectors.modes import post_discussion_mode, post_schedule_cached
-from comments.threads import CommentNode, FlatItem, build_threads, comments_shown, flatten
+from comments.threads import (
+    CommentNode,
+    FlatItem,
+    Order,
+    build_threads,
+    comments_shown,
+    flatten,
+)
 from core.queries import row_by_pk
 
 
@@ -52,6 +59,7 @@ class ThreadPage:
     threads: list[CommentNode]
     number: int
     num_pages: int
+    order: Order = Order.OLDEST
 
     @property
     def items(self) -> list[FlatItem]:
@@ -150,9 +158,12 @@ def comment_thread_for_post(
     page: int,
     own_ids: Iterable[int] = (),
     moderator: bool = False,
+    order: Order = Order.OLDEST,
 ) -> ThreadPage | None:
-    """Comment page ``page`` (1-based) of ``post``: whole threads, oldest first, top-level
-    comments numbered across pages. None when the page does not exist (page 1 always does).
+    """Comment page ``page`` (1-based) of ``post``: whole threads in ``order`` (the
+    top-level comments oldest or newest first, the replies in each thread always oldest
+    first), top-level comments numbered across pages by first posting whatever the order.
+    None when the page does not exist (page 1 always does).
 
     Two queries whatever the size of the discussion: the page's top-level comments with
     their numbers and the total, then every comment of those threads.
@@ -164,7 +175,7 @@ def comment_thread_for_post(
         default=Value(0),
         output_field=IntegerField(),
     )
-    order = ["created_at", "pk"]
+    thread_order, order = order, ["created_at", "pk"]
     offset = (page - 1) * per_page
     rows = list(
         _roots(post, own, moderator)
@@ -172,11 +183,11 @@ def comment_thread_for_post(
             number=Window(Sum(published), order_by=[*order]),
             total=Window(Count("pk")),
         )
-        .order_by(*order)
+        .order_by(*(order if thread_order is Order.OLDEST else [f"-{f}" for f in order]))
         .values_list("pk", "number", "total")[offset : offset + per_page]
     )
     if not rows:
-        return ThreadPage([], 1, 1) if page == 1 else None
+        return ThreadPage([], 1, 1, thread_order) if page == 1 else None
     total = rows[0][2]
     comments = (
         ThreadComment(*values)
@@ -187,26 +198,29 @@ def comment_thread_for_post(
     threads = build_threads(
         comments, root_numbers={pk: n for pk, n, _ in rows}, own_ids=own, moderator=moderator
     )
-    return ThreadPage(threads, page, max(1, math.ceil(total / per_page)))
+    return ThreadPage(threads, page, max(1, math.ceil(total / per_page)), thread_order)
 
 
-def comment_page_number(*, comment: Comment, settings: DiscussionSettings) -> int:
-    """The comment page on which ``comment``'s thread is shown (one query)."""
+def comment_page_number(
+    *, comment: Comment, settings: DiscussionSettings, order: Order = Order.OLDEST
+) -> int:
+    """The comment page on which ``comment``'s thread is shown in ``order`` (one query)."""
     root = comment.thread or comment
-    before = (
-        _roots(comment.post, frozenset())
-        .filter(Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk))
-        .count()
-    )
+    if order is Order.OLDEST:
+        ahead = Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk)
+    else:
+        ahead = Q(created_at__gt=root.created_at) | Q(created_at=root.created_at, pk__gt=root.pk)
+    before = _roots(comment.post, frozenset()).filter(ahead).count()
     return before // settings.comments_per_page + 1
 
 
-def comment_location(*, comment: Comment) -> str:
-    """The address that shows ``comment``: its post, the right comment page, its anchor.
-    Two queries: the settings and the page."""
+def comment_location(*, comment: Comment, order: Order = Order.OLDEST) -> str:
+    """The address that shows ``comment``: its post, the right comment page in ``order``,
+    its anchor. Two queries: the settings and the page."""
     settings = discussion_settings_get()
-    page = comment_page_number(comment=comment, settings=settings)
-    query = f"?cpage={page}" if page > 1 else ""
+    page = comment_page_number(comment=comment, settings=settings, order=order)
+    query = order.query + (f"cpage={page}" if page > 1 else "")
+    query = f"?{query.rstrip('&')}" if query else ""
     return f"{comment.post.get_absolute_url()}{query}#{comment.anchor}"
 
 

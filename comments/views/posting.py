@@ -145,11 +145,13 @@ def comment_unsaved(request: HttpRequest, *, status: int) -> HttpResponse:
 
 
 def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
-    """Send a comment's permanent link to the page and anchor where it is shown."""
+    """Send a comment's permanent link to the page and anchor where it is shown, in the
+    order ``?order=`` asks for (oldest first, the default, for anything else)."""
     comment = selectors.comment_get_shown(pk=pk)
     if comment is None:
         raise Http404(_("That comment isn’t available."))
-    return HttpResponseRedirect(selectors.comment_location(comment=comment))
+    order = discussion.comment_order_from(request)
+    return HttpResponseRedirect(selectors.comment_location(comment=comment, order=order))
 
 
 @login_required
