@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comments import rules
 from comments.models import Comment, guideline_anchor
-from comments.threads import FlatItem, Order
+from comments.threads import CommentNode, FlatItem, Order
 
 URL_DISPLAY_LIMIT = 60
 # Web addresses a reader typed: http(s) links and bare www. names. Nothing else becomes a
@@ -158,6 +159,9 @@ class _Words:
             "1234567890", "{pk}"
         )
         self.author_badge = _("Author")
+        # A thread's replies fold under a <summary> (``_replies_opening``).
+        self.hide_replies = _("Hide")
+        self.show_replies = _("Show")
         self.edit_url = reverse("comments:edit", args=[1234567890]).replace("1234567890", "{pk}")
 
 
@@ -314,13 +318,35 @@ def _moderator_forms(comment, options: ListOptions, words: _Words) -> str:
     return forms
 
 
+def _reply_count(node: CommentNode) -> int:
+    """How many comments hang under ``node``, at any depth."""
+    return sum(1 + _reply_count(child) for child in node.children)
+
+
+def _replies_opening(node: CommentNode, words: _Words) -> str:
+    """The opening of a top-level comment's replies: a ``<details open>`` a reader folds
+    and unfolds with its ``<summary>`` ("Hide 4 replies" / "Show 4 replies", the verb the
+    one of two a stylesheet shows for the state), with or without JavaScript, remembered
+    nowhere. Only threads with replies pay for it."""
+    count = _reply_count(node)
+    replies = ngettext("%(count)s reply", "%(count)s replies", count) % {"count": count}
+    return (
+        f"<details open><summary><span>{words.hide_replies}</span>"
+        f"<span>{words.show_replies}</span> {replies}</summary><ol>"
+    )
+
+
 def comment_list_html(items: Iterable[FlatItem], options: ListOptions) -> SafeString:
-    """The nested ``<ol>`` of a comment page's threads, in reading order."""
+    """The nested ``<ol>`` of a comment page's threads, in reading order: a reply list is a
+    bare ``<ol>`` (styled as ``.comment-list ol``), a top-level comment's inside a
+    ``<details>`` (``_replies_opening``)."""
     words = _Words()
     parts = ['<ol class="comment-list">']
     # The escaped author of the comment last written at each depth: in reading order, a
     # reply's parent is the one last written a level above it.
     names: list[str] = []
+    # The depth of the comment each open reply list belongs to, innermost last.
+    open_lists: list[int] = []
     for item in items:
         node = item.node
         depth = node.comment.depth
@@ -331,7 +357,12 @@ def comment_list_html(items: Iterable[FlatItem], options: ListOptions) -> SafeSt
         del names[depth:]
         names.extend([""] * (depth - len(names)))  # no gap in a whole thread; never misname
         names.append(own_name)
-        parts.append('<ol class="children">' if item.has_children else "</li>")
-        parts.append("</ol></li>" * item.closes)
+        if item.has_children:
+            parts.append(_replies_opening(node, words) if depth == 0 else "<ol>")
+            open_lists.append(depth)
+        else:
+            parts.append("</li>")
+        for _closed in range(item.closes):
+            parts.append("</ol></details></li>" if open_lists.pop() == 0 else "</ol></li>")
     parts.append("</ol>")
     return mark_safe("".join(parts))  # noqa: S308

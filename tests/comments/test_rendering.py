@@ -150,7 +150,9 @@ def test_avatar_colour_is_stable_and_in_range():
 # when each comment was an <article> with a header, a footer, long class names, a
 # machine-readable <time> and hidden "Reply to <name>" / "Report comment by <name>" text;
 # 274 after they were cut (bench/README.md, "Page weight"); 281 since the depth-4 replies
-# say "In reply to <name>" (issue 15, a phone's thread). The bound leaves room for a
+# say "In reply to <name>" (issue 15, a phone's thread); 284 since a thread's replies fold
+# under a <details> (issue 15, discussion tools), paid for by nested lists losing their
+# class. The bound leaves room for a
 # small addition, not for the old markup to creep back: at this weight the bench's post
 # page with 500 comments stays under 400 KB.
 MARKUP_BYTES_PER_COMMENT = 290
@@ -248,3 +250,34 @@ def test_a_reply_under_a_removed_comment_does_not_name_its_author():
     assert f'<li id="comment-{reply.pk}">' in html
     assert parent.guest_name not in html
     assert '<p class="re">' not in html
+
+
+def test_only_threads_with_replies_fold_and_each_says_how_many():
+    from comments.rendering import ListOptions, comment_list_html
+    from comments.threads import build_threads, flatten
+
+    rows = _fixed_discussion()[:13]  # two threads of six, a third with no reply
+    roots = {row.pk: n for n, row in enumerate((r for r in rows if r.parent_id is None), 1)}
+    items = flatten(build_threads(rows, root_numbers=roots))
+    html = comment_list_html(items, ListOptions(is_open=True, max_depth=5, page_number=1))
+
+    summary = "<details open><summary><span>Hide</span><span>Show</span> 5 replies</summary><ol>"
+    assert html.count(summary) == 2
+    assert html.count("<details") == html.count("</details>") == 2
+    # Each thread's replies, and only they, are in its <details>; the lone comment has none.
+    first, _, third = html.split('class="thread"')[1:]
+    folded = first.split("<details open>")[1].split("</details>")[0]
+    assert folded.count("<li") == 5
+    assert first.split("</details>")[1] == '</li>\n<li id="comment-106" '
+    assert "<details" not in third
+    assert html.count("<ol") == html.count("</ol>")
+
+
+def test_one_reply_is_one_reply():
+    from comments.rendering import ListOptions, comment_list_html
+    from comments.threads import build_threads, flatten
+
+    rows = _fixed_discussion()[:2]
+    items = flatten(build_threads(rows, root_numbers={rows[0].pk: 1}))
+    html = comment_list_html(items, ListOptions(is_open=True, max_depth=5, page_number=1))
+    assert "<span>Show</span> 1 reply</summary>" in html

@@ -1,5 +1,5 @@
 """The discussion tools readers expect (issue 15), through HTTP: the thread oldest or
-newest first (``?order=``), with the caches keyed on it.
+newest first (``?order=``), with the caches keyed on it; a thread's replies folding.
 
 Pages are read as anonymous readers: a new ``Client`` goes through the full-page cache
 (core.pagecache); one with the "just sent a form" cookie goes past it to the thread cache
@@ -262,3 +262,23 @@ class TestCaches:
         client.cookies[django_settings.PAGE_CACHE_FRESH_COOKIE] = "1"
         with django_assert_num_queries(2):
             client.get(post.get_absolute_url() + "?order=newest")
+
+
+class TestFolding:
+    def test_each_thread_with_replies_folds_them_under_a_summary(self, post_with_threads):
+        post, roots, replies = post_with_threads
+        html = page(post.get_absolute_url())
+        for root in roots[:5]:
+            thread = html.split(f'<li id="comment-{root.pk}" class="thread">')[1]
+            assert thread.split("<details open><summary>")[1].startswith(
+                "<span>Hide</span><span>Show</span> 1 reply</summary><ol>\n"
+                f'<li id="comment-{replies[root.pk]}">'
+            )
+
+    def test_a_lone_comment_has_nothing_to_fold(self):
+        post = PostFactory()
+        build_discussion(post, [0, 0, 2])
+        services.post_comments_bump(post.pk)
+        html = page(post.get_absolute_url())
+        assert html.count("<details open>") == 1
+        assert "<span>Show</span> 2 replies</summary>" in html

@@ -68,10 +68,10 @@ class PageProblems:
         self.messages.append(f"page error: {error}")
 
 
-@pytest.fixture
-def page(browser: Browser, live_server) -> Iterator[Page]:
-    """A fresh browser tab; the test fails if the page logged any error."""
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+def _watched_page(browser: Browser, live_server, **options) -> Iterator[Page]:
+    """A fresh browser tab with ``options`` for its context; the test fails if the page
+    logged any error."""
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", **options)
     page = context.new_page()
     problems = PageProblems(page)
     page.on("console", problems.on_console)
@@ -80,6 +80,18 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
     yield page
     context.close()
     assert problems.messages == [], "The page reported errors:\n" + "\n".join(problems.messages)
+
+
+@pytest.fixture
+def page(browser: Browser, live_server) -> Iterator[Page]:
+    """A fresh browser tab; the test fails if the page logged any error."""
+    yield from _watched_page(browser, live_server)
+
+
+@pytest.fixture
+def no_js_page(browser: Browser, live_server) -> Iterator[Page]:
+    """A fresh browser tab with JavaScript off; the test fails if the page logged any error."""
+    yield from _watched_page(browser, live_server, java_script_enabled=False)
 
 
 _axe = Axe()

@@ -99,7 +99,7 @@ def test_reply_with_javascript_moves_the_form_under_the_comment(page: Page, arti
 
     reply = Comment.objects.latest("pk")
     assert reply.parent_id == root.pk
-    expect(page.locator(f"#comment-{root.pk} .children #comment-{reply.pk}")).to_contain_text(
+    expect(page.locator(f"#comment-{root.pk} ol #comment-{reply.pk}")).to_contain_text(
         "It was the culvert"
     )
     assert_no_page_errors(page)
@@ -180,7 +180,7 @@ def test_deep_paged_thread_is_accessible_and_pages_work(page: Page):
     post = PostFactory(title="A long conversation")
     build_discussion(post, [12] * 12)
     page.goto(post.get_absolute_url())
-    depth_4 = ".children .children .children .children > li"
+    depth_4 = ".comment-list ol ol ol ol > li"
     expect(page.locator(depth_4).first).to_be_visible()
     nav = page.get_by_role("navigation", name="Comment pages").first
     nav.get_by_role("link", name="Later comments").click()
