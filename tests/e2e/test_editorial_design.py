@@ -1,5 +1,6 @@
 """The editorial design (issue 15) in a real browser at 1280 and 390 px: the header's
-sections, and on a phone their menu, which opens with and without JavaScript."""
+sections, and on a phone their menu, which opens with and without JavaScript; the footer;
+axe on the home, post and section pages."""
 
 from collections.abc import Iterator
 from datetime import timedelta
@@ -142,6 +143,24 @@ def test_on_a_wide_screen_the_sections_are_always_shown(open_page, articles, jav
     home = sections(page).get_by_role("link", name="Home").bounding_box()
     news = sections(page).get_by_role("link", name="News").bounding_box()
     assert home["y"] == news["y"]
+
+
+# --- The footer ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", WIDTHS)
+def test_the_footer_leads_to_the_guidelines_and_the_feeds_without_javascript(
+    open_page, articles, size
+):
+    page = open_page(size, javascript=False)
+    page.goto(articles.get_absolute_url())
+    footer = page.get_by_role("contentinfo")
+
+    for name in ("Articles (RSS)", "Articles (Atom)", "Comments (RSS)", "Sign in", "Join"):
+        expect(footer.get_by_role("link", name=name)).to_be_visible()
+    footer.get_by_role("link", name="Community Guidelines").click()
+
+    expect(page.get_by_role("heading", name="Community Guidelines", level=1)).to_be_visible()
 
 
 # --- Accessibility ---------------------------------------------------------------------
