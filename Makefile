@@ -26,6 +26,7 @@ PYTEST_WORKERS ?= 2
 PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest --numprocesses=$(PYTEST_WORKERS) --dist=worksteal
 
 .PHONY: help run test test-postgres lint format migrations-check deploy-check browser clean bench bench-xtd html-check lighthouse screenshots \
+	css css-check \
 	backup restore servers production production-stop
 
 help:
@@ -39,6 +40,9 @@ help:
 	@echo "                    (needs nginx, PostgreSQL, npm and Chromium)"
 	@echo "make screenshots    PNGs of the home page and the busiest post at 1280 and 390 px"
 	@echo "                    into docs/screenshots/ (DEBUG off, demo content, fixed clock)"
+	@echo "make css            rebuild static/vendor/bootstrap/tribune-bootstrap.css from Bootstrap's"
+	@echo "                    Sass, keeping the classes the site uses (needs npm; assets/README.md)"
+	@echo "make css-check      fail when the committed tribune-bootstrap.css differs from a fresh build"
 	@echo "make format         apply ruff format and djlint reformat"
 	@echo "make backup         the database and every upload into $(BACKUP_DIR)/tribune-<time>.tar"
 	@echo "make restore BACKUP=FILE  put a backup back (asks first)"
@@ -162,6 +166,25 @@ $(LIGHTHOUSE):
 
 lighthouse: $(STAMP) $(LIGHTHOUSE) browser
 	$(BIN)/python tools/lighthouse.py --lighthouse $(LIGHTHOUSE) --postgres $(POSTGRES_URL)
+
+# Tribune's trimmed Bootstrap (assets/README.md): Bootstrap's Sass, dart-sass and PurgeCSS at
+# the exact versions of assets/package-lock.json, installed under .tools/assets/ on first use.
+# The built file is committed, so only a rebuild needs npm.
+ASSETS_NODE := .tools/assets/node_modules
+CRISPY_DIR = $$($(BIN)/python -c 'import crispy_bootstrap5, os; print(os.path.dirname(crispy_bootstrap5.__file__))')
+
+$(ASSETS_NODE)/.installed: assets/package.json assets/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "make css needs npm (Debian: apt-get install npm)." >&2; exit 1; }
+	mkdir -p .tools/assets
+	cp assets/package.json assets/package-lock.json .tools/assets/
+	npm ci --prefix .tools/assets --no-audit --no-fund --ignore-scripts --silent
+	@touch $@
+
+css: $(STAMP) $(ASSETS_NODE)/.installed
+	node assets/build.cjs --node-modules $(ASSETS_NODE) --crispy "$(CRISPY_DIR)"
+
+css-check: $(STAMP) $(ASSETS_NODE)/.installed
+	node assets/build.cjs --node-modules $(ASSETS_NODE) --crispy "$(CRISPY_DIR)" --check
 
 html-check: $(STAMP) $(VNU)
 	@command -v java >/dev/null 2>&1 || { echo "make html-check needs Java (Debian: apt-get install default-jre-headless)." >&2; exit 1; }

@@ -46,8 +46,9 @@ def test_every_page_has_skip_link_landmarks_and_local_bootstrap(client):
     assert '<main id="main"' in html
     assert "<header" in html
     assert "<footer" in html
-    assert "/static/vendor/bootstrap/bootstrap.min.css" in html
-    assert "/static/vendor/bootstrap/bootstrap.bundle.min.js" in html
+    assert "/static/vendor/bootstrap/tribune-bootstrap.css" in html
+    # No page needs Bootstrap's JavaScript (docs/decisions.md, "Bootstrap, trimmed").
+    assert "bootstrap.bundle" not in html
     assert "cdn" not in html.lower()
 
 
