@@ -33,7 +33,8 @@ post = PostFactory(title="Harbour news", featured_image=image)
 UserFactory(username="mod", moderator=True, password="a-moderator-password")
 guideline = GuidelineFactory(number=1, title="Be civil")
 print(json.dumps({"post": post.get_absolute_url(), "post_id": post.pk,
-                  "guideline": guideline.pk, "image": image.file.url}))
+                  "guideline": guideline.pk, "image": image.file.url,
+                  "rendition": image.rendition_urls("webp")[0][0]}))
 """
 
 

@@ -177,6 +177,20 @@ def test_nginx_serves_uploads_itself_with_nosniff_and_caching(stack):
     )
 
 
+def test_nginx_keeps_renditions_for_a_year_as_their_names_change_with_the_picture(stack):
+    # Pages show renditions; their folder is new for every upload (blog.services.image_create).
+    response = requests.get(f"{stack.url}{stack.seeded['rendition']}", timeout=TIMEOUT)
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "image/webp"
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+    # The original keeps its uploaded name, which may be reused: a day only.
+    original = requests.get(f"{stack.url}{stack.seeded['image']}", timeout=TIMEOUT)
+    assert original.headers["Cache-Control"] == "public, max-age=86400"
+
+
 def test_nginx_serves_hashed_static_files_for_a_year_gzipped(stack):
     home = requests.get(f"{stack.url}/", timeout=TIMEOUT).text
     stylesheet = re.search(r'href="(/static/[^"]+\.[0-9a-f]{12}\.css)"', home).group(1)
