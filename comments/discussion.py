@@ -9,6 +9,7 @@ from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -133,6 +134,17 @@ def reply_target_from(request: HttpRequest, post: Post) -> Comment | None:
     return selectors.comment_get_reply_target(post=post, pk=reply_to_id)
 
 
+def _newest_href(thread_page: selectors.ThreadPage) -> str:
+    """Where "Go to the newest comment" leads: its anchor when it is on this page, else its
+    permalink, which finds its page (in this page's order)."""
+    if thread_page.newest_id is None:
+        return ""
+    if thread_page.newest_is_here:
+        return f"#comment-{thread_page.newest_id}"
+    query = f"?{thread_page.order.param}" if thread_page.order.param else ""
+    return reverse("comments:permalink", args=[thread_page.newest_id]) + query
+
+
 def _render_thread(
     request: HttpRequest,
     *,
@@ -165,6 +177,7 @@ def _render_thread(
     context = {
         "post": post,
         "thread_page": thread_page,
+        "newest_href": _newest_href(thread_page),
         "comment_list": comment_list_html(thread_page.items, options),
     }
     html = render_to_string("comments/_thread.html", context)

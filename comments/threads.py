@@ -32,10 +32,15 @@ class Order(StrEnum):
             return cls.OLDEST
 
     @property
+    def param(self) -> str:
+        """The query parameter a link carries to stay in this order ("order=newest"); ""
+        for the default, so the canonical addresses stay as they were."""
+        return "" if self is Order.OLDEST else f"order={self.value}"
+
+    @property
     def query(self) -> str:
-        """What a link keeps in its query string to stay in this order: "" for the default,
-        so the canonical addresses stay as they were."""
-        return "" if self is Order.OLDEST else f"order={self.value}&"
+        """``param`` ready for more parameters after it ("order=newest&"), or ""."""
+        return f"{self.param}&" if self.param else ""
 
 
 @dataclass

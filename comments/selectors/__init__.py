@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from django.conf import settings as django_settings
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When, Window
+from django.db.models import Case, Count, IntegerField, Q, Subquery, Sum, Value, When, Window
 from django.utils import timezone
 
 from accounts.models import User, public_name
@@ -60,6 +60,13 @@ class ThreadPage:
     number: int
     num_pages: int
     order: Order = Order.OLDEST
+    # The post's newest published comment (anywhere, on any page), or None.
+    newest_id: int | None = None
+
+    @property
+    def newest_is_here(self) -> bool:
+        """Whether the newest published comment is on this page."""
+        return any(item.node.comment.pk == self.newest_id for item in self.items)
 
     @property
     def items(self) -> list[FlatItem]:
@@ -166,7 +173,8 @@ def comment_thread_for_post(
     None when the page does not exist (page 1 always does).
 
     Two queries whatever the size of the discussion: the page's top-level comments with
-    their numbers and the total, then every comment of those threads.
+    their numbers, the total and the post's newest published comment, then every comment
+    of those threads.
     """
     own = frozenset(own_ids)
     per_page = settings.comments_per_page
@@ -182,23 +190,30 @@ def comment_thread_for_post(
         .annotate(
             number=Window(Sum(published), order_by=[*order]),
             total=Window(Count("pk")),
+            newest=Subquery(
+                Comment.objects.filter(post=post)
+                .published()
+                .order_by("-created_at", "-pk")
+                .values("pk")[:1]
+            ),
         )
         .order_by(*(order if thread_order is Order.OLDEST else [f"-{f}" for f in order]))
-        .values_list("pk", "number", "total")[offset : offset + per_page]
+        .values_list("pk", "number", "total", "newest")[offset : offset + per_page]
     )
     if not rows:
         return ThreadPage([], 1, 1, thread_order) if page == 1 else None
-    total = rows[0][2]
+    total, newest = rows[0][2:]
     comments = (
         ThreadComment(*values)
-        for values in Comment.objects.filter(thread_id__in=[pk for pk, _, _ in rows])
+        for values in Comment.objects.filter(thread_id__in=[row[0] for row in rows])
         .order_by(*order)
         .values_list(*THREAD_FIELDS)
     )
     threads = build_threads(
-        comments, root_numbers={pk: n for pk, n, _ in rows}, own_ids=own, moderator=moderator
+        comments, root_numbers={row[0]: row[1] for row in rows}, own_ids=own, moderator=moderator
     )
-    return ThreadPage(threads, page, max(1, math.ceil(total / per_page)), thread_order)
+    pages = max(1, math.ceil(total / per_page))
+    return ThreadPage(threads, page, pages, thread_order, newest)
 
 
 def comment_page_number(
@@ -219,8 +234,8 @@ def comment_location(*, comment: Comment, order: Order = Order.OLDEST) -> str:
     its anchor. Two queries: the settings and the page."""
     settings = discussion_settings_get()
     page = comment_page_number(comment=comment, settings=settings, order=order)
-    query = order.query + (f"cpage={page}" if page > 1 else "")
-    query = f"?{query.rstrip('&')}" if query else ""
+    params = [param for param in (order.param, f"cpage={page}" if page > 1 else "") if param]
+    query = f"?{'&'.join(params)}" if params else ""
     return f"{comment.post.get_absolute_url()}{query}#{comment.anchor}"
 
 

@@ -1,3 +1,72 @@
+// New since your last visit: this browser remembers, per post and only in its own
+// localStorage, the newest comment it has shown ("Go to the newest comment" carries its
+// id); comments posted after that (their ids are higher) get a "New" mark, and a line
+// under the heading counts them and links to the first. Nothing is sent anywhere, and
+// it works on cached pages. A visit lasts while pages of the post are opened within
+// VISIT_MS of each other, so reading page 2 after page 1 keeps the marks.
+(function () {
+  "use strict";
+
+  var VISIT_MS = 30 * 60 * 1000;
+  var newest = document.getElementById("comments-newest");
+  if (!newest) {
+    return;
+  }
+  var key = "tribune.seen:" + location.pathname;
+  var now = Date.now();
+  var seenNow = parseInt(newest.dataset.newest, 10);
+  var last = null;
+  try {
+    last = JSON.parse(window.localStorage.getItem(key));
+  } catch (error) {
+    return; // storage refused (private mode, blocked): no marks
+  }
+  var since = null;
+  if (last && typeof last.seen === "number" && typeof last.at === "number") {
+    since = now - last.at < VISIT_MS ? last.since : last.seen;
+    seenNow = Math.max(seenNow, last.seen);
+  }
+  try {
+    window.localStorage.setItem(key, JSON.stringify({ since: since, seen: seenNow, at: now }));
+  } catch (error) {
+    // Full or refused: the marks of this visit still show.
+  }
+  if (typeof since !== "number") {
+    return; // a first visit: nothing is new to this reader yet
+  }
+
+  // The thread's markup is lean (comments/rendering.py): a comment is an <li id="comment-N">
+  // holding its author's <b>; a removed one shows only a .comment-removed line, and the
+  // reader's own (waiting, or still editable) are not news to them.
+  var fresh = [];
+  document.querySelectorAll('.comment-list li[id^="comment-"]').forEach(function (item) {
+    var id = parseInt(item.id.slice("comment-".length), 10);
+    var name = item.querySelector(":scope > b, :scope > .comment-pending > b");
+    var own = item.querySelector(':scope > .comment-pending, :scope > .ca a[href$="/edit/"]');
+    if (id > since && name && !own) {
+      var mark = document.createElement("span");
+      mark.className = "comment-new";
+      mark.textContent = "New";
+      name.insertAdjacentElement("afterend", mark);
+      fresh.push(item);
+    }
+  });
+  if (!fresh.length) {
+    return;
+  }
+  var line = document.createElement("p");
+  line.className = "comment-news";
+  line.append(
+    (fresh.length === 1 ? "1 new comment" : fresh.length + " new comments") +
+      " on this page since your last visit. "
+  );
+  var first = document.createElement("a");
+  first.href = "#" + fresh[0].id;
+  first.textContent = fresh.length === 1 ? "Go to it" : "Go to the first";
+  line.append(first);
+  document.querySelector(".comment-tools").insertAdjacentElement("afterend", line);
+})();
+
 // Reply in place: with JavaScript, "Reply" moves the comment form under the comment
 // instead of reloading the page with ?replyto=. Without it, the links work as they are.
 (function () {

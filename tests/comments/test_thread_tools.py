@@ -282,3 +282,64 @@ class TestFolding:
         html = page(post.get_absolute_url())
         assert html.count("<details open>") == 1
         assert "<span>Show</span> 2 replies</summary>" in html
+
+
+def newest_link(html: str) -> tuple[int, str] | None:
+    """The "Go to the newest comment" link's comment id and address, or None."""
+    found = re.search(r'id="comments-newest"\s+data-newest="(\d+)"\s+href="([^"]*)"', html)
+    return (int(found[1]), found[2]) if found else None
+
+
+class TestJumpToTheNewest:
+    def test_the_link_leads_to_the_newest_published_comment_on_any_page(self, post_with_threads):
+        post, roots, replies = post_with_threads
+        newest = replies[roots[10].pk]
+        permalink = reverse("comments:permalink", args=[newest])
+        # Not on page 1 oldest first: its permalink, which finds the page.
+        assert newest_link(page(post.get_absolute_url())) == (newest, permalink)
+        # On the page that shows it: its anchor.
+        last = page(post.get_absolute_url() + "?cpage=3")
+        assert newest_link(last) == (newest, f"#comment-{newest}")
+        assert newest_link(page(post.get_absolute_url() + "?order=newest")) == (
+            newest,
+            f"#comment-{newest}",
+        )
+        # A newest reply in an old thread, read newest first: the permalink in that order.
+        late = CommentFactory(parent=roots[0])
+        services.post_comments_bump(post.pk)
+        assert newest_link(page(post.get_absolute_url() + "?order=newest")) == (
+            late.pk,
+            reverse("comments:permalink", args=[late.pk]) + "?order=newest",
+        )
+
+    def test_a_comment_readers_cannot_see_is_never_the_newest(self, post_with_threads):
+        post, roots, replies = post_with_threads
+        for status in ("pending", "hidden", "spam"):
+            CommentFactory(parent=roots[3], status=status)
+        services.post_comments_bump(post.pk)
+        assert newest_link(page(post.get_absolute_url()))[0] == replies[roots[10].pk]
+
+    def test_no_comment_no_link(self):
+        post = PostFactory()
+        assert newest_link(page(post.get_absolute_url())) is None
+
+    @pytest.mark.parametrize("past_page_cache", [False, True], ids=["page cache", "thread cache"])
+    @pytest.mark.parametrize("query", ["", "?order=newest", "?cpage=2"])
+    def test_a_new_comment_moves_the_link_on_a_warm_cache(
+        self, post_with_threads, past_page_cache, query, settings, moderator, guideline
+    ):
+        settings.COMMENT_FORM_MIN_SECONDS = 0
+        post, roots, _ = post_with_threads
+        url = post.get_absolute_url() + query
+        page(url, past_page_cache=past_page_cache)
+        reply = Client().post(
+            reverse("comments:post", args=[post.pk]),
+            comment_form_data(body="The newest word.", parent=roots[2].pk),
+            HTTP_SEC_FETCH_SITE="same-origin",
+        )
+        assert reply.status_code == 302
+        new = Comment.objects.get(body="The newest word.")
+        assert newest_link(page(url, past_page_cache=past_page_cache))[0] == new.pk
+        # Hiding it moves the link back.
+        services.comment_hide(comment=new, moderator=moderator, guideline=guideline)
+        assert newest_link(page(url, past_page_cache=past_page_cache))[0] != new.pk

@@ -6,7 +6,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from comments.services import post_comments_bump
+from comments.selectors import discussion_settings_get
+from comments.services import discussion_settings_save, post_comments_bump
 from tests.e2e.conftest import assert_accessible, assert_no_page_errors
 from tests.factories import CommentFactory, PostFactory
 
@@ -85,3 +86,81 @@ def test_the_order_links_swap_the_threads(page: Page, discussion):
     page.get_by_role("link", name="oldest first").click()
     expect(tops.first).to_have_id(f"comment-{roots[0].pk}")
     assert_no_page_errors(page)
+
+
+def seen_record(page: Page) -> dict | None:
+    return page.evaluate("JSON.parse(localStorage.getItem('tribune.seen:' + location.pathname))")
+
+
+def an_hour_passes(page: Page) -> None:
+    """Move this browser's last visit an hour back, as if the reader left and came back."""
+    page.evaluate(
+        """() => {
+            const key = 'tribune.seen:' + location.pathname;
+            const record = JSON.parse(localStorage.getItem(key));
+            record.at -= 60 * 60 * 1000;
+            localStorage.setItem(key, JSON.stringify(record));
+        }"""
+    )
+
+
+def test_comments_new_since_the_last_visit_are_marked(page: Page, discussion):
+    post, roots, replies = discussion
+    page.goto(post.get_absolute_url())
+    # A first visit: nothing is new yet; the newest comment is remembered in this browser.
+    expect(page.locator(".comment-new")).to_have_count(0)
+    newest = replies[-1]
+    assert seen_record(page)["seen"] == newest.pk
+    an_hour_passes(page)
+
+    later = [
+        CommentFactory(parent=roots[1], guest_name="Jo Lane", body="Agreed, a real loss."),
+        CommentFactory(post=post, guest_name="Kit Moss", body="What about the mobile library?"),
+    ]
+    post_comments_bump(post.pk)
+    page.reload()
+    for comment in later:
+        mark = page.locator(f"#comment-{comment.pk} > .comment-new")
+        expect(mark).to_have_text("New")
+        expect(mark).to_be_visible()
+    expect(page.locator(".comment-new")).to_have_count(2)
+    news = page.locator(".comment-news")
+    expect(news).to_have_text("2 new comments on this page since your last visit. Go to the first")
+    news.get_by_role("link", name="Go to the first").click()
+    expect(page).to_have_url(re.compile(rf"#comment-{later[0].pk}$"))
+    assert_no_page_errors(page)
+    assert_accessible(page)
+
+    # Still the same visit: the marks stay while the reader goes on reading.
+    page.reload()
+    expect(page.locator(".comment-new")).to_have_count(2)
+    # The next visit has nothing new.
+    an_hour_passes(page)
+    page.reload()
+    expect(page.locator(".comment-new")).to_have_count(0)
+    expect(page.locator(".comment-news")).to_have_count(0)
+    # Nothing of it went to the server: no cookie was set.
+    assert page.context.cookies() == []
+
+
+def test_the_jump_to_the_newest_comment_finds_its_page(page: Page):
+    settings = discussion_settings_get()
+    settings.comments_per_page = 5
+    discussion_settings_save(settings=settings)
+    post = PostFactory(title="Twelve threads")
+    roots = [CommentFactory(post=post, body=f"Thread {n}.") for n in range(12)]
+    newest = CommentFactory(parent=roots[1], guest_name="Lou Nash", body="A late reply.")
+    post_comments_bump(post.pk)
+
+    page.goto(post.get_absolute_url() + "?cpage=3")
+    page.get_by_role("link", name="Go to the newest comment").click()
+    expect(page).to_have_url(re.compile(rf"/{post.slug}/#comment-{newest.pk}$"))
+    expect(page.locator(f"#comment-{newest.pk}")).to_be_in_viewport()
+
+    # Newest first, the reply's thread is on the last page.
+    page.get_by_role("link", name="newest first").click()
+    page.get_by_role("link", name="Go to the newest comment").click()
+    expect(page).to_have_url(re.compile(rf"\?order=newest&cpage=3#comment-{newest.pk}$"))
+    expect(page.locator(f"#comment-{newest.pk}")).to_be_in_viewport()
+    assert_no_page_errors(page)
+    assert_accessible(page)
