@@ -164,3 +164,25 @@ def test_the_jump_to_the_newest_comment_finds_its_page(page: Page):
     expect(page.locator(f"#comment-{newest.pk}")).to_be_in_viewport()
     assert_no_page_errors(page)
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_time_is_a_quiet_permalink(page: Page, discussion, scheme):
+    post, roots, _ = discussion
+    page.emulate_media(color_scheme=scheme)
+    page.goto(post.get_absolute_url())
+    permalink = page.locator(f"#comment-{roots[0].pk} > a[href='#comment-{roots[0].pk}']")
+    style = "el => [getComputedStyle(el).textDecorationLine, getComputedStyle(el).outlineStyle]"
+    assert permalink.evaluate(style) == ["none", "none"]
+    permalink.hover()
+    assert permalink.evaluate(style)[0] == "underline"
+    page.mouse.move(0, 0)
+    # Reached by keyboard: underlined and outlined.
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if permalink.evaluate("el => el === document.activeElement"):
+            break
+    assert permalink.evaluate(style) == ["underline", "solid"]
+    permalink.click()
+    expect(page).to_have_url(re.compile(rf"#comment-{roots[0].pk}$"))
+    assert_accessible(page)  # colour contrast included
