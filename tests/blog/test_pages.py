@@ -61,7 +61,7 @@ def test_a_published_page_is_shown_at_its_slug(client):
     assert response.status_code == 200
     assert page.get_absolute_url() == "/about/"
     text = response.text
-    assert '<h1 id="page-title" class="display-6">About us</h1>' in text
+    assert '<h1 id="page-title" class="post-title">About us</h1>' in text
     assert "<p>We write about rivers.</p>" in text
     assert "<title>About us · " in text
     assert '<link rel="canonical" href="http://testserver/about/">' in text

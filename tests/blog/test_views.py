@@ -103,7 +103,7 @@ def test_post_page_shows_byline_date_image_caption_credit_body_and_terms(client)
 
     assert response.status_code == 200
     html = response.text
-    assert f'<h1 id="post-title" class="display-6">{post.title}</h1>' in html
+    assert f'<h1 id="post-title" class="post-title">{post.title}</h1>' in html
     assert "Jane Doe</a>, Senior Researcher" in html
     assert f'<time datetime="{post.published_at.isoformat()}">' in html
     assert "On the bank." in html

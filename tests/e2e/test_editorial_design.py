@@ -1,6 +1,7 @@
 """The editorial design (issue 15) in a real browser at 1280 and 390 px: the header's
-sections, and on a phone their menu, which opens with and without JavaScript; the footer;
-axe on the home, post and section pages."""
+sections, and on a phone their menu, which opens with and without JavaScript; the home
+page's lead story; the type (bold headlines, a standfirst, the article's measure); the
+footer; axe on the home, post and section pages."""
 
 from collections.abc import Iterator
 from datetime import timedelta
@@ -143,6 +144,82 @@ def test_on_a_wide_screen_the_sections_are_always_shown(open_page, articles, jav
     home = sections(page).get_by_role("link", name="Home").bounding_box()
     news = sections(page).get_by_role("link", name="News").bounding_box()
     assert home["y"] == news["y"]
+
+
+# --- The lead story and the type ----------------------------------------------------------
+
+
+def style(page: Page, selector: str, prop: str) -> str:
+    return page.locator(selector).first.evaluate(
+        "(node, prop) => getComputedStyle(node).getPropertyValue(prop)", prop
+    )
+
+
+@pytest.mark.parametrize("size", WIDTHS)
+def test_the_lead_story_is_large_and_headlines_are_bold(open_page, articles, size):
+    page = open_page(size)
+    page.goto("/")
+    lead = page.locator(".lead-story")
+
+    expect(lead.get_by_role("heading", name="What the river count tells us")).to_be_visible()
+    expect(lead.get_by_role("img", name="Volunteers wading in the river")).to_be_visible()
+    expect(lead.get_by_text("Volunteers counted the fish")).to_be_visible()
+    expect(lead.get_by_text("Jane Doe")).to_be_visible()
+    for selector in (".lead-story-title", ".post-card-title"):
+        assert int(style(page, selector, "font-weight")) >= 600, selector
+    lead_size = float(style(page, ".lead-story-title", "font-size").removesuffix("px"))
+    card_size = float(style(page, ".post-card-title", "font-size").removesuffix("px"))
+    assert lead_size >= 1.3 * card_size
+    picture = lead.locator("img").bounding_box()
+    headline = lead.get_by_role("heading").bounding_box()
+    if size is DESKTOP:  # side by side, the picture the wider
+        assert headline["x"] > picture["x"] + picture["width"]
+        assert picture["width"] > 600
+    else:  # the picture above, the width of the screen less the margins
+        assert headline["y"] > picture["y"] + picture["height"]
+        assert picture["width"] >= 360
+    # The others follow under it.
+    first_card = page.locator(".post-card").first.bounding_box()
+    assert first_card["y"] > headline["y"] + headline["height"]
+
+
+@pytest.mark.parametrize("size", WIDTHS)
+def test_an_article_reads_like_a_newspaper(open_page, articles, size):
+    page = open_page(size)
+    page.goto(articles.get_absolute_url())
+
+    assert int(style(page, "h1#post-title", "font-weight")) >= 600
+    assert int(style(page, ".post-body h2", "font-weight")) >= 600
+    assert int(style(page, ".standfirst", "font-weight")) == 400
+    body = float(style(page, ".post-body", "font-size").removesuffix("px"))
+    title = float(style(page, "h1#post-title", "font-size").removesuffix("px"))
+    standfirst = float(style(page, ".standfirst", "font-size").removesuffix("px"))
+    assert title > standfirst >= body >= 17
+    line_height = float(style(page, ".post-body p", "line-height").removesuffix("px"))
+    assert 1.5 <= line_height / body <= 1.8
+    # The measure: at most 75 characters a line on a wide screen, and not fewer than 60.
+    characters = page.locator(".post-body p").first.evaluate(
+        """node => {
+            const probe = document.createElement("span");
+            probe.textContent = "0".repeat(100);
+            node.appendChild(probe);
+            const ch = probe.getBoundingClientRect().width / 100;
+            probe.remove();
+            return node.getBoundingClientRect().width / ch;
+        }"""
+    )
+    if size is DESKTOP:
+        assert 60 <= characters <= 75, characters
+    else:
+        assert characters < 45, characters
+    assert_no_horizontal_scroll(page)
+
+
+def assert_no_horizontal_scroll(page: Page) -> None:
+    scroll, client = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert scroll <= client, (scroll, client)
 
 
 # --- The footer ------------------------------------------------------------------------
