@@ -19,11 +19,13 @@ from blog.signals import PAGE_SHELL_PART
 from comments import selectors, services
 from comments.caching import (
     post_commenter_ids_for,
+    post_follower_ids_for,
     site_origin,
     suspended_people_for,
     thread_cache_key,
     thread_html_for,
 )
+from comments.follows.mail import digest_period_words
 from comments.forms import CommentForm
 from comments.models import Comment, DiscussionSettings
 from comments.modes.rules import DiscussionMode, Mode, holds_every_comment
@@ -215,6 +217,22 @@ def suspension_notice_for(request: HttpRequest, user: User | None) -> str:
     return suspension_notice(suspension) if suspension is not None else ""
 
 
+def follow_control_for(
+    request: HttpRequest, post: Post, user: User | None, *, is_open: bool
+) -> str:
+    """Which follow-by-e-mail control the reader gets under the thread: ``"guest"`` (an
+    address to confirm), ``"member"`` (one click), ``"following"`` (a member who follows:
+    stop), or "" (a closed discussion, which there is no point following, or a member whose
+    address is not confirmed). A member's is theirs alone, so it is drawn in the form's hole
+    (``comments/_respond.html``), never in a shared page; no query once the post's followers
+    are cached under the pages' version (``caching.post_follower_ids_for``)."""
+    if user is None:
+        return "guest" if is_open else ""
+    if user.pk in post_follower_ids_for(post=post, version=request_page_version(request)):
+        return "following"
+    return "member" if is_open and user.can_comment else ""
+
+
 def discussion_context(
     request: HttpRequest, post: Post, *, form: CommentForm | None = None
 ) -> dict:
@@ -272,6 +290,8 @@ def discussion_context(
         "guests_allowed": settings.guests_allowed,
         "reply_to": reply_to,
         "comment_page": page,
+        "follow_control": follow_control_for(request, post, viewer.user, is_open=is_open),
+        "follow_period": digest_period_words(),
         # What the shared part of the page depends on, for its shell (``core.holes``): the
         # shared thread's key; None when this viewer's thread is their own.
         PAGE_SHELL_PART: None

@@ -362,3 +362,17 @@ class SuspensionAddForm(SuspendForm):
                 self.add_error("member", _("No member has that username or e-mail address."))
             cleaned["user"] = user
         return cleaned
+
+
+class FollowForm(forms.Form):
+    """A guest asking to follow a discussion by e-mail: the address to confirm."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail"),
+        max_length=254,
+        help_text=_("Never shown. We e-mail you a link to confirm first."),
+        error_messages={
+            "required": _("Please give your e-mail address; it is never shown."),
+            "invalid": _("Please check your e-mail address; it doesn’t look complete."),
+        },
+    )

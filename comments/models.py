@@ -402,8 +402,10 @@ class ModerationEvent(models.Model):
         return f"{self.action}: {self.from_status} → {self.to_status}"
 
 
-# The discussion modes' schedule (comments.modes) and the spam filter's models live with
-# them; imported here so Django finds them in this app.
+# The discussion modes' schedule (comments.modes), the follows (comments.follows) and the
+# spam filter's models live with them; imported here so Django finds them in this app.
+from comments.follows.models import DiscussionFollow as DiscussionFollow  # noqa: E402
+from comments.follows.models import FollowedComment as FollowedComment  # noqa: E402
 from comments.modes.models import ModeChange as ModeChange  # noqa: E402
 from comments.spamfilter.models import CommentAssessment as CommentAssessment  # noqa: E402
 from comments.spamfilter.models import SpamFilterCounts as SpamFilterCounts  # noqa: E402

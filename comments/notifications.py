@@ -166,7 +166,7 @@ def _same_address(a: str, b: str) -> bool:
     return bool(a) and bool(b) and a.strip().lower() == b.strip().lower()
 
 
-def _wrote_it(*, comment: Comment, user_id: int | None, address: str) -> bool:
+def wrote_comment(*, comment: Comment, user_id: int | None, address: str) -> bool:
     """Whether ``comment`` was written by the person with this account or address."""
     if user_id is not None and comment.user_id == user_id:
         return True
@@ -193,7 +193,7 @@ def comment_notifications_send(*, comment: Comment) -> list[str]:
         and parent.notify_on_reply
         and parent.author_email
         and (parent.user is None or parent.user.is_active)
-        and not _wrote_it(comment=comment, user_id=parent.user_id, address=parent.author_email)
+        and not wrote_comment(comment=comment, user_id=parent.user_id, address=parent.author_email)
     ):
         messages.append(
             _message(
@@ -212,7 +212,7 @@ def comment_notifications_send(*, comment: Comment) -> list[str]:
         and author.notify_on_post_comments
         and author.is_active
         and author.email
-        and not _wrote_it(comment=comment, user_id=author.pk, address=author.email)
+        and not wrote_comment(comment=comment, user_id=author.pk, address=author.email)
         and not any(_same_address(author.email, address) for address in sent_to)
     ):
         messages.append(

@@ -11,6 +11,7 @@ from blog.models import Post
 from comments.demo import seed_demo_comments
 from comments.discussion import discussion_context
 from comments.selectors import comment_list_for_export
+from comments.services.follows import member_follows_stop
 from comments.services.members import member_comments_anonymise, member_threads_bump
 
 
@@ -20,6 +21,7 @@ def member_appearance_changed(sender: type, *, user: User, **kwargs: Any) -> Non
 
 def account_closing(sender: type, *, user: User, **kwargs: Any) -> None:
     member_comments_anonymise(user=user)
+    member_follows_stop(user=user)
 
 
 def account_exporting(sender: type, *, user: User, **kwargs: Any) -> dict[str, Any]:

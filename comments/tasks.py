@@ -1,11 +1,19 @@
 """Background work for comments: e-mails never block a request, nor does the spam filter's
 learning from settled comments, nor what moderators' decisions tell Akismet. The services
-queue these once their transaction commits; ``comments.notifications`` writes the e-mails."""
+queue these once their transaction commits; ``comments.notifications`` writes the e-mails,
+and ``comments.follows`` the digests of followed discussions."""
+
+from datetime import datetime
 
 from django.core.mail import mailers
+from django.db import transaction
 from django.tasks import task
 
+from blog.models import Post
 from comments.akismet import akismet_submit, feedback_for
+from comments.follows.digest import follow_digest_schedule, follow_digests_send
+from comments.follows.mail import confirmation_message
+from comments.follows.models import DiscussionFollow
 from comments.models import Appeal, Comment, CommentAssessment
 from comments.notifications import (
     appeal_decision_message,
@@ -20,8 +28,9 @@ from core.mail import retry_on_mail_errors
 @retry_on_mail_errors
 def send_comment_notifications(*, comment_id: int) -> int:
     """E-mail the people who asked to hear about comment ``comment_id`` and return how many
-    e-mails went out (none if the comment is gone or not published). Addresses are not
-    returned: a database backend stores the result."""
+    e-mails went out (none if the comment is gone or not published); and record it for the
+    digests of those following its discussion (``schedule_follow_digest``; a retry finds it
+    recorded). Addresses are not returned: a database backend stores the result."""
     comment = (
         Comment.objects.select_related("post__author", "user", "parent__user")
         .filter(pk=comment_id)
@@ -29,6 +38,7 @@ def send_comment_notifications(*, comment_id: int) -> int:
     )
     if comment is None:
         return 0
+    schedule_follow_digest(comment_id=comment.pk)
     return len(comment_notifications_send(comment=comment))
 
 
@@ -110,3 +120,43 @@ def send_akismet_feedback(*, comment_id: int, is_spam: bool) -> str:
     if feedback is None:
         return "agreed"
     return feedback if akismet_submit(comment=comment, as_spam=feedback == "spam") else "failed"
+
+
+@task
+@retry_on_mail_errors
+def send_follow_confirmation(*, post_id: int, email: str) -> int:
+    """Send ``email`` the link that confirms it follows post ``post_id``; returns how many
+    e-mails went out: none when the address follows the post already or the article is no
+    longer published. Queued by ``comments.services.follows.follow_request``."""
+    post = Post.objects.published().filter(pk=post_id).first()
+    if post is None or DiscussionFollow.objects.filter(post=post, email=email).exists():
+        return 0
+    mailers.default.send_messages([confirmation_message(post=post, email=email)])
+    return 1
+
+
+def schedule_follow_digest(*, comment_id: int) -> datetime | None:
+    """Record comment ``comment_id``, just made public, for its post's followers and, when
+    some have no digest pending, queue ``send_follow_digest`` for one digest period from now
+    (at once on a backend that cannot wait), in the same transaction
+    (``comments.follows.digest.follow_digest_schedule``), so neither is kept without the
+    other. Returns when that digest is due, or None when none was queued. Run by
+    ``send_comment_notifications``: one task for everything a new comment tells people."""
+    deferred = send_follow_digest.get_backend().supports_defer
+    with transaction.atomic():
+        scheduled = follow_digest_schedule(comment_id=comment_id, deferred=deferred)
+        if scheduled is None:
+            return None
+        post_id, due = scheduled
+        digest = send_follow_digest.using(run_after=due) if deferred else send_follow_digest
+        digest.enqueue(post_id=post_id)
+    return due
+
+
+@task
+@retry_on_mail_errors
+def send_follow_digest(*, post_id: int) -> int:
+    """Send the digests of post ``post_id``'s followers that are due and return how many
+    went (``comments.follows.digest.follow_digests_send``). Safe to run twice: the second
+    run finds nothing new."""
+    return follow_digests_send(post_id=post_id)

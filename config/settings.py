@@ -106,6 +106,12 @@ COMMENT_FORM_MIN_SECONDS = env_int("DJANGO_COMMENT_FORM_MIN_SECONDS", 3)
 COMMENT_EDIT_MINUTES = 15
 # The link in a hidden comment's e-mail lets its author appeal for this many days.
 COMMENT_APPEAL_DAYS = env_int("DJANGO_COMMENT_APPEAL_DAYS", 14)
+# Following a discussion by e-mail (comments.services.follows): a follower gets at most one
+# digest in this many minutes, sent this long after the first new comment it holds (so
+# moderators have had that long to remove what should not go out). The link a guest is
+# sent to confirm their address works for COMMENT_FOLLOW_CONFIRM_DAYS days.
+COMMENT_FOLLOW_DIGEST_MINUTES = env_int("DJANGO_COMMENT_FOLLOW_DIGEST_MINUTES", 60)
+COMMENT_FOLLOW_CONFIRM_DAYS = 3
 # Guest comments accepted from one IP address (hashed) in a minute, whoever sends them.
 # Looser than the flood interval of the discussion settings, which is per person, so
 # people behind one address (an office, a phone network) do not hold each other back.

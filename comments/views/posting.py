@@ -35,14 +35,14 @@ def comment_post(request: HttpRequest, post_id: int) -> HttpResponse:
     shared pages"): a request with a session, or signed in, gets Django's full CSRF check;
     a guest without a session is refused when the browser says the form was sent from
     another site, and otherwise goes on to the form's own checks."""
-    if _needs_csrf_token(request):
+    if needs_csrf_token(request):
         return _comment_post_csrf_checked(request, post_id)
     if request_is_cross_site(request):
         return _cross_site_refused(request, post_id)
     return _comment_post(request, post_id)
 
 
-def _needs_csrf_token(request: HttpRequest) -> bool:
+def needs_csrf_token(request: HttpRequest) -> bool:
     """Whether a comment must carry a CSRF token: it comes with a session, which a forged
     request would ride on, or from someone signed in. Pages shown to such people are never
     shared, so theirs always hold a token."""

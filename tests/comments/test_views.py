@@ -741,8 +741,9 @@ class TestQueryBudgetAndCache:
         client.force_login(UserFactory())
         # With nothing cached: the shared pages' version and the anonymous page's 9 (the
         # article and the site's navigation are drawn), the session, the member, their own
-        # comments, and who is suspended (cached under the shared pages' version).
-        with django_assert_max_num_queries(14):
+        # comments, who is suspended and who follows the post (both cached under the shared
+        # pages' version).
+        with django_assert_max_num_queries(15):
             client.get(post.get_absolute_url() + "?cpage=3")
 
     def test_a_warm_member_page_with_none_of_their_comments_skips_the_personal_query(
