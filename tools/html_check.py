@@ -80,7 +80,31 @@ def pages() -> dict[str, tuple[str, str | None]]:
     page = Page.objects.published().first()
     if page is not None:
         found["page"] = (page.get_absolute_url(), None)
+    found.update(_follow_pages())
     return found
+
+
+def _follow_pages() -> dict[str, tuple[str, str | None]]:
+    """A member's list of followed discussions, and the pages a guest's confirmation link
+    and a digest's stop link open, for a post whose discussion can be followed."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from accounts.models import User
+    from blog.models import Post
+    from comments.follows.mail import confirm_url, stop_url
+    from comments.follows.models import DiscussionFollow
+    from comments.services.follows import follow_member, follow_refusal
+
+    post = next(p for p in Post.objects.published() if follow_refusal(post=p) is None)
+    follow_member(post=post, user=User.objects.get(username="reader"))
+    guest, _created = DiscussionFollow.objects.get_or_create(post=post, email="gus@example.org")
+    confirm = confirm_url(post_id=post.pk, email="new@example.org")
+    return {
+        "following": (reverse("comments:following"), "reader"),
+        "follow-confirm": (confirm.removeprefix(settings.SITE_URL), None),
+        "follow-stop": (stop_url(follow_id=guest.pk).removeprefix(settings.SITE_URL), None),
+    }
 
 
 def fetch(out: Path) -> dict[Path, str]:

@@ -67,11 +67,14 @@ def follow_digest_schedule(
     followers = DiscussionFollow.objects.filter(post_id=post_id)
     if not list(followers.select_for_update().values_list("pk", flat=True)):
         return None
-    _entry, created = FollowedComment.objects.get_or_create(
-        comment_id=comment_id, defaults={"post_id": post_id, "published_at": now}
-    )
-    if not created:
+    recorded = FollowedComment.objects.filter(comment_id=comment_id)
+    if recorded.exists():
         return None
+    # bulk_create sends no post_save: recording changes nothing a page shows, so it does
+    # not move the shared pages' version (core.receivers).
+    FollowedComment.objects.bulk_create(
+        [FollowedComment(post_id=post_id, comment_id=comment_id, published_at=now)]
+    )
     due = now + digest_period() if deferred else now
     if not followers.filter(digest_due_at__isnull=True).update(digest_due_at=due):
         return None

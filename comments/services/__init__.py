@@ -1,8 +1,8 @@
 """Every change to comments happens here: `posting` (comment, reply, edit) with
 `admission` (whether a comment may be posted now), `moderation`
 (hide, restore, spam, approve, dismiss, purge), `reports` (readers' reports), `guidelines`,
-`members` (what a change to a member's account does to their comments) and
-`subscriptions` (stopping e-mails). Each
+`members` (what a change to a member's account does to their comments),
+`subscriptions` (stopping e-mails) and `follows` (following a discussion by e-mail). Each
 keeps the comment version of the posts it touches in step, so a cached thread is never
 served stale."""
 

@@ -759,3 +759,16 @@ def test_in_production_s_set_up_the_worker_sends_the_digest_when_the_period_ends
         (message,) = digests()
         assert message.to == ["gus@example.org"]
         assert "Queued." in message.body
+
+
+def test_recording_a_comment_for_its_followers_leaves_the_shared_pages_alone(
+    post, guest_follow, no_flood, worker
+):
+    from comments.tasks import schedule_follow_digest
+    from core.pagecache import page_version
+
+    comment = comment_create(post=post, body="Hello.", guest_name="G", guest_email="g@x.org")
+    before = page_version()
+    assert schedule_follow_digest(comment_id=comment.pk) is not None
+    assert FollowedComment.objects.filter(comment=comment).exists()
+    assert page_version() == before
