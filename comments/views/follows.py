@@ -61,7 +61,8 @@ def _follow_post(request: HttpRequest, post_id: int) -> HttpResponse:
         return HttpResponseRedirect(f"{post.get_absolute_url()}#follow")
     form = FollowForm(request.POST)
     if not form.is_valid():
-        return render(request, TEMPLATE, {"post": post, "form": form}, status=400)
+        context = {"post": post, "form": form, "follow_period": mail.digest_period_words()}
+        return render(request, TEMPLATE, context, status=400)
     email = form.cleaned_data["email"]
     try:
         services.follow_request(post=post, email=email, ip=client_ip(request))
