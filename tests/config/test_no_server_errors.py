@@ -311,6 +311,7 @@ def _world() -> World:
         "object_id": [str(post.pk), str(root.pk), str(author.pk)],
         "page": ["1"],
         "cpage": ["1"],
+        "order": ["newest", "oldest"],
         "replyto": [str(root.pk), str(reply.pk)],
         "q": ["river", "river -report", '"the first"'],
         "next": ["/", "/tag/rivers/", "https://evil.example/"],
@@ -431,7 +432,7 @@ def test_the_walk_finds_every_kind_of_route_and_parameter():
     assert "/author/<username>/" in templates
     assert "/comments/<pk>/report/" in templates
     assert "/accounts/password/reset/<uidb64>/<token>/" in templates
-    assert {"cpage", "replyto", "page", "q", "next"} <= set(QUERY_PARAMETERS)
+    assert {"cpage", "order", "replyto", "page", "q", "next"} <= set(QUERY_PARAMETERS)
     assert "status__exact" in ADMIN_QUERY_PARAMETERS
 
 
