@@ -11,6 +11,7 @@ from blog.models import Post
 from comments.demo import seed_demo_comments
 from comments.discussion import discussion_context
 from comments.selectors import comment_list_for_export
+from comments.selectors.follows import follow_list_for_export
 from comments.services.follows import member_follows_stop
 from comments.services.members import member_comments_anonymise, member_threads_bump
 
@@ -25,7 +26,10 @@ def account_closing(sender: type, *, user: User, **kwargs: Any) -> None:
 
 
 def account_exporting(sender: type, *, user: User, **kwargs: Any) -> dict[str, Any]:
-    return {"comments": comment_list_for_export(user=user)}
+    return {
+        "comments": comment_list_for_export(user=user),
+        "follows": follow_list_for_export(user=user),
+    }
 
 
 def post_page_context(

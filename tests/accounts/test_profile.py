@@ -512,14 +512,18 @@ def test_export_is_a_json_download_of_own_comments(signed_in, member, settings):
 
 
 def test_export_runs_a_fixed_number_of_queries(signed_in, member, django_assert_max_num_queries):
+    from comments.services.follows import follow_member
+
     member_comment(member)
-    with django_assert_max_num_queries(3):
+    # The session, the member, their comments and the discussions they follow.
+    with django_assert_max_num_queries(4):
         signed_in.get(EXPORT_URL)
     for _ in range(40):
-        member_comment(member)
-    with django_assert_max_num_queries(3):
+        follow_member(post=member_comment(member).post, user=member)
+    with django_assert_max_num_queries(4):
         response = signed_in.get(EXPORT_URL)
     assert len(json.loads(response.content)["comments"]) == 41
+    assert len(json.loads(response.content)["follows"]) == 40
 
 
 def test_export_answers_get_only(signed_in):

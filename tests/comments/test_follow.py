@@ -154,6 +154,18 @@ def test_an_unfollow_link_to_somewhere_else_goes_back_to_the_article(post, membe
     assert response["Location"] == f"{post.get_absolute_url()}#follow"
 
 
+def test_a_member_s_download_lists_what_they_follow(post, member):
+    follow = follow_member(post=post, user=member)
+    response = signed_in(member).get(reverse("accounts:export"))
+    assert response.json()["follows"] == [
+        {
+            "post_title": "Rivers in spring",
+            "post_url": SITE_URL + post.get_absolute_url(),
+            "following_since": follow.confirmed_at.isoformat(),
+        }
+    ]
+
+
 def test_closing_an_account_stops_its_follows(post, member):
     from accounts.services.profile import account_delete
 
