@@ -34,6 +34,16 @@
   if (typeof since !== "number") {
     return; // a first visit: nothing is new to this reader yet
   }
+  // The comment this reader just sent is no news to them: the form below notes when it was
+  // sent, and the page it leads to names the comment in its address.
+  var sentAt = null;
+  try {
+    sentAt = parseInt(window.sessionStorage.getItem("tribune.sent"), 10);
+    window.sessionStorage.removeItem("tribune.sent");
+  } catch (error) {
+    // No session storage: their comment may be marked.
+  }
+  var justSent = now - sentAt < 10 * 60 * 1000 ? location.hash.slice(1) : "";
 
   // The thread's markup is lean (comments/rendering.py): a comment is an <li id="comment-N">
   // holding its author's <b>; a removed one shows only a .comment-removed line, and the
@@ -43,7 +53,7 @@
     var id = parseInt(item.id.slice("comment-".length), 10);
     var name = item.querySelector(":scope > b, :scope > .comment-pending > b");
     var own = item.querySelector(':scope > .comment-pending, :scope > .ca a[href$="/edit/"]');
-    if (id > since && name && !own) {
+    if (id > since && name && !own && item.id !== justSent) {
       var mark = document.createElement("span");
       mark.className = "comment-new";
       mark.textContent = "New";
@@ -113,8 +123,14 @@
     }
   });
 
-  // Stop a double click from sending the same comment twice.
+  // Stop a double click from sending the same comment twice; note the sending for the
+  // "New" marks above.
   form.addEventListener("submit", function () {
+    try {
+      window.sessionStorage.setItem("tribune.sent", String(Date.now()));
+    } catch (error) {
+      // No session storage: nothing to note.
+    }
     var button = form.querySelector("button[type=submit]");
     window.setTimeout(function () {
       button.disabled = true;

@@ -6,9 +6,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from comments.models import Comment
 from comments.selectors import discussion_settings_get
 from comments.services import discussion_settings_save, post_comments_bump
 from tests.e2e.conftest import assert_accessible, assert_no_page_errors
+from tests.e2e.test_discussion import write_comment
 from tests.factories import CommentFactory, PostFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -186,3 +188,27 @@ def test_the_time_is_a_quiet_permalink(page: Page, discussion, scheme):
     permalink.click()
     expect(page).to_have_url(re.compile(rf"#comment-{roots[0].pk}$"))
     assert_accessible(page)  # colour contrast included
+
+
+def test_the_comment_a_reader_just_sent_is_not_new_to_them(page: Page, discussion, settings):
+    settings.COMMENT_FORM_MIN_SECONDS = 0  # the form is sent within a second of its drawing
+    post, roots, _ = discussion
+    rules = discussion_settings_get()
+    rules.flood_interval = 0
+    discussion_settings_save(settings=rules)
+    page.goto(post.get_absolute_url())
+    an_hour_passes(page)
+    other = CommentFactory(parent=roots[1], guest_name="Jo Lane", body="Agreed, a real loss.")
+    post_comments_bump(post.pk)
+
+    page.reload()
+    write_comment(page, "I will sign the petition.")
+    own = Comment.objects.latest("pk")
+    expect(page).to_have_url(re.compile(rf"#comment-{own.pk}$"))
+    expect(page.locator(f"#comment-{own.pk}")).to_contain_text("I will sign the petition.")
+    expect(page.locator(f"#comment-{other.pk} > .comment-new")).to_have_text("New")
+    expect(page.locator(f"#comment-{own.pk} .comment-new")).to_have_count(0)
+    expect(page.locator(".comment-news")).to_have_text(
+        "1 new comment on this page since your last visit. Go to it"
+    )
+    assert_no_page_errors(page)
