@@ -1,4 +1,5 @@
-"""Demo articles for development: categories, tags, illustrations and seven posts.
+"""Demo articles for development: categories, tags, illustrations, seven posts and the
+About page the footer links.
 
 Posts, categories and tags are found again by slug and pictures by their alt
 text, so running this twice adds nothing twice. A post that already exists is
@@ -19,10 +20,11 @@ from django.utils import timezone
 from accounts.models import User
 from blog.demo.articles import ARTICLES, DemoArticle
 from blog.demo.pictures import DemoPicture, draw_picture
-from blog.models import Category, Image, Post, Tag
-from blog.services import image_create, post_publish, post_save
+from blog.models import Category, Image, Page, Post, Tag
+from blog.services import image_create, page_save, post_publish, post_save
 
 __all__ = [
+    "ABOUT_PAGE",
     "ARTICLES",
     "CATEGORIES",
     "CREDIT",
@@ -64,6 +66,19 @@ TAGS = {
     "volunteering": ("Volunteering", "Groups that rely on people giving their time."),
     "open-data": ("Open data", "Stories built on public data, with our working published."),
     "transparency": ("Transparency", "How we work, and how the institutions we cover work."),
+}
+
+
+# The About page, made once (an editor's changes are kept, like the posts').
+ABOUT_PAGE = {
+    "title": "About Tribune",
+    "slug": "about",
+    "body": (
+        "<p>Tribune is an independent newsroom covering the city: its council, its "
+        "services and the people who keep it going.</p>"
+        "<p>Every article is open for discussion. Please read our community guidelines "
+        "before you comment.</p>"
+    ),
 }
 
 
@@ -121,6 +136,8 @@ def seed_demo_posts() -> DemoSummary:
                 # been, not at seeding time: the sitemap's lastmod and the JSON-LD's
                 # dateModified differ from post to post as on a real site.
                 Post.objects.filter(pk=post.pk).update(updated_at=published_at)
+    if not Page.objects.filter(slug=ABOUT_PAGE["slug"]).exists():
+        page_save(Page(**ABOUT_PAGE, status=Page.Status.PUBLISHED, author=author))
     return DemoSummary(created=len(ARTICLES) - len(existing), existing=len(existing))
 
 

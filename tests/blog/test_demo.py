@@ -7,7 +7,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from blog.demo import ARTICLES, CREDIT
-from blog.models import Category, Image, Post, Tag
+from blog.models import Category, Image, Page, Post, Tag
 from blog.sanitize import sanitize_post_html
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +59,11 @@ class TestAfterSeeding:
         assert sum(p.is_sticky for p in published) == 1
         assert sum(not p.comments_enabled for p in published) == 1
         assert {p.author.username for p in posts} == {"editor"}
+
+    def test_the_about_page_is_published_and_in_the_footer(self, client):
+        page = Page.objects.get(slug="about")
+        assert page.is_published
+        assert 'href="/about/">About Tribune</a>' in client.get("/").text
 
     def test_published_articles_are_spread_over_several_weeks(self):
         dates = sorted(p.published_at for p in Post.objects.published())
