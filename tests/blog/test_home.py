@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.services.profile import profile_update
 from blog.services import post_save
+from tests.blog.test_views import html_datetime
 from tests.factories import CategoryFactory, ImageFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def test_the_sticky_post_leads_with_its_picture_standfirst_byline_and_date(clien
     assert '<p class="standfirst">Visits are up and seats are scarce.</p>' in story
     assert "Jane Doe" in story
     assert "Senior Researcher" in story
-    assert f'datetime="{sticky.published_at.isoformat()}"' in story
+    assert f'datetime="{html_datetime(sticky.published_at)}"' in story
     assert 'alt="Shelves of books"' in story
     assert 'loading="eager"' in story  # the largest picture of the page: not deferred
     assert "Featured" in story

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.roles import EDITORS
 from blog.models import Page, page_slug_refusal
 from blog.services import page_save
+from tests.blog.test_views import html_datetime
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +66,9 @@ def test_a_published_page_is_shown_at_its_slug(client):
     assert "<p>We write about rivers.</p>" in text
     assert "<title>About us · " in text
     assert '<link rel="canonical" href="http://testserver/about/">' in text
+    # Last updated, to the second: HTML's datetime takes at most three digits of a fraction.
+    page.refresh_from_db()
+    assert f'<time datetime="{html_datetime(page.updated_at)}">' in text
 
 
 def test_without_the_slash_a_page_redirects_to_its_address(client):
