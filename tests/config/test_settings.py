@@ -120,7 +120,7 @@ def test_a_cache_that_does_not_answer_in_half_a_second_counts_as_down():
 def test_production_uses_hashed_compressed_static_files():
     backend = _settings("settings.STORAGES['staticfiles']['BACKEND']", **PRODUCTION)
 
-    assert backend == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert backend == "core.staticfiles.MinifiedManifestStaticFilesStorage"
 
 
 def test_bad_number_in_environment_is_reported_by_name():
