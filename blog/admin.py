@@ -5,6 +5,7 @@ shapes forms.
 """
 
 from collections.abc import Callable
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -12,20 +13,36 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db.models import Count, F, Q, QuerySet
 from django.forms import ModelForm
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
 from django.middleware.csp import get_nonce
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.csp import CSP
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from blog.forms import ImageUploadForm, PageAdminForm, PostAdminForm
-from blog.models import Category, Image, Page, Post, PublicationStatus, Tag
-from blog.selectors import page_get_for_preview, post_get_for_preview
+from blog.models import (
+    PREVIEW_LINK_DAYS,
+    PREVIEW_LINK_DEFAULT_DAYS,
+    Category,
+    Image,
+    Page,
+    Post,
+    PublicationStatus,
+    Tag,
+)
+from blog.selectors import page_get_for_preview, post_get_for_preview, preview_link_list_live
 from blog.services import (
     image_create,
     image_update,
@@ -33,8 +50,11 @@ from blog.services import (
     post_publish,
     post_save,
     post_unpublish,
+    preview_link_create,
+    preview_links_revoke,
 )
 from core.admin import ChosenRowsOnlyAdmin
+from core.params import positive_int
 from core.storage import STORAGE_UNAVAILABLE
 
 # --- Posts -----------------------------------------------------------------
@@ -246,6 +266,88 @@ class PostAdmin(RichTextAdmin):
         if done:
             self.message_user(request, message(done), messages.SUCCESS)
 
+    # Shared previews: links that show a draft to someone without an account
+
+    def get_urls(self) -> list[URLPattern]:
+        share = [
+            path(
+                "<int:pk>/share/",
+                self.admin_site.admin_view(self.share_view),
+                name="blog_post_share",
+            ),
+            path(
+                "<int:pk>/share/stop/",
+                self.admin_site.admin_view(self.stop_sharing_view),
+                name="blog_post_share_stop",
+            ),
+        ]
+        return [*share, *super().get_urls()]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        extra_context = dict(extra_context or {})
+        pk = positive_int(object_id)
+        if pk is not None and self.has_change_permission(request):
+            extra_context["preview_sharing"] = {
+                "links": [
+                    (link, request.build_absolute_uri(link.get_absolute_url()))
+                    for link in preview_link_list_live(post_id=pk)
+                ],
+                "days": PREVIEW_LINK_DAYS,
+                "default_days": PREVIEW_LINK_DEFAULT_DAYS,
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _post_to_share(self, request: HttpRequest, pk: int) -> Post:
+        """The post ``pk`` if this editor may change it; Http404 or PermissionDenied."""
+        post = self.get_object(request, str(pk))
+        if post is None:
+            raise Http404(_("There is no post with this number."))
+        if not self.has_change_permission(request, post):
+            raise PermissionDenied
+        return post
+
+    def share_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Make a preview link for the post, lasting the days asked for (POST only)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        post = self._post_to_share(request, pk)
+        days = positive_int(request.POST.get("days", "")) or 0
+        try:
+            link = preview_link_create(post=post, created_by=request.user, days=days)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("Preview link made. Anyone with it can read the post until %(when)s.")
+                % {"when": _local_time(link.expires_at)},
+                messages.SUCCESS,
+            )
+        return _back_to_sharing(post)
+
+    def stop_sharing_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Stop every live preview link of the post (POST only)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        post = self._post_to_share(request, pk)
+        stopped = preview_links_revoke(post=post)
+        if stopped:
+            message = ngettext(
+                "%(count)d preview link was stopped; it no longer opens the post.",
+                "%(count)d preview links were stopped; they no longer open the post.",
+                stopped,
+            ) % {"count": stopped}
+            self.message_user(request, message, messages.SUCCESS)
+        else:
+            self.message_user(request, _("There were no preview links to stop."), messages.INFO)
+        return _back_to_sharing(post)
+
     # Preview
 
     def preview_context(self, pk: int) -> dict:
@@ -253,6 +355,16 @@ class PostAdmin(RichTextAdmin):
         if post is None:
             raise Http404(_("There is no post with this number."))
         return {"post": post, "previous_post": None, "next_post": None}
+
+
+def _local_time(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "j F Y, H:i")
+
+
+def _back_to_sharing(post: Post) -> HttpResponseRedirect:
+    return HttpResponseRedirect(
+        reverse("admin:blog_post_change", args=[post.pk]) + "#preview-links"
+    )
 
 
 def _published_message(count: int) -> str:

@@ -3,6 +3,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -226,6 +227,70 @@ class Post(Publishable, models.Model):
         )
 
 
+# --- Shared previews -----------------------------------------------------------
+
+PREVIEW_LINK_SALT = "blog.preview-link"
+# How long a new preview link may last, in days; the admin offers exactly these.
+PREVIEW_LINK_DAYS = (1, 7, 30)
+PREVIEW_LINK_DEFAULT_DAYS = 7
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def live(self, now: datetime | None = None) -> "PreviewLinkQuerySet":
+        """Links that still open their post: not stopped, and not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
+
+
+class PreviewLink(models.Model):
+    """A link an editor gives to someone without an account to read a post before it is
+    published. Its address carries the row's number signed with the site's secret
+    (``token``), so it cannot be guessed or altered; it opens the post until ``expires_at``
+    or until an editor stops sharing the post (``revoked_at``). Rows are kept as a record
+    of who shared what, and when."""
+
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="preview_links", verbose_name=_("post")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("shared by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("preview link")
+        verbose_name_plural = _("preview links")
+        indexes = [models.Index(fields=["post", "expires_at"], name="blog_previewlink_post_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}: {self.expires_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("blog:preview", kwargs={"token": self.token})
+
+    @property
+    def token(self) -> str:
+        """The signed part of the link's address."""
+        return signing.dumps(self.pk, salt=PREVIEW_LINK_SALT)
+
+
+def preview_link_pk(token: str) -> int | None:
+    """The link number ``token`` was signed for, or None when it was not signed by us."""
+    try:
+        pk = signing.loads(token, salt=PREVIEW_LINK_SALT)
+    except signing.BadSignature:
+        return None
+    return pk if type(pk) is int and pk > 0 else None
+
+
 # --- Pages -------------------------------------------------------------------
 
 # The first parts of the site's own addresses (config/urls.py and the apps' urls.py), and
@@ -235,7 +300,7 @@ class Post(Publishable, models.Model):
 RESERVED_PAGE_SLUGS = frozenset(
     {
         "accounts", "admin", "author", "category", "comments", "community-guidelines",
-        "feed", "healthz", "media", "search", "static", "tag",
+        "feed", "healthz", "media", "preview", "search", "static", "tag",
     }
 )  # fmt: skip
 

@@ -34,8 +34,10 @@ from blog.models import (
     Page,
     Post,
     PostQuerySet,
+    PreviewLink,
     Tag,
     post_search_vector,
+    preview_link_pk,
 )
 
 MAX_QUERY_LENGTH = 200
@@ -137,6 +139,26 @@ def post_get_for_preview(*, pk: int) -> Post | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def preview_link_get_live(*, token: str) -> PreviewLink | None:
+    """The live preview link ``token`` opens, with its post as the post page shows it, or
+    None for a token we did not sign, or a link stopped or expired; three queries."""
+    pk = preview_link_pk(token)
+    if pk is None:
+        return None
+    return (
+        PreviewLink.objects.live()
+        .select_related("post__author", "post__featured_image")
+        .prefetch_related("post__categories", "post__tags")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def preview_link_list_live(*, post_id: int) -> list[PreviewLink]:
+    """The post's live preview links, newest first, with who shared each; one query."""
+    return list(PreviewLink.objects.live().filter(post_id=post_id).select_related("created_by"))
 
 
 def page_get_published(*, slug: str) -> Page | None:

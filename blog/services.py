@@ -2,7 +2,7 @@
 
 import contextlib
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from blog.images import clean_original, make_renditions
-from blog.models import Image, Page, Post
+from blog.models import PREVIEW_LINK_DAYS, Image, Page, Post, PreviewLink
 from blog.sanitize import sanitize_post_html
 from core.images import check_image_upload
 from core.storage import STORAGE_ERRORS, storage_unavailable
@@ -131,3 +131,24 @@ def page_save(page: Page) -> Page:
     page.full_clean()
     page.save()
     return page
+
+
+def preview_link_create(*, post: Post, created_by: User | None, days: int) -> PreviewLink:
+    """A new link that shows ``post`` to anyone who has it, for ``days`` days (one of
+    ``PREVIEW_LINK_DAYS``); a published post needs none (ValidationError)."""
+    if days not in PREVIEW_LINK_DAYS:
+        raise ValidationError(
+            _("Please choose how long the link lasts: %(choices)s days.")
+            % {"choices": ", ".join(str(d) for d in PREVIEW_LINK_DAYS)}
+        )
+    if post.is_published:
+        raise ValidationError(_("This post is published: share its address instead."))
+    now = timezone.now()
+    return PreviewLink.objects.create(
+        post=post, created_by=created_by, created_at=now, expires_at=now + timedelta(days=days)
+    )
+
+
+def preview_links_revoke(*, post: Post) -> int:
+    """Stop every live preview link of ``post``; how many were stopped."""
+    return PreviewLink.objects.live().filter(post=post).update(revoked_at=timezone.now())

@@ -18,6 +18,7 @@ urlpatterns = [
     path("feed/atom/", feeds.LatestPostsAtomFeed(), name="feed_atom"),
     path("category/<slug:slug>/", views.category_archive, name="category"),
     path("category/<slug:slug>/feed/", feeds.CategoryPostsFeed(), name="category_feed"),
+    path("preview/<str:token>/", views.post_preview, name="preview"),
     path("tag/<slug:slug>/", views.tag_archive, name="tag"),
     path("author/<str:username>/", views.author_archive, name="author"),
     re_path(rf"^{YEAR}/$", views.date_archive, name="year"),

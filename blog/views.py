@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -63,6 +63,38 @@ def post_detail(request: HttpRequest, year: str, month: str, day: str, slug: str
         return render(request, "blog/post_detail.html", context)
     key = post_shell_key(request, request_page_version(request), shared_parts)
     return render_with_holes(request, "blog/post_detail.html", context, key=key)
+
+
+# What a shared preview answers with, found or not: nobody may keep it (not our page cache,
+# which skips views not marked @shared_page, nor any between), index it, or learn its
+# address from the Referer of a link followed out of it.
+PREVIEW_HEADERS = {
+    "Cache-Control": "private, no-store",
+    "X-Robots-Tag": "noindex, nofollow",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def post_preview(request: HttpRequest, token: str) -> HttpResponse:
+    """A post not yet published, as a reader without an account will see it, for whoever
+    has a live preview link (``blog.models.PreviewLink``). Every link we cannot honour
+    (made up, altered, expired, stopped) gets the same polite 404; a post published since
+    is sent to its address."""
+    link = selectors.preview_link_get_live(token=token)
+    if link is None:
+        response = render(request, "blog/preview_gone.html", status=404)
+    elif link.post.is_published:
+        response = redirect(link.post.get_absolute_url())
+    else:
+        context = {
+            "post": link.post,
+            "is_preview": True,
+            "preview_expires_at": link.expires_at,
+        }
+        response = render(request, "blog/post_detail.html", context)
+    for name, value in PREVIEW_HEADERS.items():
+        response[name] = value
+    return response
 
 
 @shared_page

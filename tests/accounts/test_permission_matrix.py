@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from blog.models import PreviewLink
+from blog.services import preview_link_create
 from comments.forms import new_form_token
 from comments.models import Guideline
 from tests.factories import (
@@ -164,11 +166,56 @@ def test_admin_page(client, world, page, role, expected):
 
     response = client.get(url)
 
+    assert_admin_answer(response, expected, url)
+
+
+def assert_admin_answer(response, expected, url: str) -> None:
+    """``expected`` is a status code, or SIGN_IN: the admin's sign-in page, back to ``url``."""
     if expected == SIGN_IN:
         assert response.status_code == 302
         assert response.url == f"{reverse('admin:login')}?next={url}"
     else:
         assert response.status_code == expected
+
+
+# The admin's actions on one post, sent as the post's change page sends them.
+# Each is an admin URL name taking the post's number, and the form it is sent.
+ADMIN_ACTIONS = {
+    "share a preview link": ("admin:blog_post_share", {"days": "7"}),
+    "stop sharing": ("admin:blog_post_share_stop", {}),
+}
+
+# fmt: off
+ADMIN_ACTION_MATRIX = {
+    #                       anonymous  member   reader   editor moderator superuser
+    "share a preview link": (SIGN_IN,  SIGN_IN, SIGN_IN, 302,   403,      302),
+    "stop sharing":         (SIGN_IN,  SIGN_IN, SIGN_IN, 302,   403,      302),
+}
+# fmt: on
+
+
+def test_the_admin_action_matrix_covers_every_admin_action():
+    assert ADMIN_ACTION_MATRIX.keys() == ADMIN_ACTIONS.keys()
+
+
+@pytest.mark.parametrize(("action", "role", "expected"), expand(ADMIN_ACTION_MATRIX))
+def test_admin_action(client, world, action, role, expected):
+    world.draft = PostFactory(draft=True, author=world.staff_author)
+    live = PreviewLink.objects.live().filter(post=world.draft)
+    preview_link_create(post=world.draft, created_by=world.staff_author, days=7)
+    login_as(client, role)
+
+    name, form = ADMIN_ACTIONS[action]
+    url = reverse(name, args=[world.draft.pk])
+
+    response = client.post(url, form)
+
+    assert_admin_answer(response, expected, url)
+    allowed = expected == 302 and role in ("editor", "superuser")
+    if action == "share a preview link":
+        assert live.count() == (2 if allowed else 1)
+    else:
+        assert live.count() == (0 if allowed else 1)
 
 
 def test_moderators_see_posts_read_only(client, world):
