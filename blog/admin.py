@@ -39,7 +39,6 @@ from blog.models import (
     Image,
     Page,
     Post,
-    PublicationStatus,
     Tag,
 )
 from blog.selectors import page_get_for_preview, post_get_for_preview, preview_link_list_live
@@ -86,6 +85,7 @@ class PostStateFilter(admin.SimpleListFilter):
             ("draft", _("Draft")),
             ("scheduled", _("Scheduled")),
             ("published", _("Published")),
+            ("expired", _("Expired")),
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
@@ -96,7 +96,9 @@ class PostStateFilter(admin.SimpleListFilter):
             case "scheduled":
                 return queryset.filter(published, published_at__gt=timezone.now())
             case "published":
-                return queryset.filter(published, published_at__lte=timezone.now())
+                return queryset.published()
+            case "expired":
+                return queryset.expired()
         return queryset
 
 
@@ -122,10 +124,8 @@ class RichTextAdmin(ChosenRowsOnlyAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def state(self, obj: Post | Page) -> str:
-        """Draft, scheduled or published, as readers would see it right now."""
-        if obj.status == PublicationStatus.DRAFT:
-            return _("Draft")
-        return _("Scheduled") if obj.is_scheduled else _("Published")
+        """Draft, scheduled, published or expired, as readers would see it right now."""
+        return obj.visibility.label
 
     def preview_context(self, pk: int) -> dict:
         """The template's context for the object ``pk``; Http404 when there is none."""
@@ -165,7 +165,7 @@ def post_inline_add(inline: type[admin.options.InlineModelAdmin]) -> None:
 class PostAdmin(RichTextAdmin):
     form = PostAdminForm
     preview_template = "blog/post_detail.html"
-    list_display = ("title", "state", "author", "published_at", "is_sticky")
+    list_display = ("title", "state", "author", "published_at", "leaves_site", "is_sticky")
     list_filter = (
         PostStateFilter,
         "categories",
@@ -192,7 +192,14 @@ class PostAdmin(RichTextAdmin):
             (None, {"fields": main}),
             (
                 _("Publishing"),
-                {"fields": ("status", "published_at", "is_sticky", "comments_enabled")},
+                {
+                    "fields": (
+                        "status",
+                        ("published_at", "unpublish_at"),
+                        "is_sticky",
+                        "comments_enabled",
+                    )
+                },
             ),
             (_("Picture and topics"), {"fields": ("featured_image", "categories", "tags")}),
         ]
@@ -208,8 +215,18 @@ class PostAdmin(RichTextAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Post | None = None) -> list[str]:
         readonly = ["author_name", "created_at", "updated_at"]
         if not self.has_publish_permission(request):
-            readonly += ["status", "published_at"]
+            readonly += ["status", "published_at", "unpublish_at"]
         return readonly
+
+    @admin.display(description=_("leaves the site"), ordering="unpublish_at")
+    def leaves_site(self, post: Post) -> str:
+        """When a post leaves the site, or that it has; empty when it stays."""
+        if post.unpublish_at is None:
+            return ""
+        if post.is_expired:
+            return _("Expired")
+        when = date_format(timezone.localtime(post.unpublish_at), "j M Y H:i")
+        return _("Leaves the site %(when)s") % {"when": when}
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}

@@ -16,7 +16,7 @@ from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
 from blog.models import Image, Page, Post
-from blog.services import post_check_slug_free
+from blog.services import post_check_slug_free, post_check_unpublish_time
 from core.images import check_image_upload
 
 # What the body editor offers. Everything it can produce survives
@@ -68,6 +68,7 @@ class PostAdminForm(forms.ModelForm):
             "body",
             "status",
             "published_at",
+            "unpublish_at",
             "is_sticky",
             "comments_enabled",
             "featured_image",
@@ -79,11 +80,15 @@ class PostAdminForm(forms.ModelForm):
                 "Leave blank to use the moment you publish. A time in the future schedules "
                 "the post."
             ),
+            "unpublish_at": _(
+                "Optional. At this time the post leaves the site (home, archives, feeds, "
+                "search) and its address answers “not found”, as for a draft."
+            ),
         }
 
     def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean()
-        names = ("slug", "status", "published_at")
+        names = ("slug", "status", "published_at", "unpublish_at")
         if any(name in self.fields and name not in cleaned_data for name in names):
             return cleaned_data  # One of them already has its own error.
         candidate = Post(
@@ -98,6 +103,12 @@ class PostAdminForm(forms.ModelForm):
             post_check_slug_free(post=candidate)
         except ValidationError as error:
             self.add_error(None, error)
+        try:
+            post_check_unpublish_time(post=candidate)
+        except ValidationError as error:
+            # On the field when the editor may change it, above the form otherwise.
+            field = "unpublish_at" if "unpublish_at" in self.fields else None
+            self.add_error(field, error.message_dict["unpublish_at"])
         return cleaned_data
 
     def _submitted_or_stored(self, name: str) -> Any:

@@ -6,6 +6,7 @@ from django.contrib.postgres.search import SearchVector
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -107,8 +108,28 @@ def _width(rendition: dict) -> int:
 
 class PostQuerySet(models.QuerySet):
     def published(self, now=None) -> "PostQuerySet":
-        """Posts readers may see: published, and their time has come."""
-        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=now or timezone.now())
+        """Posts readers may see: published, their time has come and their unpublish time
+        (if any) has not. The one rule every reader-facing page, feed and list asks."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now),
+            status=Post.Status.PUBLISHED,
+            published_at__lte=now,
+        )
+
+    def expired(self, now=None) -> "PostQuerySet":
+        """Published posts whose unpublish time has passed: gone from the site."""
+        return self.filter(status=Post.Status.PUBLISHED, unpublish_at__lte=now or timezone.now())
+
+    def next_visibility_change(self, now=None) -> datetime | None:
+        """The first moment after ``now`` at which ``published()`` changes by itself, with
+        no write: a scheduled post going live or a post leaving the site; one query."""
+        now = now or timezone.now()
+        found = self.filter(status=Post.Status.PUBLISHED).aggregate(
+            going_live=Min("published_at", filter=Q(published_at__gt=now)),
+            leaving=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
+        )
+        return min((moment for moment in found.values() if moment is not None), default=None)
 
     def newest_first(self) -> "PostQuerySet":
         return self.order_by("-published_at", "-pk")
@@ -121,27 +142,65 @@ class PublicationStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+class Visibility(models.TextChoices):
+    """Where a post or a page stands for readers at a moment (``visibility_at``)."""
+
+    DRAFT = "draft", _("Draft")
+    SCHEDULED = "scheduled", _("Scheduled")
+    LIVE = "live", _("Published")
+    EXPIRED = "expired", _("Expired")
+
+
+def visibility_at(
+    *, status: str, published_at: datetime | None, unpublish_at: datetime | None, now: datetime
+) -> Visibility:
+    """The rule of ``PostQuerySet.published`` for one row in Python: live from its
+    publication time until, not including, its unpublish time."""
+    if status != PublicationStatus.PUBLISHED or published_at is None:
+        return Visibility.DRAFT
+    if published_at > now:
+        return Visibility.SCHEDULED
+    if unpublish_at is not None and unpublish_at <= now:
+        return Visibility.EXPIRED
+    return Visibility.LIVE
+
+
+def unpublish_time_refusal(
+    *, published_at: datetime | None, unpublish_at: datetime | None
+) -> str | None:
+    """Why ``unpublish_at`` cannot be a post's unpublish time, or None when it can."""
+    if unpublish_at is None or published_at is None or unpublish_at > published_at:
+        return None
+    return _("The time the post leaves the site must be after its publication time.")
+
+
 class Publishable:
-    """What readers may see of a post or a page right now, from its status and time."""
+    """What readers may see of a post or a page right now, from its status and times."""
 
     status: str
     published_at: datetime | None
+    unpublish_at: datetime | None = None  # Pages have none.
+
+    @property
+    def visibility(self) -> Visibility:
+        return visibility_at(
+            status=self.status,
+            published_at=self.published_at,
+            unpublish_at=self.unpublish_at,
+            now=timezone.now(),
+        )
 
     @property
     def is_published(self) -> bool:
-        return (
-            self.status == PublicationStatus.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        return self.visibility == Visibility.LIVE
 
     @property
     def is_scheduled(self) -> bool:
-        return (
-            self.status == PublicationStatus.PUBLISHED
-            and self.published_at is not None
-            and self.published_at > timezone.now()
-        )
+        return self.visibility == Visibility.SCHEDULED
+
+    @property
+    def is_expired(self) -> bool:
+        return self.visibility == Visibility.EXPIRED
 
 
 class Post(Publishable, models.Model):
@@ -182,6 +241,12 @@ class Post(Publishable, models.Model):
         null=True,
         blank=True,
         help_text=_("A time in the future schedules the post."),
+    )
+    unpublish_at = models.DateTimeField(
+        _("leaves the site at"),
+        null=True,
+        blank=True,
+        help_text=_("Optional. At this time the post leaves the site, as if it were a draft."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

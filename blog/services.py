@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from blog.images import clean_original, make_renditions
-from blog.models import PREVIEW_LINK_DAYS, Image, Page, Post, PreviewLink
+from blog.models import PREVIEW_LINK_DAYS, Image, Page, Post, PreviewLink, unpublish_time_refusal
 from blog.sanitize import sanitize_post_html
 from core.images import check_image_upload
 from core.storage import STORAGE_ERRORS, storage_unavailable
@@ -86,13 +86,23 @@ def post_check_slug_free(*, post: Post) -> None:
         )
 
 
+def post_check_unpublish_time(*, post: Post) -> None:
+    """Refuse an unpublish time at or before the publication time
+    (``blog.models.unpublish_time_refusal``)."""
+    refusal = unpublish_time_refusal(published_at=post.published_at, unpublish_at=post.unpublish_at)
+    if refusal is not None:
+        raise ValidationError({"unpublish_at": refusal})
+
+
 @transaction.atomic
 def post_save(*, post: Post) -> Post:
-    """Sanitise the body and save the post, refusing a slug taken on the same day."""
+    """Sanitise the body and save the post, refusing a slug taken on the same day and an
+    unpublish time that is not after the publication time."""
     post.body = sanitize_post_html(post.body or "")
     if post.status == Post.Status.PUBLISHED and post.published_at is None:
         post.published_at = timezone.now()
     post_check_slug_free(post=post)
+    post_check_unpublish_time(post=post)
     post.save()
     return post
 

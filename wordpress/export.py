@@ -34,7 +34,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts.models import public_name
-from blog.models import Category, Image, Page, Post, Tag
+from blog.models import Category, Image, Page, Post, Tag, visibility_at
 from comments.models import Comment, comment_author_name
 from wordpress.wxr_format import (
     NO_DATE,
@@ -339,7 +339,14 @@ def _post(
     if image is not None:
         counts.attachments += 1
         yield _attachment(image, wp_id=ids.attachment(image.pk), parent=post.pk, author=author)
-    status = wordpress_status(post.status, post.published_at, now)
+    status = wordpress_status(
+        visibility_at(
+            status=post.status,
+            published_at=post.published_at,
+            unpublish_at=post.unpublish_at,
+            now=now,
+        )
+    )
     counts.posts += 1
     item = _Item(
         wp_id=post.pk,
@@ -461,7 +468,14 @@ def _pages(counts: ExportCounts, ids: WordPressIds) -> Iterator[list[str]]:
                 content=html_block(page.body),
                 excerpt="",
                 slug=page.slug,
-                status=wordpress_status(page.status, page.published_at, now),
+                status=wordpress_status(
+                    visibility_at(
+                        status=page.status,
+                        published_at=page.published_at,
+                        unpublish_at=None,
+                        now=now,
+                    )
+                ),
                 date=page.published_at or page.created_at,
                 dated=page.published_at is not None,
                 modified=page.updated_at,

@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape, quoteattr
 from django.conf import settings
 from django.utils import timezone
 
-from blog.models import Category, Image, Post, Tag
+from blog.models import Category, Image, Tag, Visibility
 
 # What WordPress writes as the GMT date of a draft that was never published.
 NO_DATE = "0000-00-00 00:00:00"
@@ -87,12 +87,11 @@ def postmeta(key: str, value: str | int) -> str:
     )
 
 
-def wordpress_status(status: str, published_at: datetime | None, now: datetime) -> str:
-    """Tribune's status as WordPress's: published (past) ``publish``, published with a
-    future time ``future``, anything else ``draft``."""
-    if status != Post.Status.PUBLISHED or published_at is None:
-        return "draft"
-    return "publish" if published_at <= now else "future"
+def wordpress_status(visibility: Visibility) -> str:
+    """Where a post or page stands for readers (``blog.models.visibility_at``) as WordPress's
+    status: live ``publish``, scheduled ``future``, anything else ``draft``, a post past its
+    unpublish time included (WordPress itself has no unpublish time)."""
+    return {Visibility.LIVE: "publish", Visibility.SCHEDULED: "future"}.get(visibility, "draft")
 
 
 def html_block(body: str) -> str:
