@@ -18,8 +18,10 @@ Its key carries every input of its HTML:
 - the address (scheme and host for the canonical link, and the path), the site's name,
   the language and the time zone; the release is the cache's ``KEY_PREFIX``.
 
-What changes with time alone (a neighbour scheduled to go live) shows within
-``PAGE_CACHE_SECONDS``, the most an entry is kept, as on the full-page cache.
+What changes with time alone (a post going live on schedule or reaching its unpublish
+time, so a neighbour or the post itself) moves the key too: it carries the next such
+moment (``visibility_changes_at``), which becomes a later one once it has passed, so the
+first request after it draws the article again.
 
 The cache is an accelerator, never a dependency: through ``core.cache``, a cache that does
 not answer is a miss and the article is rendered.
@@ -27,6 +29,7 @@ not answer is a miss and the article is rendered.
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -37,7 +40,29 @@ from django.utils.safestring import SafeString, mark_safe
 from blog import selectors
 from blog.models import Post
 from core.cache import cache_get, cache_set
-from core.pagecache import request_page_version
+from core.pagecache import page_changes_at, request_page_version
+
+
+def visibility_changes_at(request: HttpRequest) -> datetime | None:
+    """The next moment at which the posts readers may see change by themselves, with no
+    write (``PostQuerySet.next_visibility_change``: a scheduled post going live, a post
+    leaving the site), or None. Told to the full-page cache (``page_changes_at``), which
+    then keeps the page no longer than that, and put in the blog's own keys.
+
+    Kept in the shared cache under ``PageVersion.number`` until the moment passes, so a
+    page already reading the version pays no query for it once kept; one when not."""
+    moment = getattr(request, "_blog_visibility_changes_at", ())
+    if moment == ():
+        key = f"blog:visibility:v{request_page_version(request)}"
+        kept = cache_get(key)
+        if isinstance(kept, tuple) and (kept[0] is None or kept[0] > timezone.now()):
+            moment = kept[0]
+        else:
+            moment = Post.objects.next_visibility_change()
+            cache_set(key, (moment,), settings.PAGE_CACHE_SECONDS)
+        request._blog_visibility_changes_at = moment
+    page_changes_at(request, moment)
+    return moment
 
 
 @dataclass(frozen=True)
@@ -68,6 +93,7 @@ def post_article_key(request: HttpRequest, version: int) -> str:
         settings.SITE_NAME,
         translation.get_language(),
         timezone.get_current_timezone_name(),
+        visibility_changes_at(request),
     )
     digest = hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
     return f"blog:article:v{version}:{digest}"
@@ -86,6 +112,7 @@ def post_shell_key(request: HttpRequest, version: int, shared_parts: list[str]) 
         settings.SITE_NAME,
         translation.get_language(),
         timezone.get_current_timezone_name(),
+        visibility_changes_at(request),
         shared_parts,
     )
     digest = hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
@@ -125,10 +152,12 @@ def site_navigation_for(request: HttpRequest) -> selectors.SiteNavigation:
     categories, moves in the writer's transaction. So a page already reading the version
     (every shared page) pays no query for them once they are kept, and one when they are
     not; a page that does not (search, the account pages) pays the version's. What
-    changes with time alone (a category's first post going live on schedule) shows within
-    ``PAGE_CACHE_SECONDS``, as on the full-page cache. Nothing here depends on the
-    address, language or time zone: a category's name and address are the same on all."""
-    key = f"blog:navigation:v{request_page_version(request)}"
+    changes with time alone (a category's first post going live on schedule, its last
+    leaving the site) moves the key with ``visibility_changes_at``. Nothing here depends
+    on the address, language or time zone: a category's name and address are the same on
+    all."""
+    moment = visibility_changes_at(request)
+    key = f"blog:navigation:v{request_page_version(request)}:{moment and moment.timestamp()}"
     navigation = cache_get(key)
     if not isinstance(navigation, selectors.SiteNavigation):
         navigation = selectors.site_navigation()

@@ -147,7 +147,9 @@ def _dated_posts(posts=None) -> PostQuerySet:
     """Posts whose time has come, whatever their status now.
 
     A withdrawn post keeps its publication time and its ``updated_at`` moves,
-    so withdrawing one changes the feed's Last-Modified as publishing does.
+    so withdrawing one changes the feed's Last-Modified as publishing does; a post that
+    reached its unpublish time dates the feed by that time
+    (``selectors.post_list_last_modified``).
     """
     posts = Post.objects.all() if posts is None else posts
     return posts.filter(published_at__lte=timezone.now())

@@ -10,6 +10,7 @@ from typing import NamedTuple
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import (
+    Case,
     Exists,
     F,
     IntegerField,
@@ -19,9 +20,10 @@ from django.db.models import (
     Q,
     QuerySet,
     Value,
+    When,
     prefetch_related_objects,
 )
-from django.db.models.functions import Greatest
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
@@ -265,10 +267,12 @@ def author_get(*, username: str) -> User | None:
 
 
 def post_list_last_modified(posts: PostQuerySet) -> datetime | None:
-    """When the newest change to these posts became visible: edits or publication."""
-    return posts.order_by().aggregate(last=Max(Greatest(F("updated_at"), F("published_at"))))[
-        "last"
-    ]
+    """When the newest change to these posts became visible: edits, publication, or
+    leaving the site at an unpublish time that has passed (no write moves ``updated_at``
+    then)."""
+    left = Case(When(unpublish_at__lte=timezone.now(), then=F("unpublish_at")))
+    changed = Greatest(F("updated_at"), F("published_at"), Coalesce(left, F("published_at")))
+    return posts.order_by().aggregate(last=Max(changed))["last"]
 
 
 def post_list_shown_digest(posts: Iterable[Post], *around: object) -> str:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import condition
 
 from blog import selectors
-from blog.caching import post_shell_key, post_with_article
+from blog.caching import post_shell_key, post_with_article, visibility_changes_at
 from blog.models import Post
 from blog.signals import PAGE_SHELL_PART, post_page_context
 from core.holes import render_with_holes
@@ -39,6 +39,7 @@ def paginate(request: HttpRequest, items: QuerySet, per_page: int = POSTS_PER_PA
 def home(request: HttpRequest) -> HttpResponse:
     """The front page: sticky posts first, then the newest, ten at a time. The first post
     of the first page is the lead story, shown large above the others."""
+    visibility_changes_at(request)  # A post going live or leaving changes the page.
     page = paginate(request, selectors.post_list_home())
     posts = list(page.object_list)
     lead = posts.pop(0) if page.number == 1 and posts else None
@@ -151,6 +152,7 @@ def _archive_view(find: Callable[..., Archive | None], missing: str) -> Callable
     @shared_page
     @condition(etag_func=etag)
     def view(request: HttpRequest, **kwargs) -> HttpResponse:
+        visibility_changes_at(request)  # A post going live or leaving changes the page.
         archive = found(request, kwargs)
         if archive is None:
             raise Http404(missing)

@@ -20,9 +20,10 @@ services that write with ``update()``). The key also carries the release (the ca
 ``KEY_PREFIX``), the scheme, host, path and query (less the parameters that only feed
 analytics, such as ``utm_source``, so a shared link's readers share the page), the
 language and the time zone. What changes with time alone shows within
-``PAGE_CACHE_SECONDS``, the most an entry is kept (a scheduled post going live), or at the
-first request after it when the view says when (``page_changes_at``: a discussion's mode
-changing on schedule, or closing after its days): the page is kept no longer than that.
+``PAGE_CACHE_SECONDS``, the most an entry is kept, or at the first request after it when
+the view says when (``page_changes_at``: a post going live or reaching its unpublish time,
+a discussion's mode changing on schedule, or closing after its days): the page is kept no
+longer than that.
 
 Someone who has just sent a form (a guest's comment, say) gets ``PAGE_CACHE_FRESH_COOKIE``
 for a minute: our cache and their browser's (the pages ``Vary: Cookie``) then give them

@@ -385,8 +385,9 @@ def test_home_runs_a_bounded_number_of_queries(client, django_assert_max_num_que
     _dataset(size)
 
     # One more than the page's own for the header's sections and the footer's pages, the
-    # first time (blog.caching.site_navigation_for).
-    with django_assert_max_num_queries(5):
+    # first time (blog.caching.site_navigation_for), and one for the next moment a post
+    # goes live or leaves (blog.caching.visibility_changes_at), kept from then on.
+    with django_assert_max_num_queries(6):
         assert client.get("/").status_code == 200
 
 
@@ -397,7 +398,8 @@ def test_archive_runs_a_bounded_number_of_queries(client, django_assert_max_num_
     for post in PostFactory._meta.model.objects.all():
         post.categories.add(category)
 
-    with django_assert_max_num_queries(6):
+    # With the next moment a post goes live or leaves (blog.caching.visibility_changes_at).
+    with django_assert_max_num_queries(7):
         assert client.get("/category/all/").status_code == 200
 
 
@@ -407,8 +409,9 @@ def test_post_page_runs_a_bounded_number_of_queries(client, django_assert_max_nu
     post = PostFactory._meta.model.objects.published().order_by("published_at")[size // 2]
 
     # The shared pages' version, post, categories, tags, two neighbours, then the
-    # discussion: settings and threads; the site's navigation the first time.
-    with django_assert_max_num_queries(9):
+    # discussion: settings and threads; the site's navigation and the next moment a post
+    # goes live or leaves (blog.caching.visibility_changes_at) the first time.
+    with django_assert_max_num_queries(10):
         assert client.get(post.get_absolute_url()).status_code == 200
 
 
@@ -416,8 +419,9 @@ def test_post_page_runs_a_bounded_number_of_queries(client, django_assert_max_nu
 def test_search_runs_a_bounded_number_of_queries(client, django_assert_max_num_queries, size):
     _dataset(size)
 
-    # The site's navigation under the shared pages' version: both the first time.
-    with django_assert_max_num_queries(5):
+    # The site's navigation under the shared pages' version, and the next moment a post
+    # goes live or leaves (blog.caching.visibility_changes_at): all three the first time.
+    with django_assert_max_num_queries(6):
         assert client.get("/search/", {"q": "article"}).status_code == 200
 
 

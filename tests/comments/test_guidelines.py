@@ -74,9 +74,10 @@ class TestPage:
     def test_one_query_however_many_guidelines(self, client, django_assert_num_queries, count):
         for n in range(1, count + 1):
             Guideline.objects.create(number=n, title=f"Rule {n}", text="Text.")
-        # The guidelines; the site's navigation (blog.caching) and the shared pages'
-        # version it is kept under, then the version alone.
-        with django_assert_num_queries(3):
+        # The guidelines; the site's navigation (blog.caching), the shared pages' version it
+        # is kept under and the next moment a post goes live or leaves (kept with it,
+        # blog.caching.visibility_changes_at), then the version alone.
+        with django_assert_num_queries(4):
             response = client.get(PAGE)
         assert html(response).count('class="guideline mb-4"') == count
         with django_assert_num_queries(2):
