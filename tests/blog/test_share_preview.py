@@ -215,6 +215,21 @@ def test_the_preview_of_a_scheduled_post_says_when_it_appears(editor):
     assert f"The article is due to appear on {when:%-d %B %Y, %H:%M}." in text
 
 
+def test_the_preview_of_a_post_past_its_unpublish_time_says_it_left_the_site(editor):
+    now = timezone.now()
+    post = PostFactory(published_at=now - timedelta(days=2), unpublish_at=now - timedelta(hours=1))
+    link = preview_link_create(post=post, created_by=editor, days=1)
+
+    response = Client().get(link.get_absolute_url())
+
+    text = response.text
+    left = timezone.localtime(post.unpublish_at)
+    assert response.status_code == 200
+    assert "Preview: no longer on the site" in text
+    assert "not published yet" not in text
+    assert f"The article left the site on {left:%-d %B %Y, %H:%M}." in text
+
+
 def test_the_preview_is_never_kept_indexed_or_referred(editor, draft):
     link = preview_link_create(post=draft, created_by=editor, days=7)
 
