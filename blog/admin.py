@@ -39,6 +39,7 @@ from blog.models import (
     Image,
     Page,
     Post,
+    PostNote,
     Tag,
 )
 from blog.selectors import page_get_for_preview, post_get_for_preview, preview_link_list_live
@@ -46,6 +47,8 @@ from blog.services import (
     image_create,
     image_update,
     page_save,
+    post_note_delete,
+    post_note_save,
     post_publish,
     post_save,
     post_unpublish,
@@ -161,6 +164,18 @@ def post_inline_add(inline: type[admin.options.InlineModelAdmin]) -> None:
         _POST_INLINES.append(inline)
 
 
+class PostNoteInline(admin.StackedInline):
+    """Corrections, clarifications and updates readers see at the foot of the article,
+    each with its date; saved through ``post_note_save`` by ``PostAdmin.save_formset``."""
+
+    model = PostNote
+    fields = ("kind", "text", "created_at", "created_by")
+    readonly_fields = ("created_at", "created_by")
+    extra = 1
+    verbose_name = _("correction or update")
+    verbose_name_plural = _("corrections and updates shown to readers")
+
+
 @admin.register(Post)
 class PostAdmin(RichTextAdmin):
     form = PostAdminForm
@@ -210,7 +225,17 @@ class PostAdmin(RichTextAdmin):
         return fieldsets
 
     def get_inlines(self, request: HttpRequest, obj: Post | None = None) -> list:
-        return [*super().get_inlines(request, obj), *_POST_INLINES]
+        return [*super().get_inlines(request, obj), PostNoteInline, *_POST_INLINES]
+
+    def save_formset(self, request: HttpRequest, form: ModelForm, formset, change: bool) -> None:
+        if formset.model is not PostNote:
+            super().save_formset(request, form, formset, change)
+            return
+        # Through the services, so the post is marked as changed with each note.
+        for note in formset.save(commit=False):
+            post_note_save(note=note, by=request.user)
+        for note in formset.deleted_objects:
+            post_note_delete(note=note)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Post | None = None) -> list[str]:
         readonly = ["author_name", "created_at", "updated_at"]

@@ -123,7 +123,7 @@ def post_with_article(
     request: HttpRequest, *, year: int, month: int, day: int, slug: str
 ) -> tuple[Post, PostArticle] | None:
     """The published post at /year/month/day/slug/ and its article, from the shared cache
-    (one query: the version) or rendered (five more: the post, categories, tags,
+    (one query: the version) or rendered (six more: the post, categories, tags, notes,
     neighbours); None when there is no such post."""
     # The version first, then the rows: what is stored under it is at least that new.
     key = post_article_key(request, request_page_version(request))

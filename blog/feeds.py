@@ -19,17 +19,18 @@ from django.core.files.storage import default_storage
 from django.http import Http404
 from django.urls import reverse
 from django.utils import feedgenerator, timezone
-from django.utils.html import format_html, strip_tags
+from django.utils.html import escape, format_html, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
-from blog.models import Category, Image, Post, PostQuerySet
+from blog.models import Category, Image, Post, PostNote, PostQuerySet
 from blog.selectors import (
     category_get,
     post_list_last_modified,
     post_list_published,
     post_list_shown_digest,
+    post_note_list_public,
 )
 
 FEED_LENGTH = 20
@@ -311,6 +312,44 @@ class CategoryPostsFeed(LatestPostsFeed):
         if self._category is None:
             self._category = category_get(slug=slug)
         return self._category
+
+
+class CorrectionsFeed(Feed):
+    """The newest corrections, clarifications and updates (/corrections/feed/), as RSS 2.0:
+    each item is the note's plain text, titled with its kind and its article's title, and
+    links to the note at the foot of the article."""
+
+    feed_type = feedgenerator.Rss201rev2Feed
+
+    def title(self) -> str:
+        return _("Corrections and updates · %(site)s") % {"site": settings.SITE_NAME}
+
+    def description(self) -> str:
+        return _("Every correction, clarification and update to the articles of %(site)s.") % {
+            "site": settings.SITE_NAME
+        }
+
+    def link(self) -> str:
+        return reverse("blog:corrections")
+
+    def feed_url(self) -> str:
+        return reverse("blog:corrections_feed")
+
+    def items(self) -> list[PostNote]:
+        return list(post_note_list_public()[:FEED_LENGTH])
+
+    def item_title(self, note: PostNote) -> str:
+        return f"{note.get_kind_display()}: {note.post.title}"
+
+    def item_description(self, note: PostNote) -> str:
+        # Readers take an RSS description as HTML: the plain text is escaped for it.
+        return escape(note.text)
+
+    def item_link(self, note: PostNote) -> str:
+        return note.get_absolute_url()
+
+    def item_pubdate(self, note: PostNote) -> datetime:
+        return note.created_at
 
 
 # --- Pictures ----------------------------------------------------------------

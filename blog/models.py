@@ -292,6 +292,61 @@ class Post(Publishable, models.Model):
         )
 
 
+# --- Corrections and updates ----------------------------------------------------
+
+POST_NOTE_MAX_LENGTH = 1000
+
+
+class PostNoteQuerySet(models.QuerySet):
+    def public(self, now: datetime | None = None) -> "PostNoteQuerySet":
+        """Notes readers may see: those of posts readers may see (``Post.objects.published``)."""
+        return self.filter(post__in=Post.objects.published(now))
+
+
+class PostNote(models.Model):
+    """A dated correction, clarification or update an editor adds to a post. Readers see
+    it in a box at the foot of the article and on /corrections/; it is plain text."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correction")
+        CLARIFICATION = "clarification", _("Clarification")
+        UPDATE = "update", _("Update")
+
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="notes", verbose_name=_("post")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(
+        _("text"),
+        max_length=POST_NOTE_MAX_LENGTH,
+        help_text=_("Plain text: what was wrong or what is new. Readers see it with its date."),
+    )
+    created_at = models.DateTimeField(_("date"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("added by"),
+    )
+
+    objects = PostNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("correction or update")
+        verbose_name_plural = _("corrections and updates")
+        indexes = [models.Index(fields=["created_at"], name="blog_postnote_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.created_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.post.get_absolute_url()}#note-{self.pk}"
+
+
 # --- Shared previews -----------------------------------------------------------
 
 PREVIEW_LINK_SALT = "blog.preview-link"
@@ -365,6 +420,7 @@ def preview_link_pk(token: str) -> int | None:
 RESERVED_PAGE_SLUGS = frozenset(
     {
         "accounts", "admin", "author", "category", "comments", "community-guidelines",
+        "corrections",
         "feed", "healthz", "media", "preview", "search", "static", "tag",
     }
 )  # fmt: skip

@@ -19,6 +19,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
     prefetch_related_objects,
@@ -35,6 +36,8 @@ from blog.models import (
     Category,
     Page,
     Post,
+    PostNote,
+    PostNoteQuerySet,
     PostQuerySet,
     PreviewLink,
     Tag,
@@ -63,8 +66,26 @@ def post_list_published() -> PostQuerySet:
 
 
 def post_list_home() -> PostQuerySet:
-    """The front page: sticky posts first, then the newest."""
-    return post_list_published().order_by("-is_sticky", "-published_at", "-pk")
+    """The front page: sticky posts first, then the newest; each post with
+    ``last_note_at``, when its newest correction or update was added (None without one),
+    in the same query."""
+    newest_note = PostNote.objects.filter(post=OuterRef("pk")).order_by("-created_at", "-pk")
+    return (
+        post_list_published()
+        .annotate(last_note_at=Subquery(newest_note.values("created_at")[:1]))
+        .order_by("-is_sticky", "-published_at", "-pk")
+    )
+
+
+def post_note_list_public() -> PostNoteQuerySet:
+    """Every note readers may see (``PostNote.objects.public``), newest first, each with
+    its post; one query."""
+    return (
+        PostNote.objects.public()
+        .select_related("post")
+        .only("kind", "text", "created_at", "post__title", "post__slug", "post__published_at")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def post_list_for_day_range(*, start: date, end: date) -> PostQuerySet:
@@ -103,7 +124,7 @@ def date_span(*, year: int, month: int | None = None, day: int | None = None) ->
 
 
 def post_get_published(*, year: int, month: int, day: int, slug: str) -> Post | None:
-    """The published post at /year/month/day/slug/, or None; three queries."""
+    """The published post at /year/month/day/slug/, or None; four queries."""
     post = post_get_published_row(year=year, month=month, day=day, slug=slug)
     if post is not None:
         post_load_terms(post)
@@ -112,7 +133,7 @@ def post_get_published(*, year: int, month: int, day: int, slug: str) -> Post | 
 
 def post_get_published_row(*, year: int, month: int, day: int, slug: str) -> Post | None:
     """The published post at /year/month/day/slug/ with its author and picture, or None;
-    one query. ``post_load_terms`` adds its categories and tags."""
+    one query. ``post_load_terms`` adds its categories, tags and notes."""
     span = date_span(year=year, month=month, day=day)
     if span is None:
         return None
@@ -125,8 +146,9 @@ def post_get_published_row(*, year: int, month: int, day: int, slug: str) -> Pos
 
 
 def post_load_terms(post: Post) -> None:
-    """Load ``post``'s categories (by name, as lists show them) and tags; two queries."""
-    prefetch_related_objects([post], _categories_by_name(), "tags")
+    """Load ``post``'s categories (by name, as lists show them), tags and notes (oldest
+    first, as the article lists them); three queries."""
+    prefetch_related_objects([post], _categories_by_name(), "tags", "notes")
 
 
 def _categories_by_name() -> Prefetch:

@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from blog.images import clean_original, make_renditions
-from blog.models import PREVIEW_LINK_DAYS, Image, Page, Post, PreviewLink, unpublish_time_refusal
+from blog.models import (
+    PREVIEW_LINK_DAYS,
+    Image,
+    Page,
+    Post,
+    PostNote,
+    PreviewLink,
+    unpublish_time_refusal,
+)
 from blog.sanitize import sanitize_post_html
 from core.images import check_image_upload
 from core.storage import STORAGE_ERRORS, storage_unavailable
@@ -162,3 +170,34 @@ def preview_link_create(*, post: Post, created_by: User | None, days: int) -> Pr
 def preview_links_revoke(*, post: Post) -> int:
     """Stop every live preview link of ``post``; how many were stopped."""
     return PreviewLink.objects.live().filter(post=post).update(revoked_at=timezone.now())
+
+
+def _post_touch(post: Post) -> None:
+    """Move ``post``'s ``updated_at`` to now: its ``dateModified``, its feed entries'
+    updated date and its sitemap ``lastmod`` follow (and the page caches' version, through
+    the save)."""
+    post.save(update_fields=["updated_at"])
+
+
+@transaction.atomic
+def post_note_save(*, note: PostNote, by: User | None = None) -> PostNote:
+    """Store a new or edited correction, clarification or update of a post, as plain text,
+    and mark the post as changed. Refuses (ValidationError, by field) an empty text, one
+    over ``POST_NOTE_MAX_LENGTH`` characters and an unknown kind."""
+    note.text = "\n".join(
+        line.strip() for line in (note.text or "").replace("\x00", "").strip().splitlines()
+    )
+    if note.created_by_id is None and note.pk is None:
+        note.created_by = by
+    note.full_clean()
+    note.save()
+    _post_touch(note.post)
+    return note
+
+
+@transaction.atomic
+def post_note_delete(*, note: PostNote) -> None:
+    """Remove a note added by mistake; the post is marked as changed."""
+    post = note.post
+    note.delete()
+    _post_touch(post)

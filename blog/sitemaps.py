@@ -13,7 +13,7 @@ from django.db.models import F, Max, QuerySet
 from django.db.models.functions import Greatest
 from django.urls import reverse
 
-from blog.models import Category, Page, PageQuerySet, Post, PostQuerySet, Tag
+from blog.models import Category, Page, PageQuerySet, Post, PostNote, PostQuerySet, Tag
 from blog.selectors import author_list_public, post_list_last_modified, post_list_published
 
 
@@ -79,15 +79,18 @@ class AuthorSitemap(Sitemap):
 
 
 class StaticViewSitemap(Sitemap):
-    """Pages that are not a model instance: the home page."""
+    """Pages that are not a model instance: the home page and /corrections/."""
 
     def items(self) -> list[str]:
-        return ["blog:home"]
+        return ["blog:home", "blog:corrections"]
 
     def location(self, name: str) -> str:
         return reverse(name)
 
     def lastmod(self, name: str) -> datetime | None:
+        if name == "blog:corrections":
+            newest = PostNote.objects.public().order_by("-created_at").first()
+            return newest.created_at if newest else None
         return post_list_last_modified(Post.objects.published())
 
 

@@ -98,6 +98,18 @@ def post_preview(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+NOTES_PER_PAGE = 20
+
+
+@shared_page
+def corrections(request: HttpRequest) -> HttpResponse:
+    """/corrections/: every correction, clarification and update readers may see, newest
+    first, with its article; two queries (the count and the page)."""
+    visibility_changes_at(request)  # A post going live or leaving changes the list.
+    page = paginate(request, selectors.post_note_list_public(), per_page=NOTES_PER_PAGE)
+    return render(request, "blog/corrections.html", {"page_obj": page})
+
+
 @shared_page
 def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A published page (About, Contact) at /slug/; drafts are not found."""

@@ -64,6 +64,7 @@ def pages() -> dict[str, tuple[str, str | None]]:
         "post-as-member": (post.get_absolute_url(), "reader"),
         "post-as-moderator": (post.get_absolute_url(), "moderator"),
         "guidelines": (reverse("guidelines"), None),
+        "corrections": (reverse("blog:corrections"), None),
         "search": ("/search/?q=bus", None),
         "sign-in": (reverse("accounts:login"), None),
         "sign-up": (reverse("accounts:signup"), None),

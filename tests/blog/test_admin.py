@@ -70,6 +70,9 @@ def post_form_data(**overrides) -> dict:
         # The discussion schedule's rows (comments.admin.modes), none.
         "discussion_modes-TOTAL_FORMS": "0",
         "discussion_modes-INITIAL_FORMS": "0",
+        # Corrections and updates shown to readers (blog.admin.PostNoteInline), none.
+        "notes-TOTAL_FORMS": "0",
+        "notes-INITIAL_FORMS": "0",
         "_save": "Save",
     }
     return data | overrides

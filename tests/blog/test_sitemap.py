@@ -95,9 +95,10 @@ def test_sitemap_lists_the_home_page_and_not_search(client):
     assert not any("/search/" in url for url in urls)
 
 
-def test_sitemap_of_an_empty_site_lists_the_home_page_and_the_guidelines(client):
+def test_sitemap_of_an_empty_site_lists_the_home_page_corrections_and_the_guidelines(client):
     assert list(_sitemap(client)) == [
         _absolute(reverse("blog:home")),
+        _absolute(reverse("blog:corrections")),
         _absolute(reverse("guidelines")),
     ]
 
@@ -134,12 +135,13 @@ def test_sitemap_runs_a_bounded_number_of_queries(client, django_assert_max_num_
         )
         page_save(Page(title="A page", slug=f"page-{number}", status=Page.Status.PUBLISHED))
 
-    # Home's date, then a count and a page for posts, pages, categories, tags and authors.
-    with django_assert_max_num_queries(11):
+    # Home's and /corrections/'s dates, then a count and a page for posts, pages,
+    # categories, tags and authors.
+    with django_assert_max_num_queries(12):
         urls = _sitemap(client)
 
     authors = {post.author_id for post in Post.objects.all()}
-    assert len(urls) == 2 + count * 6 + len(authors)
+    assert len(urls) == 3 + count * 6 + len(authors)
 
 
 # --- robots.txt --------------------------------------------------------------

@@ -408,10 +408,11 @@ def test_post_page_runs_a_bounded_number_of_queries(client, django_assert_max_nu
     _dataset(size)
     post = PostFactory._meta.model.objects.published().order_by("published_at")[size // 2]
 
-    # The shared pages' version, post, categories, tags, two neighbours, then the
-    # discussion: settings and threads; the site's navigation and the next moment a post
-    # goes live or leaves (blog.caching.visibility_changes_at) the first time.
-    with django_assert_max_num_queries(10):
+    # The shared pages' version, post, categories, tags, notes (corrections and updates),
+    # two neighbours, then the discussion: settings and threads; the site's navigation and
+    # the next moment a post goes live or leaves (blog.caching.visibility_changes_at) the
+    # first time.
+    with django_assert_max_num_queries(11):
         assert client.get(post.get_absolute_url()).status_code == 200
 
 

@@ -84,6 +84,9 @@ def post_form(post: Post, **overrides) -> dict:
         "published_at_1": local.strftime("%H:%M:%S"),
         "discussion_modes-TOTAL_FORMS": "0",
         "discussion_modes-INITIAL_FORMS": "0",
+        # Corrections and updates shown to readers (blog.admin.PostNoteInline), none.
+        "notes-TOTAL_FORMS": "0",
+        "notes-INITIAL_FORMS": "0",
         "_save": "Save",
     }
     data.update(overrides)
