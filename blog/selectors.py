@@ -159,7 +159,7 @@ def post_get_for_preview(*, pk: int) -> Post | None:
     """Any post, whatever its status, for staff to preview."""
     return (
         Post.objects.select_related("author", "featured_image")
-        .prefetch_related("categories", "tags")
+        .prefetch_related("categories", "tags", "notes")
         .filter(pk=pk)
         .first()
     )
@@ -167,14 +167,14 @@ def post_get_for_preview(*, pk: int) -> Post | None:
 
 def preview_link_get_live(*, token: str) -> PreviewLink | None:
     """The live preview link ``token`` opens, with its post as the post page shows it, or
-    None for a token we did not sign, or a link stopped or expired; three queries."""
+    None for a token we did not sign, or a link stopped or expired; four queries."""
     pk = preview_link_pk(token)
     if pk is None:
         return None
     return (
         PreviewLink.objects.live()
         .select_related("post__author", "post__featured_image")
-        .prefetch_related("post__categories", "post__tags")
+        .prefetch_related("post__categories", "post__tags", "post__notes")
         .filter(pk=pk)
         .first()
     )
