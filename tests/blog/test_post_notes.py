@@ -364,3 +364,12 @@ def test_deleting_a_note_through_the_service_marks_the_post_changed(editor, post
     post_note_delete(note=note)
     post.refresh_from_db()
     assert post.updated_at > first
+
+
+def test_updated_shows_on_the_warm_home_page_at_the_next_request(client, editor, post):
+    client.get("/")
+    assert 'class="post-updated"' not in client.get("/").text  # kept by the page cache
+    note = post_note_save(note=PostNote(post=post, text="A fix."), by=editor)
+    assert 'class="post-updated"' in client.get("/").text
+    post_note_delete(note=note)
+    assert 'class="post-updated"' not in client.get("/").text
