@@ -49,6 +49,18 @@ def django_start(tmp: Path) -> None:
     setup_test_environment()
     call_command("migrate", verbosity=0, interactive=False)
     call_command("seed_demo", stdout=io.StringIO())
+    _add_a_correction()
+
+
+def _add_a_correction() -> None:
+    """A correction on the busiest post (the one checked), which the demo has none of, so
+    the article's box of notes and /corrections/ are checked with something in them."""
+    from blog.models import Post, PostNote
+    from blog.services import post_note_save
+
+    post = Post.objects.published().order_by("-comment_count", "pk").first()
+    text = "An earlier version gave the wrong date for the council's vote.\nIt is 3 June."
+    post_note_save(note=PostNote(post=post, kind=PostNote.Kind.CORRECTION, text=text))
 
 
 def pages() -> dict[str, tuple[str, str | None]]:
