@@ -398,15 +398,16 @@ class PreviewLink(models.Model):
 
     @property
     def token(self) -> str:
-        """The signed part of the link's address."""
-        return signing.dumps(self.pk, salt=PREVIEW_LINK_SALT)
+        """The signed part of the link's address: the same every time it is asked for (no
+        timestamp in it; the row keeps when the link expires)."""
+        return signing.Signer(salt=PREVIEW_LINK_SALT).sign_object(self.pk)
 
 
 def preview_link_pk(token: str) -> int | None:
     """The link number ``token`` was signed for, or None when it was not signed by us."""
     try:
-        pk = signing.loads(token, salt=PREVIEW_LINK_SALT)
-    except signing.BadSignature:
+        pk = signing.Signer(salt=PREVIEW_LINK_SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError):
         return None
     return pk if type(pk) is int and pk > 0 else None
 
