@@ -1,17 +1,14 @@
-"""The admin editors write in: posts, pages, the image library, categories and tags.
+"""Posts in the admin: the editor's form, publishing, corrections and shared previews.
 
-Every write goes through ``blog.services``; the admin only lists, filters and
-shapes forms.
+Every write goes through ``blog.services``; the admin only lists, filters and shapes forms.
 """
 
 from collections.abc import Callable
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.forms import ModelForm
 from django.http import (
     Http404,
@@ -20,33 +17,22 @@ from django.http import (
     HttpResponseNotAllowed,
     HttpResponseRedirect,
 )
-from django.middleware.csp import get_nonce
-from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.csp import CSP
 from django.utils.dateformat import format as date_format
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from blog.forms import ImageUploadForm, PageAdminForm, PostAdminForm
+from blog.admin.rich_text import RichTextAdmin
+from blog.forms import PostAdminForm
 from blog.models import (
     PREVIEW_LINK_DAYS,
     PREVIEW_LINK_DEFAULT_DAYS,
-    Category,
-    Image,
-    Page,
     Post,
     PostNote,
-    Tag,
 )
-from blog.selectors import page_get_for_preview, post_get_for_preview, preview_link_list_live
+from blog.selectors import post_get_for_preview, preview_link_list_live
 from blog.services import (
-    image_create,
-    image_update,
-    page_save,
     post_note_delete,
     post_note_save,
     post_publish,
@@ -55,26 +41,7 @@ from blog.services import (
     preview_link_create,
     preview_links_revoke,
 )
-from core.admin import ChosenRowsOnlyAdmin
 from core.params import positive_int
-from core.storage import STORAGE_UNAVAILABLE
-
-# --- Posts -----------------------------------------------------------------
-
-# The body editor (django-prose-editor 0.28) needs two inline pieces the site's
-# policy refuses: its <script type="importmap">, allowed here by the response's
-# nonce, and the base stylesheet Tiptap injects, allowed by the hash of exactly
-# that text (tests/blog/test_admin.py recomputes it from the installed editor).
-# Only the post and page add and change pages get them.
-TIPTAP_BASE_CSS_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
-
-
-def post_form_csp() -> dict[str, list[str]]:
-    """The site's Content-Security-Policy plus what the body editor needs."""
-    policy = dict(settings.SECURE_CSP)
-    policy["script-src"] = [*policy.get("script-src", [CSP.SELF]), CSP.NONCE]
-    policy["style-src"] = [*policy.get("style-src", [CSP.SELF]), TIPTAP_BASE_CSS_HASH]
-    return policy
 
 
 class PostStateFilter(admin.SimpleListFilter):
@@ -103,53 +70,6 @@ class PostStateFilter(admin.SimpleListFilter):
             case "expired":
                 return queryset.expired()
         return queryset
-
-
-class RichTextAdmin(ChosenRowsOnlyAdmin):
-    """What posts and pages share in the admin: the body editor's Content-Security-Policy,
-    their status as readers see it, and a preview page at ``<pk>/preview/`` drawn with
-    ``preview_template`` from what ``preview_context`` finds."""
-
-    preview_template: str
-
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict | None = None,
-    ) -> HttpResponse:
-        # {% csp_nonce_attr %} in the admin templates reads the nonce from here.
-        extra_context = {**(extra_context or {}), "csp_nonce": get_nonce(request)}
-        response = super().changeform_view(request, object_id, form_url, extra_context)
-        response._csp_config = post_form_csp()
-        return response
-
-    @admin.display(description=_("status"), ordering="status")
-    def state(self, obj: Post | Page) -> str:
-        """Draft, scheduled, published or expired, as readers would see it right now."""
-        return obj.visibility.label
-
-    def preview_context(self, pk: int) -> dict:
-        """The template's context for the object ``pk``; Http404 when there is none."""
-        raise NotImplementedError
-
-    def get_urls(self) -> list[URLPattern]:
-        preview = path(
-            "<int:pk>/preview/",
-            self.admin_site.admin_view(self.preview_view),
-            name=f"{self.opts.app_label}_{self.opts.model_name}_preview",
-        )
-        return [preview, *super().get_urls()]
-
-    def preview_view(self, request: HttpRequest, pk: int) -> TemplateResponse:
-        """The object as readers will see it, whatever its status; staff who may view it only."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        context = {**self.preview_context(pk), "is_preview": True}
-        response = TemplateResponse(request, self.preview_template, context)
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
 
 
 # Inlines the apps built on blog add to a post's admin page (comments: its discussion
@@ -419,206 +339,3 @@ def _unpublished_message(count: int) -> str:
     return ngettext(
         "%(count)d post was unpublished.", "%(count)d posts were unpublished.", count
     ) % {"count": count}
-
-
-# --- Pages -----------------------------------------------------------------
-
-
-@admin.register(Page)
-class PageAdmin(RichTextAdmin):
-    """About, Contact and the like: the same editor as posts; only those who may publish
-    pages change their status."""
-
-    form = PageAdminForm
-    preview_template = "blog/page_detail.html"
-    list_display = ("title", "slug", "state", "updated_at")
-    list_filter = ("status",)
-    search_fields = ("title", "slug", "body")
-    ordering = ("title", "pk")
-    prepopulated_fields = {"slug": ("title",)}
-
-    def get_fieldsets(self, request: HttpRequest, obj: Page | None = None) -> list:
-        fieldsets = [
-            (None, {"fields": ("title", "slug", "body")}),
-            (_("Publishing"), {"fields": ("status", "published_at")}),
-        ]
-        if obj is not None:
-            fieldsets.append(
-                (_("Record"), {"fields": ("author", "created_at", "updated_at"),
-                               "classes": ("collapse",)})
-            )  # fmt: skip
-        return fieldsets
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Page | None = None) -> list[str]:
-        readonly = ["author", "created_at", "updated_at"]
-        if not request.user.has_perm(f"{self.opts.app_label}.publish_page"):
-            readonly += ["status", "published_at"]
-        return readonly
-
-    def save_model(self, request: HttpRequest, obj: Page, form: ModelForm, change: bool) -> None:
-        if not change and obj.author_id is None:
-            obj.author = request.user
-        page_save(obj)
-
-    def view_on_site(self, obj: Page) -> str | None:
-        """The public address, offered only while readers can see the page."""
-        return obj.get_absolute_url() if obj.is_published else None
-
-    def preview_context(self, pk: int) -> dict:
-        page = page_get_for_preview(pk=pk)
-        if page is None:
-            raise Http404(_("There is no page with this number."))
-        return {"page": page}
-
-
-# --- Images ----------------------------------------------------------------
-
-THUMBNAIL_WIDTH = 120
-PREVIEW_WIDTH = 480
-
-
-@admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
-    list_display = ("thumbnail", "alt_text", "dimensions", "created_at")
-    list_display_links = ("thumbnail", "alt_text")
-    search_fields = ("alt_text", "caption", "credit")
-    date_hierarchy = "created_at"
-
-    def add_view(
-        self, request: HttpRequest, form_url: str = "", extra_context: dict | None = None
-    ) -> HttpResponse:
-        """The upload page; an upload the storage failed to keep (``image_create`` refuses
-        it, nothing is left) is answered with the upload page again and why, not a 500."""
-        try:
-            return super().add_view(request, form_url, extra_context)
-        except ValidationError as error:
-            refusals = getattr(error, "error_dict", {}).get("file", [])
-            if not any(refusal.code == STORAGE_UNAVAILABLE for refusal in refusals):
-                raise
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-    def get_form(
-        self, request: HttpRequest, obj: Image | None = None, change: bool = False, **kwargs
-    ) -> type[ModelForm]:
-        if obj is None:
-            kwargs["form"] = ImageUploadForm
-        return super().get_form(request, obj, change=change, **kwargs)
-
-    def get_fieldsets(self, request: HttpRequest, obj: Image | None = None) -> list:
-        if obj is None:
-            return [(None, {"fields": ("file", "alt_text", "caption", "credit")})]
-        return [
-            (None, {"fields": ("preview", "file_url", "alt_text", "caption", "credit")}),
-            (
-                _("Picture"),
-                {"fields": ("file", "dimensions", "rendition_urls", "uploader", "created_at")},
-            ),
-        ]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Image | None = None) -> tuple:
-        if obj is None:
-            return ()
-        # The picture itself never changes: a new picture is a new upload.
-        return ("preview", "file_url", "file", "dimensions", "rendition_urls", "uploader",
-                "created_at")  # fmt: skip
-
-    def save_model(self, request: HttpRequest, obj: Image, form: ModelForm, change: bool) -> None:
-        data = form.cleaned_data
-        if change:
-            image_update(
-                image=obj, alt_text=data["alt_text"], caption=data["caption"], credit=data["credit"]
-            )
-            return
-        stored = image_create(
-            file=data["file"],
-            alt_text=data["alt_text"],
-            caption=data["caption"],
-            credit=data["credit"],
-            uploaded_by=request.user,
-        )
-        # The admin goes on with its own instance (log entry, redirect): make it the
-        # stored row. Copying the values directly avoids re-reading the file.
-        vars(obj).update(vars(stored))
-
-    @admin.display(description=_("picture"))
-    def thumbnail(self, image: Image) -> SafeString | str:
-        return _rendition_img(image, THUMBNAIL_WIDTH)
-
-    @admin.display(description=_("picture"))
-    def preview(self, image: Image) -> SafeString | str:
-        return _rendition_img(image, PREVIEW_WIDTH)
-
-    @admin.display(description=_("size"))
-    def dimensions(self, image: Image) -> str:
-        return f"{image.width} × {image.height}"
-
-    @admin.display(description=_("uploaded by"))
-    def uploader(self, image: Image) -> str:
-        return str(image.uploaded_by) if image.uploaded_by else self.get_empty_value_display()
-
-    @admin.display(description=_("address to use in articles"))
-    def file_url(self, image: Image) -> SafeString:
-        return format_html('<a href="{0}">{0}</a>', image.file.url)
-
-    @admin.display(description=_("smaller copies"))
-    def rendition_urls(self, image: Image) -> SafeString | str:
-        renditions = sorted(image.renditions, key=lambda r: (r["width"], r["format"]))
-        if not renditions:
-            return self.get_empty_value_display()
-        items = format_html_join(
-            "",
-            '<li>{} × {} {}: <a href="{}">{}</a></li>',
-            (
-                (r["width"], r["height"], r["format"].upper(), url, url)
-                for r in renditions
-                for url in [default_storage.url(r["name"])]
-            ),
-        )
-        return format_html("<ul>{}</ul>", items)
-
-
-def _rendition_img(image: Image, width: int) -> SafeString | str:
-    """An <img> of the smallest WebP rendition, at most ``width`` pixels wide."""
-    webp = [r for r in image.renditions if r["format"] == "webp"]
-    if not webp:
-        return "—"
-    smallest = min(webp, key=lambda r: r["width"])
-    shown = min(width, smallest["width"])
-    return format_html(
-        '<img src="{}" alt="{}" width="{}" height="{}" loading="lazy">',
-        default_storage.url(smallest["name"]),
-        image.alt_text,
-        shown,
-        max(1, round(smallest["height"] * shown / smallest["width"])),
-    )
-
-
-# --- Categories and tags ---------------------------------------------------
-
-
-class TaxonomyAdmin(admin.ModelAdmin):
-    """Shared by categories and tags: the same fields, listed with their post counts."""
-
-    list_display = ("name", "slug", "post_count")
-    search_fields = ("name", "slug", "description")
-    prepopulated_fields = {"slug": ("name",)}
-    # Explicit, because the model's Meta.ordering is dropped once the count groups rows.
-    ordering = ("name",)
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(post_count=Count("posts"))
-
-    @admin.display(description=_("posts"), ordering="post_count")
-    def post_count(self, obj: Category | Tag) -> int:
-        return obj.post_count
-
-
-@admin.register(Category)
-class CategoryAdmin(TaxonomyAdmin):
-    pass
-
-
-@admin.register(Tag)
-class TagAdmin(TaxonomyAdmin):
-    pass
