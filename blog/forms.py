@@ -1,5 +1,5 @@
-"""The forms editors fill in the admin: a post or a page with its rich-text body, a library
-image.
+"""The forms editors fill in the admin: a post or a page with its rich-text body, a post's
+correction or update, a library image.
 
 The forms only shape input and word the errors; saving goes through ``blog.services``.
 """
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
-from blog.models import Image, Page, Post
+from blog.models import Image, Page, Post, PostNote
 from blog.services import post_check_slug_free, post_check_unpublish_time
 from core.images import check_image_upload
 
@@ -116,6 +116,25 @@ class PostAdminForm(forms.ModelForm):
         if name in self.fields:
             return self.cleaned_data[name]
         return getattr(self.instance, name)
+
+
+class PostNoteForm(forms.ModelForm):
+    """A correction, clarification or update, in the post's admin page (one of its inline
+    forms) and in the list of notes. Saved by ``blog.services.post_note_save``."""
+
+    class Meta:
+        model = PostNote
+        fields = ("kind", "text")
+        error_messages = {
+            "text": {"required": _("Please write what was corrected or updated.")},
+        }
+
+    def has_changed(self) -> bool:
+        # The text field strips spaces, so a note of spaces alone cleans to "" like an
+        # untouched one, and the admin would drop the extra form without a word. What
+        # the editor typed is a change: the form is checked, and the text refused.
+        typed = self.data.get(self.add_prefix("text"), "")
+        return super().has_changed() or bool(typed)
 
 
 class PageAdminForm(forms.ModelForm):

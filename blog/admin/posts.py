@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from blog.admin.rich_text import RichTextAdmin
-from blog.forms import PostAdminForm
+from blog.forms import PostAdminForm, PostNoteForm
 from blog.models import (
     PREVIEW_LINK_DAYS,
     PREVIEW_LINK_DEFAULT_DAYS,
@@ -89,6 +89,7 @@ class PostNoteInline(admin.StackedInline):
     each with its date; saved through ``post_note_save`` by ``PostAdmin.save_formset``."""
 
     model = PostNote
+    form = PostNoteForm
     fields = ("kind", "text", "created_at", "created_by")
     readonly_fields = ("created_at", "created_by")
     extra = 1

@@ -101,7 +101,7 @@ def test_an_editor_adds_a_correction_and_the_post_is_marked_as_changed(editor_cl
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("", "This field is required."),
+        ("", "Please write what was corrected or updated."),
         ("x" * (POST_NOTE_MAX_LENGTH + 1), f"at most {POST_NOTE_MAX_LENGTH} characters"),
     ],
 )
@@ -115,6 +115,39 @@ def test_an_empty_or_too_long_note_is_refused_politely_and_nothing_is_stored(
     assert not PostNote.objects.exists()
     post.refresh_from_db()
     assert post.updated_at == updated
+
+
+@pytest.mark.parametrize("spaces", ["   ", " \r\n\t ", "\u00a0\u2003"])
+def test_a_note_of_spaces_alone_with_the_default_kind_is_refused_not_dropped(
+    editor_client, post, spaces
+):
+    # Typed into the extra form, kind left at Correction: the text cleans to nothing, so
+    # the admin used to take the form as untouched and save the post without the note.
+    updated = post.updated_at
+    response = add_note(editor_client, post, kind="correction", text=spaces)
+    assert response.status_code == 200
+    assert "Please write what was corrected or updated." in response.text
+    assert "Please correct the error below." in response.text
+    assert not PostNote.objects.exists()
+    post.refresh_from_db()
+    assert post.updated_at == updated
+
+
+def test_a_stored_note_emptied_to_spaces_is_refused_and_kept(editor_client, editor, post):
+    note = post_note_save(note=PostNote(post=post, text="First wording."), by=editor)
+    url = reverse("admin:blog_post_change", args=[post.pk])
+    stored = {"id": note.pk, "kind": "correction", "text": "    "}
+    response = editor_client.post(url, change_form(post, [stored], stored=1))
+    assert response.status_code == 200
+    assert "Please write what was corrected or updated." in response.text
+    note.refresh_from_db()
+    assert note.text == "First wording."
+
+
+def test_an_untouched_extra_note_form_adds_nothing(editor_client, post):
+    response = add_note(editor_client, post, kind="correction", text="")
+    assert response.status_code == 302
+    assert not PostNote.objects.exists()
 
 
 def test_an_unknown_kind_is_refused(editor_client, post):
