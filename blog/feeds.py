@@ -24,13 +24,14 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
-from blog.models import Category, Image, Post, PostNote, PostQuerySet
+from blog.models import Category, Image, Post, PostNote, PostNoteQuerySet, PostQuerySet
 from blog.selectors import (
     category_get,
     post_list_last_modified,
     post_list_published,
     post_list_shown_digest,
     post_note_list_public,
+    post_note_list_shown_digest,
 )
 
 FEED_LENGTH = 20
@@ -100,10 +101,14 @@ class ConditionalFeed(Feed, ABC):
 
 
 class PostFeed(ConditionalFeed):
-    """A feed of posts, dated by the newest change among the posts that can affect it."""
+    """A feed of posts, dated by the newest change among the posts that can affect it.
+    Its items may be rows shown with their posts instead (the notes of
+    ``CorrectionsFeed``): ``posts`` then returns those, and ``shown_digest`` says what of
+    them is shown."""
 
     _last_modified: datetime | None = None
     _shown: list[Post] | None = None
+    shown_digest = staticmethod(post_list_shown_digest)
 
     @abstractmethod
     def changes(self, *args, **kwargs) -> PostQuerySet | None:
@@ -124,7 +129,7 @@ class PostFeed(ConditionalFeed):
         last_modified = self.last_modified(request, *args, **kwargs)
         if last_modified is None:
             return None
-        return post_list_shown_digest(
+        return self.shown_digest(
             self.shown(*args, **kwargs), last_modified, self.around(*args, **kwargs)
         )
 
@@ -314,12 +319,18 @@ class CategoryPostsFeed(LatestPostsFeed):
         return self._category
 
 
-class CorrectionsFeed(Feed):
+class CorrectionsFeed(PostFeed):
     """The newest corrections, clarifications and updates (/corrections/feed/), as RSS 2.0:
     each item is the note's plain text, titled with its kind and its article's title, and
-    links to the note at the foot of the article."""
+    links to the note at the foot of the article.
+
+    Dated like the posts feed, by the newest change of any post whose time has come: adding,
+    editing or deleting a note saves its post's ``updated_at`` (``post_note_save``,
+    ``post_note_delete``), and a post going live or leaving adds or takes away its notes.
+    The ETag covers the notes shown."""
 
     feed_type = feedgenerator.Rss201rev2Feed
+    shown_digest = staticmethod(post_note_list_shown_digest)
 
     def title(self) -> str:
         return _("Corrections and updates · %(site)s") % {"site": settings.SITE_NAME}
@@ -335,8 +346,14 @@ class CorrectionsFeed(Feed):
     def feed_url(self) -> str:
         return reverse("blog:corrections_feed")
 
+    def posts(self) -> PostNoteQuerySet:
+        return post_note_list_public()
+
+    def changes(self) -> PostQuerySet:
+        return _dated_posts()
+
     def items(self) -> list[PostNote]:
-        return list(post_note_list_public()[:FEED_LENGTH])
+        return self.shown()
 
     def item_title(self, note: PostNote) -> str:
         return f"{note.get_kind_display()}: {note.post.title}"

@@ -320,7 +320,31 @@ def post_list_shown_digest(posts: Iterable[Post], *around: object) -> str:
                 )
             )
         )
-    return hashlib.sha256("\n".join(shown).encode()).hexdigest()[:32]
+    return _digest(shown)
+
+
+def post_note_list_shown_digest(notes: Iterable[PostNote], *around: object) -> str:
+    """A digest of everything a list of notes shows (/corrections/ and its feed), loaded
+    as ``post_note_list_public`` loads them (no query), and of the values shown ``around``
+    them (a count, a page number): each note's kind, text and date, and its post's title
+    and address. Their ETag: an edited note, a renamed post or a post gone from the list
+    changes it."""
+    shown = [repr(value) for value in around]
+    for note in notes:
+        post = note.post
+        shown.append(
+            repr(
+                (
+                    (note.pk, note.kind, note.text, note.created_at),
+                    (post.pk, post.title, post.slug, post.published_at),
+                )
+            )
+        )
+    return _digest(shown)
+
+
+def _digest(lines: list[str]) -> str:
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:32]
 
 
 # --- Search ----------------------------------------------------------------

@@ -98,16 +98,42 @@ def post_preview(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+def reader_etag(request: HttpRequest, shown: str) -> str | None:
+    """The ETag of a list page whose rows and counts have the digest ``shown``, for this
+    reader: the page frame differs for staff and for a signed-in member, and the query
+    picks the page. None while one-time messages wait, so the page is drawn to show them."""
+    if len(messages.get_messages(request)):
+        return None
+    return f'"{shown}-{request.user.pk or 0}-{request.GET.urlencode()}"'
+
+
 NOTES_PER_PAGE = 20
 
 
+def _notes_page(request: HttpRequest) -> Page:
+    # Asked by the ETag and by the view: the count and the rows, fetched once.
+    if not hasattr(request, "_blog_notes_page"):
+        notes = selectors.post_note_list_public()
+        request._blog_notes_page = paginate(request, notes, per_page=NOTES_PER_PAGE)
+    return request._blog_notes_page
+
+
+def _notes_etag(request: HttpRequest) -> str | None:
+    page = _notes_page(request)
+    shown = selectors.post_note_list_shown_digest(
+        page.object_list, page.number, page.paginator.count
+    )
+    return reader_etag(request, shown)
+
+
 @shared_page
+@condition(etag_func=_notes_etag)
 def corrections(request: HttpRequest) -> HttpResponse:
     """/corrections/: every correction, clarification and update readers may see, newest
-    first, with its article; two queries (the count and the page)."""
+    first, with its article; two queries (the count and the page). Conditional GETs are
+    answered as the archives answer them (``reader_etag``)."""
     visibility_changes_at(request)  # A post going live or leaving changes the list.
-    page = paginate(request, selectors.post_note_list_public(), per_page=NOTES_PER_PAGE)
-    return render(request, "blog/corrections.html", {"page_obj": page})
+    return render(request, "blog/corrections.html", {"page_obj": _notes_page(request)})
 
 
 @shared_page
@@ -131,8 +157,7 @@ def _archive_view(find: Callable[..., Archive | None], missing: str) -> Callable
     """A view for one kind of archive. ``find`` turns the URL's arguments into the archive,
     or None for a 404 that says ``missing``. Conditional GETs are answered with an ETag that
     changes with everything the page shows (``selectors.post_list_shown_digest``) and the
-    reader: the page frame differs for staff and for a signed-in member, and pending
-    one-time messages switch it off so they are shown."""
+    reader (``reader_etag``)."""
 
     def found(request: HttpRequest, kwargs: dict) -> Archive | None:
         # Asked by the ETag and by the view: look the archive up once per request.
@@ -148,7 +173,7 @@ def _archive_view(find: Callable[..., Archive | None], missing: str) -> Callable
 
     def etag(request: HttpRequest, **kwargs) -> str | None:
         archive = found(request, kwargs)
-        if archive is None or len(messages.get_messages(request)):
+        if archive is None:
             return None
         page = page_of(request, archive)
         author = archive.context.get("author")
@@ -159,7 +184,7 @@ def _archive_view(find: Callable[..., Archive | None], missing: str) -> Callable
             [value for value in archive.context.values() if isinstance(value, str)],
             author.byline_title if author else "",
         )
-        return f'"{stamp}-{request.user.pk or 0}-{request.GET.urlencode()}"'
+        return reader_etag(request, stamp)
 
     @shared_page
     @condition(etag_func=etag)

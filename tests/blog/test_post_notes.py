@@ -406,3 +406,112 @@ def test_updated_shows_on_the_warm_home_page_at_the_next_request(client, editor,
     assert 'class="post-updated"' in client.get("/").text
     post_note_delete(note=note)
     assert 'class="post-updated"' not in client.get("/").text
+
+
+# --- Conditional GETs of /corrections/ and its feed ----------------------------
+
+
+def _a_day_old(post) -> None:
+    """Date the post's last change a day back, so a change now moves Last-Modified (HTTP
+    dates count whole seconds)."""
+    type(post).objects.filter(pk=post.pk).update(updated_at=timezone.now() - timedelta(days=1))
+
+
+def test_the_corrections_feed_answers_304_until_a_note_changes(client, editor, post):
+    note = post_note_save(note=PostNote(post=post, text="We said 5%."), by=editor)
+    _a_day_old(post)
+    url = reverse("blog:corrections_feed")
+    first = client.get(url)
+    assert first["ETag"]
+    assert first["Last-Modified"]
+
+    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+    since = {"if-modified-since": first["Last-Modified"]}
+    assert client.get(url, headers=since).status_code == 304
+
+    note.text = "We said 5%; it is 4%."
+    post_note_save(note=note, by=editor)  # an edit: same date, new text, the post touched
+    edited = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert edited.status_code == 200
+    assert edited["ETag"] != first["ETag"]
+    assert "it is 4%" in edited.text
+    assert client.get(url, headers=since).status_code == 200
+    assert client.get(url, headers={"if-none-match": edited["ETag"]}).status_code == 304
+
+
+@pytest.mark.parametrize("change", ["add", "delete", "unpublish the post"])
+def test_the_corrections_feed_gets_new_validators_when_its_notes_change(
+    client, editor, post, change
+):
+    note = post_note_save(note=PostNote(post=post, text="We said 5%."), by=editor)
+    _a_day_old(post)
+    url = reverse("blog:corrections_feed")
+    first = client.get(url)
+
+    match change:
+        case "add":
+            post_note_save(note=PostNote(post=post, kind="update", text="Agreed."), by=editor)
+        case "delete":
+            post_note_delete(note=note)
+        case "unpublish the post":
+            post_unpublish(post=post)
+
+    again = client.get(
+        url,
+        headers={"if-none-match": first["ETag"], "if-modified-since": first["Last-Modified"]},
+    )
+    assert again.status_code == 200
+    assert again["ETag"] != first["ETag"]
+    assert again["Last-Modified"] != first["Last-Modified"]
+    assert again.text.count("<item>") == (2 if change == "add" else 0)
+
+
+def test_a_304_of_the_corrections_feed_runs_two_queries(
+    client, editor, post, django_assert_num_queries
+):
+    for n in range(3):
+        post_note_save(note=PostNote(post=post, text=f"Fix {n}."), by=editor)
+    first = client.get(reverse("blog:corrections_feed"))
+    # Last-Modified (the posts' newest change); the notes shown, with their posts (ETag).
+    with django_assert_num_queries(2):
+        again = client.get(
+            reverse("blog:corrections_feed"), headers={"if-none-match": first["ETag"]}
+        )
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize("reader", ["anonymous", "member"])
+def test_the_corrections_page_answers_304_until_a_note_changes(editor, post, reader):
+    client = Client()
+    if reader == "member":
+        client.force_login(UserFactory())
+    note = post_note_save(note=PostNote(post=post, text="We said 5%."), by=editor)
+    first = client.get("/corrections/")
+    assert first["ETag"]
+    assert client.get("/corrections/", headers={"if-none-match": first["ETag"]}).status_code == 304
+
+    note.text = "We said 5%; it is 4%."
+    post_note_save(note=note, by=editor)
+    edited = client.get("/corrections/", headers={"if-none-match": first["ETag"]})
+    assert edited.status_code == 200
+    assert "it is 4%" in edited.text
+    assert edited["ETag"] != first["ETag"]
+
+    post_note_delete(note=note)
+    emptied = client.get("/corrections/", headers={"if-none-match": edited["ETag"]})
+    assert emptied.status_code == 200
+    assert "No corrections or updates yet." in emptied.text
+
+
+def test_the_corrections_page_etag_differs_by_reader_and_page(client, editor):
+    make_notes(25, editor)
+    anonymous = Client().get("/corrections/?page=2")
+    member = Client()
+    member.force_login(UserFactory())
+    first, second = member.get("/corrections/"), member.get("/corrections/?page=2")
+    assert len({anonymous["ETag"], first["ETag"], second["ETag"]}) == 3
+    # The member's validator does not answer for page 2.
+    assert (
+        member.get("/corrections/?page=2", headers={"if-none-match": first["ETag"]}).status_code
+        == 200
+    )
