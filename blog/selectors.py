@@ -66,15 +66,19 @@ def post_list_published() -> PostQuerySet:
 
 
 def post_list_home() -> PostQuerySet:
-    """The front page: sticky posts first, then the newest; each post with
-    ``last_note_at``, when its newest correction or update was added (None without one),
-    in the same query."""
-    newest_note = PostNote.objects.filter(post=OuterRef("pk")).order_by("-created_at", "-pk")
-    return (
-        post_list_published()
-        .annotate(last_note_at=Subquery(newest_note.values("created_at")[:1]))
-        .order_by("-is_sticky", "-published_at", "-pk")
+    """The front page: sticky posts first, then the newest, each with ``last_note_at``
+    (``post_list_with_last_note``)."""
+    return post_list_with_last_note(post_list_published()).order_by(
+        "-is_sticky", "-published_at", "-pk"
     )
+
+
+def post_list_with_last_note(posts: PostQuerySet) -> PostQuerySet:
+    """``posts``, each with ``last_note_at``: when its newest correction or update was
+    added (None without one), in the list's own query. What a byline's "Updated" reads
+    (templates/blog/_byline.html) on the home page, the archives and search results."""
+    newest_note = PostNote.objects.filter(post=OuterRef("pk")).order_by("-created_at", "-pk")
+    return posts.annotate(last_note_at=Subquery(newest_note.values("created_at")[:1]))
 
 
 def post_note_list_public() -> PostNoteQuerySet:
@@ -303,7 +307,8 @@ def post_list_shown_digest(posts: Iterable[Post], *around: object) -> str:
     (a heading, a count). The ETag of archives and feeds, so a reader never keeps a page
     that changed: beyond each post's own fields and its comment count, it covers what
     other rows supply without moving the post's ``updated_at``: its author's name, byline
-    and page, its picture and the picture's alt text, its categories' names."""
+    and page, its picture and the picture's alt text, its categories' names, and the date
+    of its newest note (``post_list_with_last_note``)."""
     shown = [repr(value) for value in around]
     for post in posts:
         author, image = post.author, post.featured_image
@@ -313,6 +318,7 @@ def post_list_shown_digest(posts: Iterable[Post], *around: object) -> str:
                     (post.pk, post.title, post.slug, post.excerpt, post.updated_at),
                     (post.published_at, post.is_sticky, post.comments_enabled),
                     post.comment_count,
+                    getattr(post, "last_note_at", None),  # "Updated", where annotated
                     (author.public_name, author.byline_title, author.username),
                     (author.is_staff, author.is_active),
                     image and (image.pk, image.file.name, image.alt_text, image.renditions),
@@ -356,7 +362,7 @@ def post_search(*, query: str) -> PostQuerySet:
     PostgreSQL ranks with full-text search over the GIN-indexed vector; other
     databases match title, excerpt and body case-insensitively, newest first.
     """
-    published = post_list_published()
+    published = post_list_with_last_note(post_list_published())
     if connection.vendor == "postgresql":
         search = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
         vector = post_search_vector()

@@ -168,7 +168,8 @@ def _archive_view(find: Callable[..., Archive | None], missing: str) -> Callable
     def page_of(request: HttpRequest, archive: Archive) -> Page:
         # The ETag is worked out from the page shown: count and rows, fetched once.
         if not hasattr(request, "_blog_archive_page"):
-            request._blog_archive_page = paginate(request, archive.posts)
+            posts = selectors.post_list_with_last_note(archive.posts)  # "Updated"
+            request._blog_archive_page = paginate(request, posts)
         return request._blog_archive_page
 
     def etag(request: HttpRequest, **kwargs) -> str | None:

@@ -515,3 +515,111 @@ def test_the_corrections_page_etag_differs_by_reader_and_page(client, editor):
         member.get("/corrections/?page=2", headers={"if-none-match": first["ETag"]}).status_code
         == 200
     )
+
+
+# --- "Updated" on archives and search results ---------------------------------
+
+LISTS = ["category", "tag", "author", "year", "month", "day", "search"]
+
+
+@pytest.fixture
+def listed(editor):
+    """A post in a category and a tag, by a staff author, published two days ago."""
+    from tests.factories import CategoryFactory, TagFactory
+
+    return PostFactory(
+        title="Ferry timetable changes",
+        author=UserFactory(editor=True, username="reporter"),
+        categories=[CategoryFactory(slug="news")],
+        tags=[TagFactory(slug="transport")],
+        published_at=timezone.now() - timedelta(days=2),
+    )
+
+
+def list_url(kind: str, post) -> str:
+    day = timezone.localtime(post.published_at)
+    return {
+        "category": "/category/news/",
+        "tag": "/tag/transport/",
+        "author": "/author/reporter/",
+        "year": f"/{day:%Y}/",
+        "month": f"/{day:%Y/%m}/",
+        "day": f"/{day:%Y/%m/%d}/",
+        "search": "/search/?q=ferry",
+    }[kind]
+
+
+@pytest.mark.parametrize("kind", LISTS)
+@pytest.mark.parametrize("reader", ["anonymous", "member"])
+def test_a_list_says_updated_at_the_next_request_on_a_warm_page(editor, listed, kind, reader):
+    client = Client()
+    if reader == "member":
+        client.force_login(UserFactory())
+    url = list_url(kind, listed)
+    client.get(url)
+    warm = client.get(url)  # the full-page cache's (or, for a member, the same again)
+    assert warm.status_code == 200
+    assert "Ferry timetable changes" in warm.text
+    assert 'class="post-updated"' not in warm.text
+
+    note = post_note_save(note=PostNote(post=listed, text="New times from May."), by=editor)
+
+    html = client.get(url).text
+    local = timezone.localtime(note.created_at)
+    stamp = local.strftime("%Y-%m-%dT%H:%M:%S%z")
+    # The home page's piece of byline, word for word.
+    assert f'Updated <time datetime="{stamp}">{local.strftime("%-d %B")}</time>' in html
+    assert html.count('class="post-updated"') == 1
+
+    post_note_delete(note=note)
+    assert 'class="post-updated"' not in client.get(url).text
+
+
+@pytest.mark.parametrize("kind", ["category", "author", "day"])
+def test_an_archive_validator_changes_with_a_note(editor, listed, kind):
+    client = Client()
+    client.force_login(UserFactory())
+    url = list_url(kind, listed)
+    first = client.get(url)
+    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+
+    post_note_save(note=PostNote(post=listed, text="New times from May."), by=editor)
+
+    again = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 200
+    assert 'class="post-updated"' in again.text
+
+
+def test_a_list_follows_the_home_pages_rule_for_a_note_before_publication(editor, listed):
+    # Written while the post was scheduled: dated before it went out, so not "Updated".
+    PostNote.objects.create(
+        post=listed, text="Prepared.", created_at=listed.published_at - timedelta(hours=1)
+    )
+    for kind in LISTS:
+        assert 'class="post-updated"' not in Client().get(list_url(kind, listed)).text
+
+
+@pytest.mark.parametrize("kind", ["category", "search"])
+@pytest.mark.parametrize("count", [2, 9])
+def test_updated_on_a_list_adds_no_query_per_card(editor, django_assert_num_queries, kind, count):
+    from blog.models import Category
+
+    news = Category.objects.get_or_create(slug="news", defaults={"name": "News"})[0]
+    for n in range(count):
+        post = PostFactory(
+            title=f"Ferry notice {n}",
+            categories=[news],
+            published_at=timezone.now() - timedelta(days=n + 1),
+        )
+        post_note_save(note=PostNote(post=post, text="A fix."), by=editor)
+        post_note_save(note=PostNote(post=post, kind="update", text="More."), by=editor)
+    client = Client()
+    client.force_login(UserFactory())
+    url = {"category": "/category/news/", "search": "/search/?q=ferry"}[kind]
+    client.get(url)  # the session, the navigation and the visibility moment kept
+    # The session, the reader, the page version (navigation), the count, the posts with
+    # their newest notes (a subquery), their categories; the category archive also looks
+    # up the category. The same at both sizes.
+    with django_assert_num_queries({"category": 7, "search": 6}[kind]):
+        html = client.get(url).text
+    assert html.count('class="post-updated"') == count
