@@ -503,3 +503,65 @@ class Page(Publishable, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("blog:page", kwargs={"slug": self.slug})
+
+
+# --- Revisions -------------------------------------------------------------------
+
+
+class PostRevision(models.Model):
+    """What a post held after one save: its words, picture, topics and status, who saved
+    it and when. Recorded by ``blog.services.post_revision_record`` after every save (the
+    admin, the publish actions, a restore, the WordPress import); the admin's history
+    compares any two and restores one as a new revision. Categories and tags are kept as
+    ``[{"id": …, "name": …}]`` lists, so a deleted tag leaves old revisions readable."""
+
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("post")
+    )
+    number = models.PositiveIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=200)
+    excerpt = models.TextField(_("excerpt"), blank=True)
+    body = models.TextField(_("body"), blank=True)
+    featured_image = models.ForeignKey(
+        Image,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("featured image"),
+    )
+    categories = models.JSONField(_("categories"), default=list)
+    tags = models.JSONField(_("tags"), default=list)
+    status = models.CharField(_("status"), max_length=10, choices=PublicationStatus.choices)
+    published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
+    unpublish_at = models.DateTimeField(_("leaves the site at"), null=True, blank=True)
+    # The recorded fields this save changed from the revision before it (names of
+    # ``REVISION_FIELDS``), so the history lists them without loading two bodies a row.
+    changed = models.JSONField(_("changed"), default=list)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saved by"),
+    )
+    created_at = models.DateTimeField(_("saved"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "number"], name="blog_postrevision_number_uniq")
+        ]
+        indexes = [
+            models.Index(fields=["post", "created_at"], name="blog_postrevision_created_idx")
+        ]
+
+    def __str__(self) -> str:
+        return _("Revision %(number)s of “%(title)s”") % {
+            "number": self.number,
+            "title": self.title,
+        }

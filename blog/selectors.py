@@ -39,6 +39,7 @@ from blog.models import (
     PostNote,
     PostNoteQuerySet,
     PostQuerySet,
+    PostRevision,
     PreviewLink,
     Tag,
     post_search_vector,
@@ -403,3 +404,40 @@ def search_snippet(*, post: Post, query: str, width: int = 160) -> SafeString:
     prefix = "… " if start else ""
     suffix = " …" if start + width < len(text) else ""
     return mark_safe(prefix + "".join(pieces) + suffix)  # noqa: S308
+
+
+def post_revision_list(*, post_id: int) -> QuerySet[PostRevision]:
+    """A post's revisions for its history, newest first, without their bodies (the list
+    shows who, when and what changed, never the text)."""
+    return (
+        PostRevision.objects.filter(post_id=post_id)
+        .select_related("created_by")
+        .defer("body", "excerpt")
+        .order_by("-number")
+    )
+
+
+def post_revision_pair(
+    *, post_id: int, older: int | None, newer: int
+) -> tuple[PostRevision | None, PostRevision | None]:
+    """Revisions ``older`` and ``newer`` of a post, with their pictures, in one query;
+    with no ``older``, the kept revision just before ``newer``. None for one not kept."""
+    revisions = PostRevision.objects.filter(post_id=post_id).select_related(
+        "featured_image", "created_by"
+    )
+    if older is None:
+        found = list(revisions.filter(number__lte=newer).order_by("-number")[:2])
+        if not found or found[0].number != newer:
+            return None, None
+        return (found[1] if len(found) > 1 else None), found[0]
+    by_number = {r.number: r for r in revisions.filter(number__in=[older, newer])}
+    return by_number.get(older), by_number.get(newer)
+
+
+def post_revision_get(*, post_id: int, number: int) -> PostRevision | None:
+    """Revision ``number`` of a post, or None when it is not kept."""
+    return (
+        PostRevision.objects.filter(post_id=post_id, number=number)
+        .select_related("featured_image", "created_by")
+        .first()
+    )

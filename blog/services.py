@@ -2,6 +2,7 @@
 
 import contextlib
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -15,12 +16,23 @@ from accounts.models import User
 from blog.images import clean_original, make_renditions
 from blog.models import (
     PREVIEW_LINK_DAYS,
+    Category,
     Image,
     Page,
     Post,
     PostNote,
+    PostRevision,
     PreviewLink,
+    Tag,
     unpublish_time_refusal,
+)
+from blog.revisions import (
+    RESTORED_FIELDS,
+    RevisionStamp,
+    changed_fields,
+    post_snapshot,
+    revision_snapshot,
+    revisions_to_prune,
 )
 from blog.sanitize import sanitize_post_html
 from core.images import check_image_upload
@@ -116,8 +128,9 @@ def post_save(*, post: Post) -> Post:
 
 
 @transaction.atomic
-def post_publish(*, post: Post, at: datetime | None = None) -> Post:
-    """Publish now, or schedule for ``at`` when it lies in the future.
+def post_publish(*, post: Post, at: datetime | None = None, by: User | None = None) -> Post:
+    """Publish now, or schedule for ``at`` when it lies in the future, keeping a revision
+    saved by ``by``.
 
     A post already live keeps its publication time unless ``at`` is given.
     """
@@ -126,14 +139,18 @@ def post_publish(*, post: Post, at: datetime | None = None) -> Post:
     elif not post.is_published:
         post.published_at = timezone.now()
     post.status = Post.Status.PUBLISHED
-    return post_save(post=post)
+    post_save(post=post)
+    post_revision_record(post=post, by=by)
+    return post
 
 
 @transaction.atomic
-def post_unpublish(*, post: Post) -> Post:
-    """Take a post off the site; it becomes a draft again and keeps its date."""
+def post_unpublish(*, post: Post, by: User | None = None) -> Post:
+    """Take a post off the site; it becomes a draft again and keeps its date. A revision
+    saved by ``by`` records it."""
     post.status = Post.Status.DRAFT
     post.save(update_fields=["status", "updated_at"])
+    post_revision_record(post=post, by=by)
     return post
 
 
@@ -201,3 +218,101 @@ def post_note_delete(*, note: PostNote) -> None:
     post = note.post
     note.delete()
     _post_touch(post)
+
+
+# --- Revisions (the rules are in blog.revisions) -----------------------------------------
+
+
+@transaction.atomic
+def post_revision_record(
+    *,
+    post: Post,
+    by: User | None = None,
+    note: str = "",
+    categories: list[Category] | None = None,
+    tags: list[Tag] | None = None,
+) -> PostRevision | None:
+    """Keep what ``post`` holds now as its newest revision, saved by ``by``; call it once
+    the post's categories and tags are saved (or pass them, to save their two queries).
+    Records nothing (None) when the post holds exactly what its newest revision recorded.
+    Then prunes the post's old revisions (``post_revisions_prune``).
+
+    Two saves of one post cannot take the same number: the post's row was written earlier
+    in the same transaction, so the second waits for the first to commit; the unique
+    (post, number) constraint guards the rest."""
+    snapshot = post_snapshot(
+        post,
+        categories=post.categories.all() if categories is None else categories,
+        tags=post.tags.all() if tags is None else tags,
+    )
+    previous = PostRevision.objects.filter(post=post).order_by("-number").first()
+    changed = changed_fields(revision_snapshot(previous) if previous else None, snapshot)
+    if previous is not None and not changed:
+        return None
+    revision = PostRevision.objects.create(
+        post=post,
+        number=previous.number + 1 if previous else 1,
+        changed=changed,
+        note=note,
+        created_by=by,
+        featured_image_id=snapshot.pop("featured_image"),
+        **snapshot,
+    )
+    post_revisions_prune(post=post)
+    return revision
+
+
+def post_revisions_prune(*, post: Post, now: datetime | None = None) -> int:
+    """Delete the revisions of ``post`` that ``blog.revisions.revisions_to_prune`` lets go;
+    how many. One query when there is nothing to prune, two when there is."""
+    stamps = [
+        RevisionStamp(*row)
+        for row in PostRevision.objects.filter(post=post).values_list(
+            "pk", "number", "created_at", "status"
+        )
+    ]
+    pruned = revisions_to_prune(stamps, now=now or timezone.now())
+    if not pruned:
+        return 0
+    return PostRevision.objects.filter(pk__in=pruned).delete()[0]
+
+
+@dataclass
+class RestoreOutcome:
+    """What a restore did: the new revision (None when the post already held that
+    content) and the names of categories and tags that no longer exist and were skipped."""
+
+    revision: PostRevision | None
+    skipped: list[str]
+
+
+@transaction.atomic
+def post_revision_restore(*, revision: PostRevision, by: User | None) -> RestoreOutcome:
+    """Copy ``revision``'s title, excerpt, body, picture, categories and tags back onto
+    its post (``blog.revisions.RESTORED_FIELDS``) and keep that as a new revision "Restored
+    from revision N". The post's status and times stay as they are: a restore never
+    publishes, unpublishes or reschedules it. Categories and tags deleted since are
+    skipped and named in the outcome."""
+    post = Post.objects.select_for_update().get(pk=revision.post_id)
+    terms: dict[str, list] = {}
+    skipped: list[str] = []
+    for name in RESTORED_FIELDS:
+        model = {"categories": Category, "tags": Tag}.get(name)
+        if model is None:
+            field = Post._meta.get_field(name).attname  # featured_image_id for the picture
+            setattr(post, field, getattr(revision, field))
+            continue
+        wanted = getattr(revision, name)
+        found = model.objects.in_bulk([term["id"] for term in wanted])
+        terms[name] = [found[term["id"]] for term in wanted if term["id"] in found]
+        skipped += [term["name"] for term in wanted if term["id"] not in found]
+    post_save(post=post)
+    post.categories.set(terms["categories"])
+    post.tags.set(terms["tags"])
+    new = post_revision_record(
+        post=post,
+        by=by,
+        note=_("Restored from revision %(number)s") % {"number": revision.number},
+        **terms,
+    )
+    return RestoreOutcome(revision=new, skipped=skipped)

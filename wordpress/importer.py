@@ -31,7 +31,13 @@ from accounts.models import User
 from accounts.roles import EDITORS
 from accounts.services.roles import user_role_grant
 from blog.models import Category, Image, Page, Post, Tag, page_slug_refusal
-from blog.services import image_update, page_save, post_check_slug_free, post_save
+from blog.services import (
+    image_update,
+    page_save,
+    post_check_slug_free,
+    post_revision_record,
+    post_save,
+)
 from comments import rules
 from comments.models import Comment
 from comments.rendering import comment_body_html
@@ -490,6 +496,11 @@ class _Import:
         else:
             post.categories.set(categories)
             post.tags.set(tags)
+        # One revision per post the import creates or changes; the terms in hand save the
+        # revision two queries.
+        post_revision_record(
+            post=post, note="Imported from WordPress", categories=categories, tags=tags
+        )
         thumbnail = item.postmeta.get("_thumbnail_id", "").strip()
         if thumbnail:
             self.featured[post.pk] = thumbnail

@@ -23,6 +23,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from blog.admin.revisions import PostRevisionsAdmin
 from blog.admin.rich_text import RichTextAdmin
 from blog.forms import PostAdminForm, PostNoteForm
 from blog.models import (
@@ -98,7 +99,7 @@ class PostNoteInline(admin.StackedInline):
 
 
 @admin.register(Post)
-class PostAdmin(RichTextAdmin):
+class PostAdmin(PostRevisionsAdmin, RichTextAdmin):
     form = PostAdminForm
     preview_template = "blog/post_detail.html"
     list_display = ("title", "state", "author", "published_at", "leaves_site", "is_sticky")
@@ -217,7 +218,7 @@ class PostAdmin(RichTextAdmin):
         done = 0
         for post in queryset:
             try:
-                service(post=post)
+                service(post=post, by=request.user)
             except ValidationError as error:
                 refusal = _("“%(title)s”: %(reasons)s") % {
                     "title": post.title,

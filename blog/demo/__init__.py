@@ -21,7 +21,13 @@ from accounts.models import User
 from blog.demo.articles import ARTICLES, DemoArticle
 from blog.demo.pictures import DemoPicture, draw_picture
 from blog.models import Category, Image, Page, Post, Tag
-from blog.services import image_create, page_save, post_publish, post_save
+from blog.services import (
+    image_create,
+    page_save,
+    post_publish,
+    post_revision_record,
+    post_save,
+)
 
 __all__ = [
     "ABOUT_PAGE",
@@ -128,6 +134,9 @@ def seed_demo_posts() -> DemoSummary:
         )
         post.categories.set([categories[slug] for slug in article.categories])
         post.tags.set([tags[slug] for slug in article.tags])
+        if article.slug == REVISED_DEMO_SLUG:
+            _seed_earlier_draft(post, by=author)
+        post_revision_record(post=post, by=author)
         if article.day_offset is not None:
             published_at = _publication_time(article, now)
             post_publish(post=post, at=published_at)
@@ -139,6 +148,22 @@ def seed_demo_posts() -> DemoSummary:
     if not Page.objects.filter(slug=ABOUT_PAGE["slug"]).exists():
         page_save(Page(**ABOUT_PAGE, status=Page.Status.PUBLISHED, author=author))
     return DemoSummary(created=len(ARTICLES) - len(existing), existing=len(existing))
+
+
+# The demo article written in two goes, so its admin history has something to compare.
+REVISED_DEMO_SLUG = "how-we-correct-mistakes"
+
+
+def _seed_earlier_draft(post: Post, *, by: User) -> None:
+    """Keep a shorter first draft of ``post`` (another title, the first two paragraphs) as
+    its first revision, then put the article's own words back."""
+    title, body = post.title, post.body
+    post.title = title.replace(" our ", " ")
+    post.body = "</p>".join(body.split("</p>")[:2]) + "</p>"
+    post_save(post=post)
+    post_revision_record(post=post, by=by)
+    post.title, post.body = title, body
+    post_save(post=post)
 
 
 def _demo_image(article: DemoArticle, *, uploaded_by: User) -> Image:

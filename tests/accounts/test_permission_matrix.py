@@ -5,6 +5,7 @@ Each table reads as a matrix: one row per page or action, one column per role.
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from blog.models import PreviewLink
-from blog.services import preview_link_create
+from blog.services import post_revision_record, post_save, preview_link_create
 from comments.forms import new_form_token
 from comments.models import Guideline
 from tests.factories import (
@@ -67,6 +68,7 @@ class World:
 def world() -> World:
     staff_author = UserFactory(editor=True, username="jane")
     post = PostFactory(author=staff_author)
+    post_revision_record(post=post, by=staff_author)
     return World(
         post=post,
         image=ImageFactory(),
@@ -103,6 +105,11 @@ ADMIN_URLS = {
     "post add": lambda w: reverse("admin:blog_post_add"),
     "post change": lambda w: reverse("admin:blog_post_change", args=[w.post.pk]),
     "post delete": lambda w: reverse("admin:blog_post_delete", args=[w.post.pk]),
+    "post history": lambda w: reverse("admin:blog_post_history", args=[w.post.pk]),
+    "revision compare": lambda w: (
+        reverse("admin:blog_post_revision_compare", args=[w.post.pk]) + "?to=1"
+    ),
+    "revision restore": lambda w: reverse("admin:blog_post_revision_restore", args=[w.post.pk, 1]),
     "image changelist": lambda w: reverse("admin:blog_image_changelist"),
     "image add": lambda w: reverse("admin:blog_image_add"),
     "category changelist": lambda w: reverse("admin:blog_category_changelist"),
@@ -132,6 +139,9 @@ ADMIN_MATRIX = {
     "post add":            (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   403,      200),
     "post change":         (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200),
     "post delete":         (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   403,      200),
+    "post history":        (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200),
+    "revision compare":    (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200),
+    "revision restore":    (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   403,      200),
     "image changelist":    (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200),
     "image add":           (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   403,      200),
     "category changelist": (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200),
@@ -173,7 +183,8 @@ def assert_admin_answer(response, expected, url: str) -> None:
     """``expected`` is a status code, or SIGN_IN: the admin's sign-in page, back to ``url``."""
     if expected == SIGN_IN:
         assert response.status_code == 302
-        assert response.url == f"{reverse('admin:login')}?next={url}"
+        # The address is quoted as Django's redirect_to_login quotes it (a query's ? and =).
+        assert response.url == f"{reverse('admin:login')}?{urlencode({'next': url}, safe='/')}"
     else:
         assert response.status_code == expected
 
@@ -216,6 +227,32 @@ def test_admin_action(client, world, action, role, expected):
         assert live.count() == (2 if allowed else 1)
     else:
         assert live.count() == (0 if allowed else 1)
+
+
+# fmt: off
+RESTORE_MATRIX = {
+    #                     anonymous  member   reader   editor moderator superuser
+    "restore a revision": (SIGN_IN,  SIGN_IN, SIGN_IN, 302,   403,      302),
+}
+# fmt: on
+
+
+@pytest.mark.parametrize(("action", "role", "expected"), expand(RESTORE_MATRIX))
+def test_restoring_a_revision(client, world, action, role, expected):
+    first_title = world.post.title
+    world.post.title = "A later title"
+    post_save(post=world.post)
+    post_revision_record(post=world.post, by=world.staff_author)
+    login_as(client, role)
+    url = reverse("admin:blog_post_revision_restore", args=[world.post.pk, 1])
+
+    response = client.post(url)
+
+    assert_admin_answer(response, expected, url)
+    world.post.refresh_from_db()
+    restored = expected == 302
+    assert world.post.title == (first_title if restored else "A later title")
+    assert world.post.revisions.count() == (3 if restored else 2)
 
 
 def test_moderators_see_posts_read_only(client, world):
