@@ -2,15 +2,21 @@
 import), compared field by field with a text diff of the body, restored as a new revision,
 and pruned by the rule in docs/decisions.md."""
 
+import contextlib
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
+from blog import services
 from blog.models import Post, PostRevision
 from blog.revisions import (
     KEEP_ALL_DAYS,
@@ -442,6 +448,11 @@ def test_the_comparison_shows_inserted_and_deleted_words_not_html(editor_client,
     text = response.text
     assert marked(text, "ins") == ["[added: opening ]", "[added: and holidays ]"]
     assert marked(text, "del") == []
+    # Written with nothing between the words and the marks: no stray space before the stop.
+    assert (
+        'Sundays<ins><span class="visually-hidden">[added:</span> and holidays'
+        '<span class="visually-hidden">]</span></ins>.</p>'
+    ) in text
     assert "&lt;p&gt;" not in text
     assert [c.name for c in response.context["changes"]] == ["title", "body"]
 
@@ -634,3 +645,64 @@ def test_the_demo_gives_an_article_a_history_to_compare(settings):
         (3, "How we correct our mistakes", "published"),
     ]
     assert post.revisions.get(number=2).changed == ["title", "body"]
+
+
+# --- Two saves at once --------------------------------------------------------------------
+
+
+def save_and_record_at_once(post_id: int, *, write_the_post_first: bool) -> list:
+    """Two connections each save the post with its own title and record a revision; each,
+    having read the newest revision, waits up to a second for the other before it writes."""
+    meeting, real_changed_fields = threading.Barrier(2, timeout=1), services.changed_fields
+
+    def changed_fields_when_both_are_here(*args):
+        with contextlib.suppress(threading.BrokenBarrierError):  # the other is not coming
+            meeting.wait()
+        return real_changed_fields(*args)
+
+    def save(title: str) -> object:
+        try:
+            with transaction.atomic():
+                post = Post.objects.get(pk=post_id)
+                post.title = title
+                if write_the_post_first:
+                    post_save(post=post)
+                return post_revision_record(post=post).number
+        except IntegrityError as error:
+            return error
+        finally:
+            connection.close()
+
+    with (
+        mock.patch.object(services, "changed_fields", changed_fields_when_both_are_here),
+        mock.patch("core.receivers.pages_changed"),
+        ThreadPoolExecutor(max_workers=2) as pool,
+    ):
+        return list(pool.map(save, ["One", "Two"]))
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_saves_of_a_post_at_once_take_the_next_two_numbers():
+    # The save writes the post's row first, so the second waits for the first to commit
+    # before it reads the newest revision (the shared pages' version, which would line them
+    # up as well, is left out).
+    post = PostFactory()
+
+    numbers = save_and_record_at_once(post.pk, write_the_post_first=True)
+
+    assert sorted(numbers) == [1, 2]
+    assert post.revisions.count() == 2
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_without_the_posts_row_written_first_two_records_would_clash():
+    # What the row's lock prevents: both read "no revision yet", both write number 1, and
+    # the unique (post, number) constraint refuses the second.
+    post = PostFactory()
+
+    outcomes = save_and_record_at_once(post.pk, write_the_post_first=False)
+
+    assert sorted(map(type, outcomes), key=str) == [IntegrityError, int]
+    assert post.revisions.count() == 1
