@@ -441,3 +441,9 @@ def post_revision_get(*, post_id: int, number: int) -> PostRevision | None:
         .select_related("featured_image", "created_by")
         .first()
     )
+
+
+def post_revision_newest_number(*, post_id: int) -> int | None:
+    """The number of a post's newest revision (what the post holds), or None."""
+    newest = PostRevision.objects.filter(post_id=post_id).order_by("-number")
+    return newest.values_list("number", flat=True).first()

@@ -18,7 +18,12 @@ from django.utils.translation import gettext as _
 
 from blog.models import Post, PostRevision
 from blog.revisions import PRUNING_RULE, REVISION_FIELDS, revision_compare, revision_display
-from blog.selectors import post_revision_get, post_revision_list, post_revision_pair
+from blog.selectors import (
+    post_revision_get,
+    post_revision_list,
+    post_revision_newest_number,
+    post_revision_pair,
+)
 from blog.services import post_revision_record, post_revision_restore
 from core.params import positive_int
 
@@ -160,7 +165,11 @@ class PostRevisionsAdmin(ModelAdmin):
         context = self._context(
             request, post, _("Restore revision %(number)s?") % {"number": revision.number}
         )
-        context |= {"revision": revision, "current": context["title"].rstrip("?")}
+        context |= {
+            "revision": revision,
+            "newest": post_revision_newest_number(post_id=post.pk),
+            "current": context["title"].rstrip("?"),
+        }
         return TemplateResponse(request, "admin/blog/post/revision_restore.html", context)
 
     def _restore(self, request: HttpRequest, post: Post, revision: PostRevision) -> HttpResponse:
