@@ -707,3 +707,30 @@ def test_without_the_posts_row_written_first_two_records_would_clash():
 
     assert sorted(map(type, outcomes), key=str) == [IntegrityError, int]
     assert post.revisions.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("address", "status"),
+    [
+        ("/admin/blog/post/{pk}/history/99999999999999999999999/restore/", 302),
+        ("/admin/blog/post/{pk}/history/2147483648/restore/", 302),
+        ("/admin/blog/post/99999999999999999999999/history/1/restore/", 404),
+        ("/admin/blog/post/99999999999999999999999/history/compare/?to=1", 404),
+        ("/admin/blog/post/{pk}/history/compare/?to=99999999999999999999999", 302),
+        ("/admin/blog/post/{pk}/history/?page=abc", 200),
+        ("/admin/blog/post/{pk}/history/?page=99999999999999999999", 200),
+    ],
+)
+def test_odd_addresses_get_a_message_or_a_404_never_an_error(
+    editor_client, revised, address, status
+):
+    assert editor_client.get(address.format(pk=revised.pk)).status_code == status
+    if "restore" in address:
+        assert editor_client.post(address.format(pk=revised.pk)).status_code == status
+    assert revised.revisions.count() == 3
+
+
+def test_two_revisions_chosen_newest_first_are_compared_oldest_first(editor_client, revised):
+    response = editor_client.get(compare_url(revised, **{"from": 3, "to": 1}))
+
+    assert (response.context["older"].number, response.context["newer"].number) == (1, 3)
