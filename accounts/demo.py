@@ -76,6 +76,15 @@ DEMO_MEMBERS = (
     DemoMember("jonah", "Jonah Castellanos", (108, 52, 131)),
 )
 
+# A second writer, in the Editors group, with no password: they exist to share a byline
+# on a demo article ("By Jane Doe and Tomás Reyes").
+DEMO_WRITER = {
+    "username": "tomas",
+    "display_name": "Tomás Reyes",
+    "byline_title": "Data Reporter",
+    "bio": "Tomás turns public data into stories: buses, budgets and the weather.",
+}
+
 AVATAR_SIZE = 256
 
 
@@ -108,7 +117,25 @@ def seed_demo_users() -> list[DemoLogin]:
         user_staff_flag_sync(user=user)
     for member in DEMO_MEMBERS:
         _seed_member(member, now)
+    _seed_writer(now)
     return list(DEMO_LOGINS)
+
+
+def _seed_writer(now: datetime) -> User:
+    defaults = {
+        "email": f"{DEMO_WRITER['username']}@example.com",
+        **{key: value for key, value in DEMO_WRITER.items() if key != "username"},
+        "is_active": True,
+    }
+    user, _ = User.objects.update_or_create(
+        username=DEMO_WRITER["username"],
+        defaults=defaults,
+        create_defaults={**defaults, "password": make_password(None)},
+    )
+    _mark_verified(user, now)
+    user.groups.set(Group.objects.filter(name=EDITORS))
+    user_staff_flag_sync(user=user)
+    return user
 
 
 def _seed_member(member: DemoMember, now: datetime) -> User:

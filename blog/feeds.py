@@ -2,7 +2,7 @@
 
 Each item carries the full sanitised body (``content:encoded`` in RSS,
 ``<content>`` in Atom), the excerpt as its summary, the featured image as an
-enclosure and at the top of the content, the author and the categories. The
+enclosure and at the top of the content, the bylines and the categories. The
 feeds answer conditional GETs, so feed readers polling every few minutes cost
 one or two small queries until something changes.
 """
@@ -24,6 +24,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
+from blog.bylines import post_bylines
 from blog.models import Category, Image, Post, PostNote, PostNoteQuerySet, PostQuerySet
 from blog.selectors import (
     category_get,
@@ -36,30 +37,42 @@ from blog.selectors import (
 
 FEED_LENGTH = 20
 CONTENT_NAMESPACE = "http://purl.org/rss/1.0/modules/content/"
+DUBLIN_CORE_NAMESPACE = "http://purl.org/dc/elements/1.1/"
 
 
 # --- Generators --------------------------------------------------------------
 
 
 class ContentEncodedRssFeed(feedgenerator.Rss201rev2Feed):
-    """RSS 2.0 with each item's full HTML in ``content:encoded``."""
+    """RSS 2.0 with each item's full HTML in ``content:encoded`` and one ``dc:creator`` per
+    byline, in order (RSS's own ``<author>`` wants an e-mail address)."""
 
     def rss_attributes(self):
         attrs = super().rss_attributes()
         attrs["xmlns:content"] = CONTENT_NAMESPACE
+        attrs["xmlns:dc"] = DUBLIN_CORE_NAMESPACE
         return attrs
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
+        for byline in item.get("bylines", ()):
+            handler.addQuickElement("dc:creator", byline.name)
         if item.get("content"):
             handler.addQuickElement("content:encoded", item["content"])
 
 
 class ContentAtomFeed(feedgenerator.Atom1Feed):
-    """Atom 1.0 with each item's full HTML in ``<content type="html">``."""
+    """Atom 1.0 with each item's full HTML in ``<content type="html">`` and one ``<author>``
+    per byline, in order, with the address of their author page when they have one."""
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
+        for byline in item.get("bylines", ()):
+            handler.startElement("author", {})
+            handler.addQuickElement("name", byline.name)
+            if byline.url:
+                handler.addQuickElement("uri", byline.url)
+            handler.endElement("author")
         if item.get("content"):
             handler.addQuickElement("content", item["content"], {"type": "html"})
 
@@ -203,12 +216,6 @@ class LatestPostsFeed(PostFeed):
             return post.excerpt
         return Truncator(strip_tags(post.body)).words(50)
 
-    def item_author_name(self, post: Post) -> str:
-        return post.author.public_name
-
-    def item_author_link(self, post: Post) -> str:
-        return self._absolute(reverse("blog:author", kwargs={"username": post.author.username}))
-
     def item_pubdate(self, post: Post) -> datetime:
         return post.published_at
 
@@ -232,7 +239,13 @@ class LatestPostsFeed(PostFeed):
         ]
 
     def item_extra_kwargs(self, post: Post) -> dict:
-        return {"content": self._content(post)}
+        # The bylines are written by the generators (one element per person); Django's
+        # author fields take one person only.
+        bylines = [
+            byline._replace(url=byline.url and self._absolute(byline.url))
+            for byline in post_bylines(post)
+        ]
+        return {"content": self._content(post), "bylines": bylines}
 
     # Helpers
 

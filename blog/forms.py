@@ -15,8 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
-from blog.models import Image, Page, Post, PostNote
-from blog.services import post_check_slug_free, post_check_unpublish_time
+from blog.models import Image, Page, Post, PostCoauthor, PostNote
+from blog.services import (
+    post_check_slug_free,
+    post_check_unpublish_time,
+    post_coauthors_check,
+    post_coauthors_set,
+)
 from core.images import check_image_upload
 
 # What the body editor offers. Everything it can produce survives
@@ -172,3 +177,75 @@ class ImageUploadForm(forms.ModelForm):
         upload = self.cleaned_data["file"]
         check_image_upload(upload)
         return upload
+
+
+LAST = 1 << 16  # past any position a row can be given
+
+
+class PostCoauthorForm(forms.ModelForm):
+    """One co-author row. Rows are not checked one by one against the stored ones: the
+    formset checks the whole list and saves it whole, so a person removed from one row
+    and added in another is fine."""
+
+    class Meta:
+        model = PostCoauthor
+        fields = ("user", "position")
+
+    def validate_unique(self) -> None:
+        """Left to ``PostCoauthorFormSet.clean`` (``post_coauthors_check``)."""
+
+    def validate_constraints(self) -> None:
+        """Left to ``PostCoauthorFormSet.clean`` (``post_coauthors_check``)."""
+
+
+class PostCoauthorFormSet(forms.BaseInlineFormSet):
+    """A post's co-authors as the admin's inline edits them: one row each, ordered by the
+    number editors give them, rows without one (0) last; rows with the same number keep
+    their order on the form.
+    Checked by ``blog.services.post_coauthors_check`` and saved, whole, by
+    ``post_coauthors_set``; the rows the admin's history names are worked out from it."""
+
+    # The lead author of a new post whose form has no author field: the editor writing it
+    # (set by the admin's inline, as ``PostAdmin.save_model`` does for the post).
+    default_lead = None
+
+    def ordered_coauthors(self) -> list:
+        """The people of the rows kept (not deleted, not left blank), in byline order."""
+        rows = []
+        for index, form in enumerate(self.forms):
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data.get("user") or self._should_delete_form(form):
+                continue
+            rows.append((data.get("position") or LAST, index, data["user"]))
+        return [user for _position, _index, user in sorted(rows, key=lambda row: row[:2])]
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        post = self.instance
+        if post.author_id is None and self.default_lead is not None:
+            post.author = self.default_lead
+        try:
+            post_coauthors_check(post=post, coauthors=self.ordered_coauthors())
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
+        super().clean()
+
+    def save(self, commit: bool = True) -> list:
+        before = {
+            link.user_id: link.position for link in PostCoauthor.objects.filter(post=self.instance)
+        }
+        links = post_coauthors_set(post=self.instance, coauthors=self.ordered_coauthors())
+        kept = {link.user_id for link in links}
+        self.new_objects = [link for link in links if link.user_id not in before]
+        self.changed_objects = [
+            (link, ["position"])
+            for link in links
+            if link.user_id in before and before[link.user_id] != link.position
+        ]
+        self.deleted_objects = [
+            PostCoauthor(post=self.instance, user_id=user_id, position=position)
+            for user_id, position in before.items()
+            if user_id not in kept
+        ]
+        return links

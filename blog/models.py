@@ -291,6 +291,56 @@ class Post(Publishable, models.Model):
             },
         )
 
+    @property
+    def bylines(self) -> list:
+        """The people the post is by, in order: its lead author, then its co-authors. Reads
+        ``coauthors`` as the selectors preload them (with their users); someone listed twice
+        (a co-author made lead) is named once."""
+        people = [self.author]
+        for link in self.coauthors.all():
+            if link.user_id != self.author_id:
+                people.append(link.user)
+        return people
+
+
+# --- Co-authors ---------------------------------------------------------------
+
+# How many people may share a post's byline besides its lead author.
+MAX_COAUTHORS = 9
+
+
+class PostCoauthor(models.Model):
+    """A further byline of a post, after its lead author (``Post.author``, who owns the post
+    and comes first): "By A and B". Readers see the bylines in ``position`` order; being a
+    co-author gives no right over the post (docs/decisions.md, "Co-authors")."""
+
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="coauthors", verbose_name=_("post")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="coauthored",
+        verbose_name=_("co-author"),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("order"),
+        default=0,
+        help_text=_("1 comes first after the lead author, then 2, and so on; 0 means last."),
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("co-author")
+        verbose_name_plural = _("co-authors")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="blog_postcoauthor_once"),
+        ]
+        indexes = [models.Index(fields=["user", "post"], name="blog_postcoauthor_user_idx")]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
 
 # --- Corrections and updates ----------------------------------------------------
 

@@ -36,6 +36,7 @@ from blog.models import (
     Category,
     Page,
     Post,
+    PostCoauthor,
     PostNote,
     PostNoteQuerySet,
     PostQuerySet,
@@ -57,13 +58,27 @@ class DateSpan(NamedTuple):
 
 
 def post_list_published() -> PostQuerySet:
-    """Published posts, newest first, with author, image and categories preloaded."""
+    """Published posts, newest first, with author, image, co-authors and categories
+    preloaded (``Post.bylines`` then runs no query)."""
     return (
         Post.objects.published()
         .select_related("author", "featured_image")
-        .prefetch_related(_categories_by_name())
+        .prefetch_related(post_coauthors_prefetch(), _categories_by_name())
         .newest_first()
     )
+
+
+def post_coauthors_prefetch(lookup: str = "coauthors") -> Prefetch:
+    """A post's co-authors in byline order, each with its user: one query for any number
+    of posts. ``lookup`` reaches them from another model (``post__coauthors``)."""
+    return Prefetch(lookup, queryset=PostCoauthor.objects.select_related("user"))
+
+
+def post_list_by_author(author: User) -> PostQuerySet:
+    """Published posts with ``author`` in their byline, as lead or co-author, newest first,
+    preloaded as ``post_list_published``."""
+    coauthored = PostCoauthor.objects.filter(post=OuterRef("pk"), user=author)
+    return post_list_published().filter(Q(author=author) | Exists(coauthored))
 
 
 def post_list_home() -> PostQuerySet:
@@ -129,7 +144,7 @@ def date_span(*, year: int, month: int | None = None, day: int | None = None) ->
 
 
 def post_get_published(*, year: int, month: int, day: int, slug: str) -> Post | None:
-    """The published post at /year/month/day/slug/, or None; four queries."""
+    """The published post at /year/month/day/slug/, or None; five queries."""
     post = post_get_published_row(year=year, month=month, day=day, slug=slug)
     if post is not None:
         post_load_terms(post)
@@ -138,7 +153,7 @@ def post_get_published(*, year: int, month: int, day: int, slug: str) -> Post | 
 
 def post_get_published_row(*, year: int, month: int, day: int, slug: str) -> Post | None:
     """The published post at /year/month/day/slug/ with its author and picture, or None;
-    one query. ``post_load_terms`` adds its categories, tags and notes."""
+    one query. ``post_load_terms`` adds its co-authors, categories, tags and notes."""
     span = date_span(year=year, month=month, day=day)
     if span is None:
         return None
@@ -151,9 +166,11 @@ def post_get_published_row(*, year: int, month: int, day: int, slug: str) -> Pos
 
 
 def post_load_terms(post: Post) -> None:
-    """Load ``post``'s categories (by name, as lists show them), tags and notes (oldest
-    first, as the article lists them); three queries."""
-    prefetch_related_objects([post], _categories_by_name(), "tags", "notes")
+    """Load ``post``'s co-authors (in byline order), categories (by name, as lists show
+    them), tags and notes (oldest first, as the article lists them); four queries."""
+    prefetch_related_objects(
+        [post], post_coauthors_prefetch(), _categories_by_name(), "tags", "notes"
+    )
 
 
 def _categories_by_name() -> Prefetch:
@@ -164,7 +181,7 @@ def post_get_for_preview(*, pk: int) -> Post | None:
     """Any post, whatever its status, for staff to preview."""
     return (
         Post.objects.select_related("author", "featured_image")
-        .prefetch_related("categories", "tags", "notes")
+        .prefetch_related(post_coauthors_prefetch(), "categories", "tags", "notes")
         .filter(pk=pk)
         .first()
     )
@@ -172,14 +189,19 @@ def post_get_for_preview(*, pk: int) -> Post | None:
 
 def preview_link_get_live(*, token: str) -> PreviewLink | None:
     """The live preview link ``token`` opens, with its post as the post page shows it, or
-    None for a token we did not sign, or a link stopped or expired; four queries."""
+    None for a token we did not sign, or a link stopped or expired; five queries."""
     pk = preview_link_pk(token)
     if pk is None:
         return None
     return (
         PreviewLink.objects.live()
         .select_related("post__author", "post__featured_image")
-        .prefetch_related("post__categories", "post__tags", "post__notes")
+        .prefetch_related(
+            post_coauthors_prefetch("post__coauthors"),
+            "post__categories",
+            "post__tags",
+            "post__notes",
+        )
         .filter(pk=pk)
         .first()
     )
@@ -273,19 +295,42 @@ def site_navigation() -> SiteNavigation:
 
 
 def author_list_public() -> QuerySet[User]:
-    """The authors with a public page: active staff with at least one published post
-    (members have none), each with ``last_post_at``, when their newest post last changed."""
+    """The authors with a public page: active staff in the byline (lead or co-author) of at
+    least one published post (members have none), each with ``last_post_at``, when their
+    newest such post last changed."""
+    bylined = Post.objects.published().filter(
+        Q(author=OuterRef("pk")) | Q(coauthors__user=OuterRef("pk"))
+    )
+    newest = (
+        bylined.annotate(changed=Greatest(F("updated_at"), F("published_at")))
+        .order_by("-changed")
+        .values("changed")[:1]
+    )
     return (
-        User.objects.filter(is_active=True, is_staff=True, posts__in=Post.objects.published())
-        .annotate(last_post_at=Max(Greatest(F("posts__updated_at"), F("posts__published_at"))))
+        User.objects.filter(is_active=True, is_staff=True)
+        .annotate(last_post_at=Subquery(newest))
+        .filter(last_post_at__isnull=False)
         .order_by("username")
     )
 
 
 def author_has_page(author: User) -> bool:
-    """Whether the author of a published post has a public page: the rule of
-    ``author_list_public`` for someone known to have a published post (active staff)."""
+    """Whether someone in the byline of a published post has a public page: the rule of
+    ``author_list_public`` for someone known to be in one (active staff)."""
     return author.is_active and author.is_staff
+
+
+def byline_candidates() -> QuerySet[User]:
+    """Who may be given a byline (a co-author): active staff who may write posts (the
+    ``blog.add_post`` permission, through a role such as Editors, or as a superuser), so
+    every byline has an author page once the post is out. By username."""
+    may_write = Q(is_superuser=True)
+    for through in ("groups__permissions", "user_permissions"):
+        may_write |= Q(
+            **{f"{through}__codename": "add_post", f"{through}__content_type__app_label": "blog"}
+        )
+    writers = User.objects.filter(may_write).values("pk")
+    return User.objects.filter(is_active=True, is_staff=True, pk__in=writers).order_by("username")
 
 
 def author_get(*, username: str) -> User | None:
@@ -307,12 +352,12 @@ def post_list_shown_digest(posts: Iterable[Post], *around: object) -> str:
     ``post_list_published`` loads them (no query), and of the values shown ``around`` them
     (a heading, a count). The ETag of archives and feeds, so a reader never keeps a page
     that changed: beyond each post's own fields and its comment count, it covers what
-    other rows supply without moving the post's ``updated_at``: its author's name, byline
-    and page, its picture and the picture's alt text, its categories' names, and the date
+    other rows supply without moving the post's ``updated_at``: its bylines' names, titles
+    and pages, its picture and the picture's alt text, its categories' names, and the date
     of its newest note (``post_list_with_last_note``)."""
     shown = [repr(value) for value in around]
     for post in posts:
-        author, image = post.author, post.featured_image
+        image = post.featured_image
         shown.append(
             repr(
                 (
@@ -320,8 +365,11 @@ def post_list_shown_digest(posts: Iterable[Post], *around: object) -> str:
                     (post.published_at, post.is_sticky, post.comments_enabled),
                     post.comment_count,
                     getattr(post, "last_note_at", None),  # "Updated", where annotated
-                    (author.public_name, author.byline_title, author.username),
-                    (author.is_staff, author.is_active),
+                    [
+                        (person.public_name, person.byline_title, person.username, person.pk)
+                        for person in post.bylines
+                    ],
+                    [(person.is_staff, person.is_active) for person in post.bylines],
                     image and (image.pk, image.file.name, image.alt_text, image.renditions),
                     [(category.name, category.slug) for category in post.categories.all()],
                 )

@@ -15,11 +15,13 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from blog.images import clean_original, make_renditions
 from blog.models import (
+    MAX_COAUTHORS,
     PREVIEW_LINK_DAYS,
     Category,
     Image,
     Page,
     Post,
+    PostCoauthor,
     PostNote,
     PostRevision,
     PreviewLink,
@@ -35,6 +37,7 @@ from blog.revisions import (
     revisions_to_prune,
 )
 from blog.sanitize import sanitize_post_html
+from blog.selectors import byline_candidates
 from core.images import check_image_upload
 from core.storage import STORAGE_ERRORS, storage_unavailable
 
@@ -316,3 +319,61 @@ def post_revision_restore(*, revision: PostRevision, by: User | None) -> Restore
         **terms,
     )
     return RestoreOutcome(revision=new, skipped=skipped)
+
+
+def post_coauthors_check(*, post: Post, coauthors: list[User]) -> None:
+    """Refuse (ValidationError, one message per problem) a list of co-authors for ``post``
+    that names its lead author, names someone twice, names someone who may not have a byline
+    (``blog.selectors.byline_candidates``) or is longer than ``MAX_COAUTHORS``. The one copy
+    of the rule: ``post_coauthors_set`` and the admin's form both ask here."""
+    problems = []
+    if len(coauthors) > MAX_COAUTHORS:
+        problems.append(
+            _("A post can have at most %(count)d co-authors.") % {"count": MAX_COAUTHORS}
+        )
+    allowed = set(
+        byline_candidates()
+        .filter(pk__in=[user.pk for user in coauthors])
+        .values_list("pk", flat=True)
+    )
+    seen: set[int] = set()
+    for user in coauthors:
+        name = {"name": user.public_name}
+        if user.pk == post.author_id:
+            problems.append(_("%(name)s is already the lead author.") % name)
+        elif user.pk in seen:
+            problems.append(_("%(name)s is listed more than once.") % name)
+        elif user.pk not in allowed:
+            problems.append(
+                _("%(name)s cannot have a byline: only active staff who write articles can.") % name
+            )
+        seen.add(user.pk)
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def post_coauthors_set(*, post: Post, coauthors: list[User]) -> list[PostCoauthor]:
+    """Make ``coauthors`` the post's further bylines, in this order, after its lead author
+    (checked by ``post_coauthors_check``), and mark the post as changed when they differ, so
+    its ``dateModified``, feed entries and sitemap ``lastmod`` follow. Rows are saved and
+    deleted one by one: each moves the shared pages' version (``core.receivers``)."""
+    post_coauthors_check(post=post, coauthors=coauthors)
+    current = {link.user_id: link for link in PostCoauthor.objects.filter(post=post)}
+    wanted = [user.pk for user in coauthors]
+    changed = False
+    for user_id, link in current.items():
+        if user_id not in wanted:
+            link.delete()
+            changed = True
+    links = []
+    for position, user_id in enumerate(wanted, start=1):
+        link = current.get(user_id) or PostCoauthor(post=post, user_id=user_id)
+        if link.pk is None or link.position != position:
+            link.position = position
+            link.save()
+            changed = True
+        links.append(link)
+    if changed:
+        _post_touch(post)
+    return links

@@ -5,10 +5,9 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
 
+from blog.bylines import post_bylines
 from blog.models import Post
-from blog.selectors import author_has_page
 
 
 def post_article_id(post: Post, *, request: HttpRequest) -> str:
@@ -18,15 +17,16 @@ def post_article_id(post: Post, *, request: HttpRequest) -> str:
 
 
 def post_article_data(post: Post, *, request: HttpRequest, image_url: str = "") -> dict:
-    """The ``NewsArticle`` for ``post``'s page: headline, description, dates, author with
-    their page (if they have one), image, publisher and the number of comments readers can reach
-    (``Post.comment_count``)."""
+    """The ``NewsArticle`` for ``post``'s page: headline, description, dates, its bylines in
+    order (``blog.bylines``) as people with their pages (if they have one), image, publisher
+    and the number of comments readers can reach (``Post.comment_count``)."""
     address = request.build_absolute_uri(post.get_absolute_url())
-    author = post.author
-    person = {"@type": "Person", "name": author.public_name}
-    if author_has_page(author):
-        author_page = reverse("blog:author", kwargs={"username": author.username})
-        person["url"] = request.build_absolute_uri(author_page)
+    people = []
+    for byline in post_bylines(post):
+        person = {"@type": "Person", "name": byline.name}
+        if byline.url:
+            person["url"] = request.build_absolute_uri(byline.url)
+        people.append(person)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -34,7 +34,7 @@ def post_article_data(post: Post, *, request: HttpRequest, image_url: str = "") 
         "headline": post.title,
         "url": address,
         "mainEntityOfPage": address,
-        "author": [person],
+        "author": people,
         "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
         "commentCount": post.comment_count,
         "discussionUrl": f"{address}#comments",

@@ -234,7 +234,7 @@ def _author(username: str) -> Archive | None:
     if author is None:
         return None
     return Archive(
-        selectors.post_list_published().filter(author=author),
+        selectors.post_list_by_author(author),
         {
             "heading": _("Articles by %(name)s") % {"name": author.public_name},
             "description": author.bio,

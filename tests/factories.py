@@ -151,6 +151,13 @@ class PostFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.tags.set(extracted)
 
+    @factory.post_generation
+    def coauthors(self, create, extracted, **kwargs):
+        """Further bylines, in order: ``PostFactory(coauthors=[ada, ben])``."""
+        if create and extracted:
+            for position, user in enumerate(extracted, start=1):
+                self.coauthors.create(user=user, position=position)
+
 
 class CommentFactory(factory.django.DjangoModelFactory):
     """A comment stored directly (bypassing the service's rules), with its thread and depth

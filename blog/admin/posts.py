@@ -23,8 +23,10 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from blog.admin.coauthors import PostCoauthorInline, coauthor_urls
 from blog.admin.revisions import PostRevisionsAdmin
 from blog.admin.rich_text import RichTextAdmin
+from blog.bylines import byline_text
 from blog.forms import PostAdminForm, PostNoteForm
 from blog.models import (
     PREVIEW_LINK_DAYS,
@@ -32,7 +34,7 @@ from blog.models import (
     Post,
     PostNote,
 )
-from blog.selectors import post_get_for_preview, preview_link_list_live
+from blog.selectors import post_coauthors_prefetch, post_get_for_preview, preview_link_list_live
 from blog.services import (
     post_note_delete,
     post_note_save,
@@ -102,7 +104,7 @@ class PostNoteInline(admin.StackedInline):
 class PostAdmin(PostRevisionsAdmin, RichTextAdmin):
     form = PostAdminForm
     preview_template = "blog/post_detail.html"
-    list_display = ("title", "state", "author", "published_at", "leaves_site", "is_sticky")
+    list_display = ("title", "state", "bylines", "published_at", "leaves_site", "is_sticky")
     list_filter = (
         PostStateFilter,
         "categories",
@@ -147,7 +149,8 @@ class PostAdmin(PostRevisionsAdmin, RichTextAdmin):
         return fieldsets
 
     def get_inlines(self, request: HttpRequest, obj: Post | None = None) -> list:
-        return [*super().get_inlines(request, obj), PostNoteInline, *_POST_INLINES]
+        inlines = [PostCoauthorInline, PostNoteInline, *_POST_INLINES]
+        return [*super().get_inlines(request, obj), *inlines]
 
     def save_formset(self, request: HttpRequest, form: ModelForm, formset, change: bool) -> None:
         if formset.model is not PostNote:
@@ -186,6 +189,14 @@ class PostAdmin(PostRevisionsAdmin, RichTextAdmin):
     def view_on_site(self, obj: Post) -> str | None:
         """The public address, offered only while readers can see the post."""
         return obj.get_absolute_url() if obj.is_published else None
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Post]:
+        return super().get_queryset(request).prefetch_related(post_coauthors_prefetch())
+
+    @admin.display(description=_("bylines"), ordering="author")
+    def bylines(self, post: Post) -> str:
+        """'By A and B' (``blog.bylines``), co-authors loaded with the page's posts."""
+        return byline_text(post)
 
     @admin.display(description=_("author"))
     def author_name(self, post: Post) -> str:
@@ -245,7 +256,7 @@ class PostAdmin(PostRevisionsAdmin, RichTextAdmin):
                 name="blog_post_share_stop",
             ),
         ]
-        return [*share, *super().get_urls()]
+        return [*share, *coauthor_urls(self), *super().get_urls()]
 
     def change_view(
         self,

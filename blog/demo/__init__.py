@@ -24,6 +24,7 @@ from blog.models import Category, Image, Page, Post, Tag
 from blog.services import (
     image_create,
     page_save,
+    post_coauthors_set,
     post_publish,
     post_revision_record,
     post_save,
@@ -98,7 +99,7 @@ def seed_demo_posts() -> DemoSummary:
     Categories and tags are refreshed by slug. A demo post that already exists
     (found by slug) is left untouched, so its date never moves; a missing one is
     made again, reusing its picture if that is still in the library. Needs the
-    demo editor from ``accounts.demo.seed_demo_users``.
+    demo editor and writer (a co-author) from ``accounts.demo.seed_demo_users``.
     """
     author = User.objects.get(username=DEMO_AUTHOR)
     categories = {
@@ -134,6 +135,11 @@ def seed_demo_posts() -> DemoSummary:
         )
         post.categories.set([categories[slug] for slug in article.categories])
         post.tags.set([tags[slug] for slug in article.tags])
+        if article.coauthors:
+            people = {
+                user.username: user for user in User.objects.filter(username__in=article.coauthors)
+            }
+            post_coauthors_set(post=post, coauthors=[people[name] for name in article.coauthors])
         if article.slug == REVISED_DEMO_SLUG:
             _seed_earlier_draft(post, by=author)
         post_revision_record(post=post, by=author)

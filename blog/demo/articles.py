@@ -44,6 +44,8 @@ class DemoArticle:
     at: time = time(9, 0)
     is_sticky: bool = False
     comments_enabled: bool = True
+    # Usernames of further bylines, after the demo editor.
+    coauthors: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # The class is frozen, so set the field the way the generated __init__ does.
@@ -96,6 +98,7 @@ ARTICLES = (
         ),
         day_offset=-9,
         at=time(7, 0),
+        coauthors=("tomas",),
     ),
     DemoArticle(
         slug="central-library-sunday-opening",

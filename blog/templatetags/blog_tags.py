@@ -4,8 +4,8 @@ from django import template
 from django.core.files.storage import default_storage
 from django.utils.safestring import SafeString
 
+from blog.bylines import byline_html
 from blog.models import Image, Post
-from blog.selectors import author_has_page
 from blog.structured_data import post_article_data
 from core.jsonld import json_ld_script
 
@@ -58,7 +58,7 @@ def post_json_ld(context, post: Post, image_url: str = "") -> SafeString:
     return json_ld_script(post_article_data(post, request=context["request"], image_url=image_url))
 
 
-@register.filter
-def has_author_page(author) -> bool:
-    """``blog.selectors.author_has_page`` for templates: link the byline or not."""
-    return author_has_page(author)
+@register.simple_tag
+def byline(post: Post) -> SafeString:
+    """'By A and B', each name linked to its author page (``blog.bylines.byline_html``)."""
+    return byline_html(post)

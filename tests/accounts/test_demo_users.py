@@ -10,6 +10,7 @@ from accounts.demo import (
     AVATAR_SIZE,
     DEMO_LOGINS,
     DEMO_MEMBERS,
+    DEMO_WRITER,
     DemoMember,
     draw_avatar,
     seed_demo_users,
@@ -32,6 +33,15 @@ def test_staff_status_follows_the_demo_roles():
     staff = dict(User.objects.values_list("username", "is_staff"))
     assert (staff["editor"], staff["moderator"], staff["reader"]) == (True, True, False)
     assert not any(staff[member.username] for member in DEMO_MEMBERS)
+
+
+def test_the_demo_writer_is_an_editor_nobody_can_sign_in_as():
+    seed_demo_users()
+
+    writer = User.objects.get(username=DEMO_WRITER["username"])
+    assert (writer.public_name, writer.is_staff, writer.is_active) == ("Tomás Reyes", True, True)
+    assert list(writer.groups.values_list("name", flat=True)) == ["Editors"]
+    assert not writer.has_usable_password()
 
 
 def test_members_are_verified_with_a_square_png_avatar_in_media_root(media_root):
@@ -83,7 +93,8 @@ def test_running_twice_adds_nobody_and_no_file(stored_files):
     assert dict(User.objects.values_list("username", "avatar")) == before_avatars
     assert stored_files() == before_files
     assert len(before_files) == len(DEMO_MEMBERS)
-    assert User.objects.count() == len(DEMO_LOGINS) + len(DEMO_MEMBERS)
+    # The logins, the members and the writer who shares a demo byline.
+    assert User.objects.count() == len(DEMO_LOGINS) + len(DEMO_MEMBERS) + 1
 
 
 def test_a_lost_avatar_file_is_drawn_again():

@@ -60,6 +60,15 @@ class TestAfterSeeding:
         assert sum(not p.comments_enabled for p in published) == 1
         assert {p.author.username for p in posts} == {"editor"}
 
+    def test_a_demo_article_has_two_bylines_each_with_an_author_page(self, client):
+        shared = [p for p in Post.objects.all() if len(p.bylines) > 1]
+        assert [p.slug for p in shared] == ["route-42-bus-card-data"]
+        (post,) = shared
+        html = client.get(post.get_absolute_url()).text
+        assert '<a href="/author/editor/" rel="author">Jane Doe</a> and ' in html
+        assert '<a href="/author/tomas/" rel="author">Tomás Reyes</a>' in html
+        assert client.get("/author/tomas/").status_code == 200
+
     def test_the_about_page_is_published_and_in_the_footer(self, client):
         page = Page.objects.get(slug="about")
         assert page.is_published

@@ -179,14 +179,17 @@ def test_a_new_post_becomes_the_lead_at_once_when_none_is_sticky(client):
 
 @pytest.mark.parametrize("size", [2, 30])
 def test_the_lead_costs_no_query(client, django_assert_num_queries, size):
+    writers = [UserFactory(editor=True) for _ in range(2)]
     for hours in range(size):
         PostFactory(
             published_at=ago(hours=hours + 1),
+            coauthors=writers[: hours % 3],
             featured_image=ImageFactory() if hours < 2 else None,
             categories=[CategoryFactory(name=f"Section {hours % 3}", slug=f"s{hours % 3}")],
         )
     # The shared pages' version, the next moment a post goes live or leaves
-    # (blog.caching.visibility_changes_at), the posts counted and listed, their categories,
-    # and the site's navigation: the same with a lead as without, at any size.
-    with django_assert_num_queries(6):
+    # (blog.caching.visibility_changes_at), the posts counted and listed, their co-authors
+    # (6 -> 7 with them), their categories, and the site's navigation: the same with a lead
+    # as without, at any size.
+    with django_assert_num_queries(7):
         assert lead(home(client))

@@ -274,9 +274,9 @@ def test_the_preview_page_runs_a_bounded_number_of_queries(
     editor, draft, django_assert_max_num_queries
 ):
     link = preview_link_create(post=draft, created_by=editor, days=7)
-    # The link with its post, author and picture; categories; tags; notes (corrections
-    # and updates); the site's navigation.
-    with django_assert_max_num_queries(7):
+    # The link with its post, author and picture; co-authors (7 -> 8 with them);
+    # categories; tags; notes (corrections and updates); the site's navigation.
+    with django_assert_max_num_queries(8):
         assert Client().get(link.get_absolute_url()).status_code == 200
 
 

@@ -369,10 +369,12 @@ def _dataset(size: int) -> None:
     categories = [CategoryFactory() for _ in range(max(2, size // 5))]
     tags = [TagFactory() for _ in range(max(2, size // 4))]
     author = UserFactory(editor=True)
+    others = [UserFactory(editor=True) for _ in range(3)]
     image = ImageFactory()
     for i in range(size):
         PostFactory(
             author=author,
+            coauthors=others[: i % 3],
             featured_image=image if i % 2 else None,
             categories=categories[: 1 + i % len(categories)],
             tags=tags[: 1 + i % len(tags)],
@@ -386,8 +388,9 @@ def test_home_runs_a_bounded_number_of_queries(client, django_assert_max_num_que
 
     # One more than the page's own for the header's sections and the footer's pages, the
     # first time (blog.caching.site_navigation_for), and one for the next moment a post
-    # goes live or leaves (blog.caching.visibility_changes_at), kept from then on.
-    with django_assert_max_num_queries(6):
+    # goes live or leaves (blog.caching.visibility_changes_at), kept from then on; one for
+    # the co-authors of every post of the page (6 -> 7 with them).
+    with django_assert_max_num_queries(7):
         assert client.get("/").status_code == 200
 
 
@@ -398,8 +401,9 @@ def test_archive_runs_a_bounded_number_of_queries(client, django_assert_max_num_
     for post in PostFactory._meta.model.objects.all():
         post.categories.add(category)
 
-    # With the next moment a post goes live or leaves (blog.caching.visibility_changes_at).
-    with django_assert_max_num_queries(7):
+    # With the next moment a post goes live or leaves (blog.caching.visibility_changes_at),
+    # and one for the co-authors of every post of the page (7 -> 8 with them).
+    with django_assert_max_num_queries(8):
         assert client.get("/category/all/").status_code == 200
 
 
@@ -408,11 +412,11 @@ def test_post_page_runs_a_bounded_number_of_queries(client, django_assert_max_nu
     _dataset(size)
     post = PostFactory._meta.model.objects.published().order_by("published_at")[size // 2]
 
-    # The shared pages' version, post, categories, tags, notes (corrections and updates),
-    # two neighbours, then the discussion: settings and threads; the site's navigation and
-    # the next moment a post goes live or leaves (blog.caching.visibility_changes_at) the
-    # first time.
-    with django_assert_max_num_queries(11):
+    # The shared pages' version, post, co-authors, categories, tags, notes (corrections and
+    # updates), two neighbours, then the discussion: settings and threads; the site's
+    # navigation and the next moment a post goes live or leaves
+    # (blog.caching.visibility_changes_at) the first time. (11 -> 12 with the co-authors.)
+    with django_assert_max_num_queries(12):
         assert client.get(post.get_absolute_url()).status_code == 200
 
 
@@ -421,8 +425,9 @@ def test_search_runs_a_bounded_number_of_queries(client, django_assert_max_num_q
     _dataset(size)
 
     # The site's navigation under the shared pages' version, and the next moment a post
-    # goes live or leaves (blog.caching.visibility_changes_at): all three the first time.
-    with django_assert_max_num_queries(6):
+    # goes live or leaves (blog.caching.visibility_changes_at): all three the first time;
+    # one for the co-authors of every result shown (6 -> 7 with them).
+    with django_assert_max_num_queries(7):
         assert client.get("/search/", {"q": "article"}).status_code == 200
 
 

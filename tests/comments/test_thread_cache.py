@@ -87,6 +87,9 @@ def post_form(post: Post, **overrides) -> dict:
         # Corrections and updates shown to readers (blog.admin.PostNoteInline), none.
         "notes-TOTAL_FORMS": "0",
         "notes-INITIAL_FORMS": "0",
+        # Co-authors (blog.admin.coauthors.PostCoauthorInline), none.
+        "coauthors-TOTAL_FORMS": "0",
+        "coauthors-INITIAL_FORMS": "0",
         "_save": "Save",
     }
     data.update(overrides)

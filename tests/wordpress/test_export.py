@@ -393,3 +393,21 @@ def test_an_author_of_pages_only_is_listed(tmp_path):
     assert [a.findtext(f"{WP}author_login") for a in channel.findall(f"{WP}author")] == [
         "pagewriter"
     ]
+
+
+def test_a_post_with_co_authors_is_exported_under_its_lead_author_alone(tmp_path, site):
+    # WordPress has one author per post: the lead author (docs/decisions.md, "Co-authors").
+    from blog.services import post_coauthors_set
+    from wordpress.wxr import Author, Item, read_wxr
+
+    grace = UserFactory(editor=True, username="grace", display_name="Grace Hopper")
+    post_coauthors_set(post=site, coauthors=[grace])
+
+    channel, _ = exported(tmp_path)
+
+    item = item_titled(channel, "Engines")
+    assert [creator.text for creator in item.findall(DC_CREATOR)] == ["ada"]
+    records = list(read_wxr(tmp_path / "export.xml"))
+    assert [a.login for a in records if isinstance(a, Author)] == ["ada"]
+    engines = next(r for r in records if isinstance(r, Item) and r.title == "Engines")
+    assert engines.creator == "ada"
