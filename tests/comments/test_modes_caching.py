@@ -140,9 +140,9 @@ def test_a_post_with_a_schedule_runs_one_query_more_only_until_it_is_cached(
     build_discussion(post, sizes)
     slow = ModeChange(mode=Mode.SLOW, slow_minutes=5)
     post_schedule_save(post=post, saved=[slow, ModeChange(starts_at=SOON, mode=Mode.OPEN)])
-    # Uncached: the 12 queries of a post without a schedule (tests/comments/test_views.py)
+    # Uncached: the 13 queries of a post without a schedule (tests/comments/test_views.py)
     # and its schedule.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         assert "Slow mode" in anonymous(post)
     with django_assert_num_queries(1):
         anonymous(post)

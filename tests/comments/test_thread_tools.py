@@ -256,9 +256,9 @@ class TestCaches:
         post = PostFactory()
         build_discussion(post, sizes)
         services.post_comments_bump(post.pk)
-        # As the default order (tests/comments/test_views.py::TestQueryBudgetAndCache: 12,
-        # with the post's notes of corrections and updates).
-        with django_assert_num_queries(12):
+        # As the default order (tests/comments/test_views.py::TestQueryBudgetAndCache: 13,
+        # with the post's notes of corrections and updates and its co-authors).
+        with django_assert_num_queries(13):
             assert client.get(post.get_absolute_url() + "?order=newest").status_code == 200
         client.cookies[django_settings.PAGE_CACHE_FRESH_COOKIE] = "1"
         with django_assert_num_queries(2):

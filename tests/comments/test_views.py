@@ -722,11 +722,12 @@ class TestQueryBudgetAndCache:
     ):
         post = PostFactory()
         discussion(post, sizes)
-        # Uncached: the shared pages' version (core.pagecache), post, categories, tags,
-        # notes (corrections and updates), previous, next, discussion settings, roots page,
-        # threads, the site's navigation (blog.caching.site_navigation_for), the next moment
-        # a post goes live or leaves (blog.caching.visibility_changes_at).
-        with django_assert_num_queries(12):
+        # Uncached: the shared pages' version (core.pagecache), post, co-authors (12 -> 13
+        # with them), categories, tags, notes (corrections and updates), previous, next,
+        # discussion settings, roots page, threads, the site's navigation
+        # (blog.caching.site_navigation_for), the next moment a post goes live or leaves
+        # (blog.caching.visibility_changes_at).
+        with django_assert_num_queries(13):
             response = client.get(post.get_absolute_url())
         assert response.status_code == 200
         # A reader past the full-page cache (who just sent a form, say) with the thread
@@ -740,12 +741,13 @@ class TestQueryBudgetAndCache:
         post = PostFactory()
         discussion(post, [9] * 500)
         client.force_login(UserFactory())
-        # With nothing cached: the shared pages' version and the anonymous page's 11 (the
-        # article and the site's navigation are drawn), the session, the member, their own
-        # comments, who is suspended and who follows the post (both cached under the shared
-        # pages' version), and the next moment a post goes live or leaves (kept likewise,
-        # blog.caching.visibility_changes_at).
-        with django_assert_max_num_queries(17):
+        # With nothing cached: the shared pages' version and the anonymous page's 12 (the
+        # article, with the post's co-authors, and the site's navigation are drawn), the
+        # session, the member, their own comments, who is suspended and who follows the post
+        # (both cached under the shared pages' version), and the next moment a post goes live
+        # or leaves (kept likewise, blog.caching.visibility_changes_at). (17 -> 18 with the
+        # co-authors' query.)
+        with django_assert_max_num_queries(18):
             client.get(post.get_absolute_url() + "?cpage=3")
 
     def test_a_warm_member_page_with_none_of_their_comments_skips_the_personal_query(
