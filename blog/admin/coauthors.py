@@ -6,6 +6,7 @@ each with a number for the order. Checked and saved through ``blog.services``
 
 from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from blog.forms import PostCoauthorForm, PostCoauthorFormSet
 from blog.models import MAX_COAUTHORS, Post, PostCoauthor
-from blog.selectors import byline_candidates
+from blog.selectors import byline_candidates, post_coauthors_prefetch
 
 AUTOCOMPLETE_URL_NAME = "blog_post_bylines_autocomplete"
 
@@ -69,6 +70,18 @@ def coauthor_urls(post_admin: admin.ModelAdmin) -> list[URLPattern]:
             name=AUTOCOMPLETE_URL_NAME,
         )
     ]
+
+
+class BylinesChangeList(ChangeList):
+    """The list of posts with every post's co-authors in one query, for its bylines column;
+    the other pages of a post (change, history) load them only where they show them."""
+
+    def get_queryset(self, request: HttpRequest, *args, **kwargs) -> QuerySet[Post]:
+        return (
+            super()
+            .get_queryset(request, *args, **kwargs)
+            .prefetch_related(post_coauthors_prefetch())
+        )
 
 
 class PostCoauthorInline(admin.TabularInline):

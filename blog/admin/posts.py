@@ -23,7 +23,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from blog.admin.coauthors import PostCoauthorInline, coauthor_urls
+from blog.admin.coauthors import BylinesChangeList, PostCoauthorInline, coauthor_urls
 from blog.admin.revisions import PostRevisionsAdmin
 from blog.admin.rich_text import RichTextAdmin
 from blog.bylines import byline_text
@@ -34,7 +34,7 @@ from blog.models import (
     Post,
     PostNote,
 )
-from blog.selectors import post_coauthors_prefetch, post_get_for_preview, preview_link_list_live
+from blog.selectors import post_get_for_preview, preview_link_list_live
 from blog.services import (
     post_note_delete,
     post_note_save,
@@ -190,8 +190,8 @@ class PostAdmin(PostRevisionsAdmin, RichTextAdmin):
         """The public address, offered only while readers can see the post."""
         return obj.get_absolute_url() if obj.is_published else None
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Post]:
-        return super().get_queryset(request).prefetch_related(post_coauthors_prefetch())
+    def get_changelist(self, request: HttpRequest, **kwargs) -> type:
+        return BylinesChangeList
 
     @admin.display(description=_("bylines"), ordering="author")
     def bylines(self, post: Post) -> str:
