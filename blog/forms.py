@@ -17,12 +17,20 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 
 from blog.models import Image, Page, Post, PostCoauthor, PostNote
 from blog.services import (
+    PostEditConflict,
+    post_check_edit_version,
     post_check_slug_free,
     post_check_unpublish_time,
     post_coauthors_check,
     post_coauthors_set,
 )
 from core.images import check_image_upload
+from core.params import positive_int
+
+STALE_FORM_MESSAGE = _(
+    "This form does not say which version of the post it was opened at. Your changes are "
+    "not saved: copy them, reload, and apply them again."
+)
 
 # What the body editor offers. Everything it can produce survives
 # ``blog.sanitize``; the editor's own sanitiser stays off because ``post_save``
@@ -59,9 +67,18 @@ def rich_text_body_field() -> ProseEditorFormField:
 
 
 class PostAdminForm(forms.ModelForm):
-    """A post as editors write it; refuses a slug another post uses on the same day."""
+    """A post as editors write it; refuses a slug another post uses on the same day, and a
+    save over someone else's newer one (``opened_version``, the post's ``edit_version``
+    when the form was opened: optimistic locking)."""
 
     body = rich_text_body_field()
+    opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Who is saving, named in a refusal; the admin sets it on the form class it builds.
+    editor: Any = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["opened_version"].initial = self.instance.edit_version
 
     class Meta:
         model = Post
@@ -93,6 +110,9 @@ class PostAdminForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean()
+        cleaned_data["opened_version"] = self._check_edit_version(
+            cleaned_data.get("opened_version", "")
+        )
         names = ("slug", "status", "published_at", "unpublish_at")
         if any(name in self.fields and name not in cleaned_data for name in names):
             return cleaned_data  # One of them already has its own error.
@@ -115,6 +135,24 @@ class PostAdminForm(forms.ModelForm):
             field = "unpublish_at" if "unpublish_at" in self.fields else None
             self.add_error(field, error.message_dict["unpublish_at"])
         return cleaned_data
+
+    def _check_edit_version(self, raw: str) -> int | None:
+        """The version the form was opened at, checked against the stored one; None when
+        there is none to check (a new post; a form without the field, from a script, saves
+        unchecked like the list's actions)."""
+        if self.instance.pk is None or raw == "":
+            return None
+        version = 0 if raw == "0" else positive_int(raw)
+        if version is None:
+            self.add_error(None, STALE_FORM_MESSAGE)
+            return None
+        try:
+            # Locks the post's row until the admin's transaction ends, so a second save
+            # sent at the same moment waits here and then sees this one's version.
+            post_check_edit_version(post=self.instance, edit_version=version, by=self.editor)
+        except PostEditConflict as conflict:
+            self.add_error(None, conflict)
+        return version
 
     def _submitted_or_stored(self, name: str) -> Any:
         # A field the user may not edit (shown read-only) keeps its stored value.

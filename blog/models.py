@@ -262,6 +262,19 @@ class Post(Publishable, models.Model):
     # the count of published comments, and a version that keys the cached thread.
     comment_count = models.PositiveIntegerField(_("comments"), default=0, editable=False)
     comment_version = models.PositiveIntegerField(default=0, editable=False)
+    # Optimistic locking of the editor's form: ``blog.services.post_save`` moves the version
+    # on every save and refuses a save made from a form opened at an older one; who saved
+    # last is named in that refusal.
+    edit_version = models.PositiveIntegerField(_("edit version"), default=0, editable=False)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("last saved by"),
+    )
 
     objects = PostQuerySet.as_manager()
 

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -117,10 +118,68 @@ def post_check_unpublish_time(*, post: Post) -> None:
         raise ValidationError({"unpublish_at": refusal})
 
 
+class PostEditConflict(ValidationError):
+    """A save refused because someone saved the post after the editor opened it: saving
+    would overwrite their change (optimistic locking, ``post_check_edit_version``)."""
+
+
+def post_check_edit_version(*, post: Post, edit_version: int | None, by: User | None) -> int:
+    """Lock ``post``'s row until the transaction ends and return its stored edit version;
+    refuse (PostEditConflict, naming who saved it and when) when that is not
+    ``edit_version``, the version the editor's form was opened at. ``edit_version`` None
+    (a list action, an import) is never refused. Call it inside a transaction: the lock
+    makes a second save wait here until the first has committed, then see its version."""
+    stored = (
+        Post.objects.select_for_update()
+        .filter(pk=post.pk)
+        .values_list("edit_version", flat=True)
+        .first()
+    )
+    if stored is None or edit_version is None or stored == edit_version:
+        return stored or 0
+    saved = Post.objects.select_related("edited_by").only("updated_at", "edited_by").get(pk=post.pk)
+    raise PostEditConflict(
+        post_edit_conflict_message(saved_by=saved.edited_by, saved_at=saved.updated_at, viewer=by)
+    )
+
+
+def post_edit_conflict_message(
+    *, saved_by: User | None, saved_at: datetime, viewer: User | None
+) -> str:
+    """Why a save is refused, and what the editor does now."""
+    when = local_clock(saved_at)
+    if saved_by is not None and viewer is not None and saved_by.pk == viewer.pk:
+        saved = _("You saved this post at %(when)s in another window, after you opened this one.")
+    elif saved_by is not None:
+        saved = _("%(name)s saved this post at %(when)s, after you opened it.")
+    else:
+        saved = _("This post was saved at %(when)s, after you opened it.")
+    saved %= {"when": when, "name": saved_by.public_name if saved_by else ""}
+    return " ".join(
+        (saved, _("Your changes are not saved: copy them, reload, and apply them again."))
+    )
+
+
+def local_clock(moment: datetime) -> str:
+    """A moment as editors read it in messages: "10:42" today, "3 Dec 10:42" on another
+    day, in the site's time zone."""
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localdate():
+        return date_format(local, "H:i")
+    return date_format(local, "j M H:i")
+
+
 @transaction.atomic
-def post_save(*, post: Post) -> Post:
+def post_save(*, post: Post, by: User | None = None, edit_version: int | None = None) -> Post:
     """Sanitise the body and save the post, refusing a slug taken on the same day and an
-    unpublish time that is not after the publication time."""
+    unpublish time that is not after the publication time.
+
+    Every save moves the post's ``edit_version`` and records ``by`` as who saved it. With
+    ``edit_version`` (the version the editor's form was opened at), a save over someone
+    else's newer one is refused (PostEditConflict) instead of overwriting it."""
+    if post.pk is not None:
+        post.edit_version = post_check_edit_version(post=post, edit_version=edit_version, by=by) + 1
+    post.edited_by = by
     post.body = sanitize_post_html(post.body or "")
     if post.status == Post.Status.PUBLISHED and post.published_at is None:
         post.published_at = timezone.now()
@@ -135,14 +194,16 @@ def post_publish(*, post: Post, at: datetime | None = None, by: User | None = No
     """Publish now, or schedule for ``at`` when it lies in the future, keeping a revision
     saved by ``by``.
 
-    A post already live keeps its publication time unless ``at`` is given.
+    A post already live keeps its publication time unless ``at`` is given. Never refused
+    as a conflict with an open editor's form, but it moves the edit version, so that
+    editor's next save is.
     """
     if at is not None:
         post.published_at = at
     elif not post.is_published:
         post.published_at = timezone.now()
     post.status = Post.Status.PUBLISHED
-    post_save(post=post)
+    post_save(post=post, by=by)
     post_revision_record(post=post, by=by)
     return post
 
@@ -150,9 +211,11 @@ def post_publish(*, post: Post, at: datetime | None = None, by: User | None = No
 @transaction.atomic
 def post_unpublish(*, post: Post, by: User | None = None) -> Post:
     """Take a post off the site; it becomes a draft again and keeps its date. A revision
-    saved by ``by`` records it."""
+    saved by ``by`` records it; the edit version moves as for a save (``post_publish``)."""
     post.status = Post.Status.DRAFT
-    post.save(update_fields=["status", "updated_at"])
+    post.edit_version = post_check_edit_version(post=post, edit_version=None, by=by) + 1
+    post.edited_by = by
+    post.save(update_fields=["status", "updated_at", "edit_version", "edited_by"])
     post_revision_record(post=post, by=by)
     return post
 
@@ -309,7 +372,7 @@ def post_revision_restore(*, revision: PostRevision, by: User | None) -> Restore
         found = model.objects.in_bulk([term["id"] for term in wanted])
         terms[name] = [found[term["id"]] for term in wanted if term["id"] in found]
         skipped += [term["name"] for term in wanted if term["id"] not in found]
-    post_save(post=post)
+    post_save(post=post, by=by)
     post.categories.set(terms["categories"])
     post.tags.set(terms["tags"])
     new = post_revision_record(

@@ -127,6 +127,8 @@ class PostAdmin(PostRevisionsAdmin, RichTextAdmin):
             main.insert(2, "author")
         elif obj is not None:
             main.insert(2, "author_name")
+        if obj is not None:
+            main.append("opened_version")  # hidden: the version this form was opened at
         fieldsets = [
             (None, {"fields": main}),
             (
@@ -181,10 +183,20 @@ class PostAdmin(PostRevisionsAdmin, RichTextAdmin):
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
 
+    def get_form(
+        self, request: HttpRequest, obj: Post | None = None, change: bool = False, **kwargs
+    ) -> type[ModelForm]:
+        form = super().get_form(request, obj, change, **kwargs)
+        form.editor = request.user  # named in a refusal to save over a newer version
+        return form
+
     def save_model(self, request: HttpRequest, obj: Post, form: ModelForm, change: bool) -> None:
         if not change and obj.author_id is None:
             obj.author = request.user
-        post_save(post=obj)
+        # The form checked the version it was opened at under the row's lock, held until
+        # the admin's transaction ends; the service checks it again as every caller's rule.
+        version = form.cleaned_data.get("opened_version")
+        post_save(post=obj, by=request.user, edit_version=version)
 
     def view_on_site(self, obj: Post) -> str | None:
         """The public address, offered only while readers can see the post."""

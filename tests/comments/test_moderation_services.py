@@ -2,13 +2,11 @@
 hide, restore, mark spam, approve, dismiss reports and purge."""
 
 import itertools
-import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core import mail
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from blog.models import Post
@@ -28,6 +26,7 @@ from comments.services import (
 )
 from comments.tasks import send_comment_hidden_email
 from tests.factories import CommentFactory, PostFactory, ReportFactory, UserFactory
+from tests.locks import at_once
 
 SITE_URL = "https://tribune.example"
 PUBLISHED = Comment.Status.PUBLISHED
@@ -677,51 +676,11 @@ def test_every_change_of_status_is_logged_in_order(moderator, guideline):
 # --- Two moderators at the same moment ----------------------------------------
 
 
-def _waiting_for_a_lock() -> int:
-    """How many other connections to this test database wait for a lock right now."""
-    with connection.cursor() as cursor:
-        # pg_stat_activity is read once per transaction unless told to look again.
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
-        )
-        return cursor.fetchone()[0]
-
-
 def _at_once(comment: Comment, *calls: Callable[[], object]) -> list[object]:
-    """Run ``calls`` as moderators acting on ``comment`` at the same moment, each in its own
-    thread and database connection, and return each one's outcome (its result, or the
-    ModerationRefused it raised), in order.
-
-    This test's connection holds the comment's row lock while the calls start, so each runs
-    until it must wait for that lock: a service that locks the row waits at its first read,
-    one that does not has read the comment's status already and waits at its first write.
-    Only once every call waits is the lock released, so they always meet at the row, and
-    only the service's own lock can keep the second from acting on a stale status.
-    """
-
-    def in_thread(call: Callable[[], object]) -> object:
-        try:
-            return call()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool, transaction.atomic():
-        Comment.objects.select_for_update().get(pk=comment.pk)
-        futures = [pool.submit(in_thread, call) for call in calls]
-        deadline = time.monotonic() + 20
-        while _waiting_for_a_lock() < len(calls):
-            if time.monotonic() > deadline or any(f.done() for f in futures):
-                pytest.fail("the moderators did not both wait for the comment's row")
-            time.sleep(0.01)
-    outcomes = []
-    for future in futures:
-        error = future.exception()
-        if error is not None and not isinstance(error, ModerationRefused):
-            raise error
-        outcomes.append(error or future.result())
-    return outcomes
+    """Run ``calls`` as moderators acting on ``comment`` at the same moment
+    (``tests.locks.at_once``); only the service's own lock can keep the second from acting
+    on a stale status."""
+    return at_once(comment, list(calls), ModerationRefused)
 
 
 # Two connections contend for a row only on PostgreSQL (SQLite locks the whole database
