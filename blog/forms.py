@@ -142,7 +142,7 @@ class PostAdminForm(forms.ModelForm):
         unchecked like the list's actions)."""
         if self.instance.pk is None or raw == "":
             return None
-        version = 0 if raw == "0" else positive_int(raw)
+        version = edit_version_from(raw)
         if version is None:
             self.add_error(None, STALE_FORM_MESSAGE)
             return None
@@ -178,6 +178,43 @@ class PostNoteForm(forms.ModelForm):
         # the editor typed is a change: the form is checked, and the text refused.
         typed = self.data.get(self.add_prefix("text"), "")
         return super().has_changed() or bool(typed)
+
+
+def edit_version_from(raw: str) -> int | None:
+    """A post's edit version as a form sent it (0 and up, ASCII digits); None otherwise."""
+    return 0 if raw == "0" else positive_int(raw)
+
+
+def _post_max_length(name: str) -> int:
+    return Post._meta.get_field(name).max_length
+
+
+class AutosaveForm(forms.Form):
+    """What the editor's page sends to ``post_autosave_store``: what was typed, or nothing
+    when it only says it is still open; and the version it was opened at, to warn that
+    someone saved the post since. Limits are the post's own (the body: the site's limit on
+    a form's fields, ``DATA_UPLOAD_MAX_MEMORY_SIZE``, which Django answers with a 400)."""
+
+    title = forms.CharField(required=False, max_length=_post_max_length("title"))
+    excerpt = forms.CharField(required=False, max_length=_post_max_length("excerpt"))
+    body = forms.CharField(required=False, strip=False)
+    opened_version = forms.CharField(required=False)
+
+    def draft(self) -> dict[str, str] | None:
+        """The typed fields to keep; None for a page only saying it is open (no body sent)."""
+        if "body" not in self.data:
+            return None
+        return {name: self.cleaned_data[name] for name in ("title", "excerpt", "body")}
+
+    def opened_at_version(self) -> int | None:
+        return edit_version_from(self.cleaned_data["opened_version"])
+
+    def refusal(self) -> str:
+        """The errors, in words an editor reads next to "Draft not saved"."""
+        return " ".join(
+            f"{self.fields[name].label or name.capitalize()}: {' '.join(errors)}"
+            for name, errors in self.errors.items()
+        )
 
 
 class PageAdminForm(forms.ModelForm):

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -408,6 +408,73 @@ class PostNote(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.post.get_absolute_url()}#note-{self.pk}"
+
+
+# --- Autosave -------------------------------------------------------------------
+
+# The editor's page sends what changed every AUTOSAVE_SECONDS, and says it is still open
+# every HEARTBEAT_SECONDS when nothing did; an editor not heard from for PRESENCE_SECONDS
+# has left. An autosave sent less than AUTOSAVE_MIN_SECONDS after the last is refused.
+AUTOSAVE_SECONDS = 5
+HEARTBEAT_SECONDS = 30
+PRESENCE_SECONDS = 90
+AUTOSAVE_MIN_SECONDS = 1
+
+
+def heard_from_since(now: datetime) -> datetime:
+    """An editor whose page was last heard from before this moment has left the post."""
+    return now - timedelta(seconds=PRESENCE_SECONDS)
+
+
+class PostAutosave(models.Model):
+    """One editor's autosave slot for one post (``post`` empty: the new post they are
+    writing), which is also their presence on it: when they opened the editor and when it
+    last said it was open. It holds what they typed (title, excerpt, body) when they last
+    changed it (``saved_at``; None when nothing is kept) and never touches the post, so a
+    live post's published version stays as saved; a real save of the post empties it."""
+
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, null=True, blank=True, related_name="autosaves"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    excerpt = models.TextField(_("excerpt"), max_length=500, blank=True)
+    body = models.TextField(_("body"), blank=True)
+    saved_at = models.DateTimeField(_("autosaved"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("editing since"))
+    seen_at = models.DateTimeField(_("last heard from"))
+
+    # No page shows a slot: writing one leaves the shared pages' version alone
+    # (core.receivers), or every keystroke's autosave would empty the page caches.
+    shows_on_pages = False
+
+    class Meta:
+        verbose_name = _("autosave")
+        verbose_name_plural = _("autosaves")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="blog_autosave_post_user"),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(post__isnull=True),
+                name="blog_autosave_new_post_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id or 'new'}: {self.user_id}"
+
+    def is_present(self, now: datetime) -> bool:
+        """Whether the editor still has the post open (``heard_from_since``)."""
+        return self.seen_at > heard_from_since(now)
+
+    def offers_restore(self, post: Post | None) -> bool:
+        """Whether reopening the editor offers this autosave: it holds something, and not
+        what ``post`` (None: an empty new post) already says."""
+        if self.saved_at is None:
+            return False
+        kept = (self.title, self.excerpt, self.body)
+        stored = (post.title, post.excerpt, post.body) if post is not None else ("", "", "")
+        return kept != stored and any(kept)
 
 
 # --- Shared previews -----------------------------------------------------------

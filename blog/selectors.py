@@ -36,6 +36,7 @@ from blog.models import (
     Category,
     Page,
     Post,
+    PostAutosave,
     PostCoauthor,
     PostNote,
     PostNoteQuerySet,
@@ -43,6 +44,7 @@ from blog.models import (
     PostRevision,
     PreviewLink,
     Tag,
+    heard_from_since,
     post_search_vector,
     preview_link_pk,
 )
@@ -495,3 +497,23 @@ def post_revision_newest_number(*, post_id: int) -> int | None:
     """The number of a post's newest revision (what the post holds), or None."""
     newest = PostRevision.objects.filter(post_id=post_id).order_by("-number")
     return newest.values_list("number", flat=True).first()
+
+
+def post_autosave_list_open(
+    *, post_id: int | None, user: User, now: datetime
+) -> tuple[PostAutosave | None, list[PostAutosave]]:
+    """``user``'s autosave slot for the post (``post_id`` None: for a new post), and the
+    slots of the other editors who have it open now (``PostAutosave.is_present``), with
+    their users, the longest open first; one query."""
+    present = Q(seen_at__gt=heard_from_since(now))
+    if post_id is None:
+        rows = PostAutosave.objects.filter(post__isnull=True, user=user)
+    else:
+        rows = PostAutosave.objects.filter(Q(user=user) | present, post_id=post_id)
+    mine, others = None, []
+    for slot in rows.select_related("user").order_by("opened_at", "pk"):
+        if slot.user_id == user.pk:
+            mine = slot
+        else:
+            others.append(slot)
+    return mine, others

@@ -16,12 +16,14 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from blog.images import clean_original, make_renditions
 from blog.models import (
+    AUTOSAVE_MIN_SECONDS,
     MAX_COAUTHORS,
     PREVIEW_LINK_DAYS,
     Category,
     Image,
     Page,
     Post,
+    PostAutosave,
     PostCoauthor,
     PostNote,
     PostRevision,
@@ -143,21 +145,30 @@ def post_check_edit_version(*, post: Post, edit_version: int | None, by: User | 
     )
 
 
+def post_saved_since_message(
+    *, saved_by: User | None, saved_at: datetime, viewer: User | None
+) -> str:
+    """Who saved the post, and when, after ``viewer`` opened it: the first sentence of a
+    refusal to save over it, and of the warning the editor's page shows before that."""
+    when = local_clock(saved_at)
+    if saved_by is not None and viewer is not None and saved_by.pk == viewer.pk:
+        return _(
+            "You saved this post at %(when)s in another window, after you opened this one."
+        ) % {"when": when}
+    if saved_by is not None:
+        return _("%(name)s saved this post at %(when)s, after you opened it.") % {
+            "name": saved_by.public_name,
+            "when": when,
+        }
+    return _("This post was saved at %(when)s, after you opened it.") % {"when": when}
+
+
 def post_edit_conflict_message(
     *, saved_by: User | None, saved_at: datetime, viewer: User | None
 ) -> str:
     """Why a save is refused, and what the editor does now."""
-    when = local_clock(saved_at)
-    if saved_by is not None and viewer is not None and saved_by.pk == viewer.pk:
-        saved = _("You saved this post at %(when)s in another window, after you opened this one.")
-    elif saved_by is not None:
-        saved = _("%(name)s saved this post at %(when)s, after you opened it.")
-    else:
-        saved = _("This post was saved at %(when)s, after you opened it.")
-    saved %= {"when": when, "name": saved_by.public_name if saved_by else ""}
-    return " ".join(
-        (saved, _("Your changes are not saved: copy them, reload, and apply them again."))
-    )
+    saved = post_saved_since_message(saved_by=saved_by, saved_at=saved_at, viewer=viewer)
+    return f"{saved} {_('Your changes are not saved: copy them, reload, and apply them again.')}"
 
 
 def local_clock(moment: datetime) -> str:
@@ -440,3 +451,47 @@ def post_coauthors_set(*, post: Post, coauthors: list[User]) -> list[PostCoautho
     if changed:
         _post_touch(post)
     return links
+
+
+class AutosaveRefused(ValidationError):
+    """An autosave not kept (sent too soon after the last); the next one will be."""
+
+
+@transaction.atomic
+def post_autosave_store(
+    *, post: Post | None, user: User, draft: dict[str, str] | None = None
+) -> PostAutosave:
+    """Record that ``user`` has ``post``'s editor open (``post`` None: a new post) and, with
+    ``draft`` (title, excerpt, body), keep what they typed in their autosave slot, the body
+    sanitised like a post's. Never touches the post itself, so no revision is made and a
+    live post's published version stays as it was. Refuses (AutosaveRefused) a draft sent
+    less than ``AUTOSAVE_MIN_SECONDS`` after the last one."""
+    now = timezone.now()
+    slot, created = PostAutosave.objects.select_for_update().get_or_create(
+        post=post, user=user, defaults={"opened_at": now, "seen_at": now}
+    )
+    if not created and not slot.is_present(now):
+        slot.opened_at = now  # back after a while: a new visit
+    if draft is not None:
+        if slot.saved_at is not None and now - slot.saved_at < timedelta(
+            seconds=AUTOSAVE_MIN_SECONDS
+        ):
+            raise AutosaveRefused(
+                _("Autosaves came too fast; your next change will be kept."), code="too_soon"
+            )
+        slot.title, slot.excerpt = draft["title"], draft["excerpt"]
+        slot.body = sanitize_post_html(draft["body"])
+        slot.saved_at = now
+    slot.seen_at = now
+    slot.save()
+    return slot
+
+
+def post_autosave_discard(*, post: Post | None, user: User) -> None:
+    """Empty ``user``'s autosave slot for ``post`` (a new post's: remove it). Called when
+    they discard it, and when they save the post, which then holds what they typed."""
+    slots = PostAutosave.objects.filter(post=post, user=user)
+    if post is None:
+        slots.delete()
+    else:
+        slots.update(title="", excerpt="", body="", saved_at=None)

@@ -18,7 +18,13 @@ QUIET_FIELDS = frozenset({"last_login"})
 
 def _shows_on_pages(model: type[Model]) -> bool:
     # A migration's models (another registry) are left alone: the table may not exist yet.
-    return model._meta.app_label in settings.PAGE_CACHE_APPS and model._meta.apps is apps
+    # A model of those apps whose rows no page shows says so with ``shows_on_pages = False``
+    # (an editor's autosave slot, written every few seconds while they type).
+    return (
+        model._meta.app_label in settings.PAGE_CACHE_APPS
+        and model._meta.apps is apps
+        and getattr(model, "shows_on_pages", True)
+    )
 
 
 def saved(sender: type[Model], update_fields=None, **kwargs) -> None:

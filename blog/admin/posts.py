@@ -23,6 +23,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from blog.admin.autosave import AutosaveAdmin
 from blog.admin.coauthors import BylinesChangeList, PostCoauthorInline, coauthor_urls
 from blog.admin.revisions import PostRevisionsAdmin
 from blog.admin.rich_text import RichTextAdmin
@@ -36,6 +37,7 @@ from blog.models import (
 )
 from blog.selectors import post_get_for_preview, preview_link_list_live
 from blog.services import (
+    post_autosave_discard,
     post_note_delete,
     post_note_save,
     post_publish,
@@ -101,7 +103,7 @@ class PostNoteInline(admin.StackedInline):
 
 
 @admin.register(Post)
-class PostAdmin(PostRevisionsAdmin, RichTextAdmin):
+class PostAdmin(AutosaveAdmin, PostRevisionsAdmin, RichTextAdmin):
     form = PostAdminForm
     preview_template = "blog/post_detail.html"
     list_display = ("title", "state", "bylines", "published_at", "leaves_site", "is_sticky")
@@ -197,6 +199,9 @@ class PostAdmin(PostRevisionsAdmin, RichTextAdmin):
         # the admin's transaction ends; the service checks it again as every caller's rule.
         version = form.cleaned_data.get("opened_version")
         post_save(post=obj, by=request.user, edit_version=version)
+        # What the editor typed is in the post now: their autosave slot is no longer needed
+        # (for a new post, the slot of the new post they were writing).
+        post_autosave_discard(post=obj if change else None, user=request.user)
 
     def view_on_site(self, obj: Post) -> str | None:
         """The public address, offered only while readers can see the post."""

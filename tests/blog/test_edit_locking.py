@@ -21,22 +21,12 @@ from blog.services import (
     post_unpublish,
 )
 from tests.blog.test_admin import post_form_data
-from tests.factories import PostFactory, UserFactory
+from tests.factories import PostFactory
 from tests.locks import at_once
 
 pytestmark = pytest.mark.django_db
 
 REFUSAL_END = "Your changes are not saved: copy them, reload, and apply them again."
-
-
-@pytest.fixture
-def ana():
-    return UserFactory(editor=True, display_name="Ana Ruiz")
-
-
-@pytest.fixture
-def ben():
-    return UserFactory(editor=True, display_name="Ben Okafor")
 
 
 def signed_in(user) -> Client:

@@ -97,9 +97,10 @@ def no_js_page(browser: Browser, live_server) -> Iterator[Page]:
 _axe = Axe()
 
 
-def assert_accessible(page: Page) -> None:
-    """Fail with axe-core's report if the current page has any accessibility violation."""
-    results = _axe.run(page)
+def assert_accessible(page: Page, context: dict | None = None) -> None:
+    """Fail with axe-core's report if the current page has any accessibility violation
+    (only in the parts ``context`` names, as axe-core's context: ``{"include": [...]}``)."""
+    results = _axe.run(page, context=context)
     assert results.violations_count == 0, results.generate_report()
 
 
