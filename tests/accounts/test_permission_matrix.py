@@ -5,6 +5,7 @@ Each table reads as a matrix: one row per page or action, one column per role.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -12,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from blog.models import PreviewLink
-from blog.services import post_revision_record, post_save, preview_link_create
+from blog.models import PostNote, PreviewLink
+from blog.services import post_note_save, post_revision_record, post_save, preview_link_create
 from comments.forms import new_form_token
 from comments.models import Guideline
 from tests.factories import (
@@ -62,6 +63,7 @@ class World:
     staff_author: User
     comment: object
     guideline: object
+    note: object
 
 
 @pytest.fixture
@@ -78,6 +80,7 @@ def world() -> World:
         staff_author=staff_author,
         comment=CommentFactory(post=post, body="Someone else's comment"),
         guideline=Guideline.objects.create(number=1, title="Be respectful", text="Argue kindly."),
+        note=post_note_save(note=PostNote(post=post, text="A name was misspelt.")),
     )
 
 
@@ -116,6 +119,10 @@ ADMIN_URLS = {
     "category add": lambda w: reverse("admin:blog_category_add"),
     "tag changelist": lambda w: reverse("admin:blog_tag_changelist"),
     "tag add": lambda w: reverse("admin:blog_tag_add"),
+    "note changelist": lambda w: reverse("admin:blog_postnote_changelist"),
+    "note change": lambda w: reverse("admin:blog_postnote_change", args=[w.note.pk]),
+    "note add": lambda w: reverse("admin:blog_postnote_add"),
+    "note delete": lambda w: reverse("admin:blog_postnote_delete", args=[w.note.pk]),
     "discussion settings": lambda w: reverse("admin:comments_discussionsettings_change", args=[1]),
     "user changelist": lambda w: reverse("admin:accounts_user_changelist"),
     "user change": lambda w: reverse("admin:accounts_user_change", args=[w.member.pk]),
@@ -148,6 +155,11 @@ ADMIN_MATRIX = {
     "category add":        (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   403,      200),
     "tag changelist":      (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200),
     "tag add":             (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   403,      200),
+    # Corrections and updates: added in the post's page only, so nobody adds one here.
+    "note changelist":     (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200),
+    "note change":         (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200),
+    "note add":            (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   403,      403),
+    "note delete":         (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   403,      200),
     "discussion settings": (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   200,      200),
     "user changelist":     (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   403,      200),
     "user change":         (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   403,      200),
@@ -189,6 +201,12 @@ def assert_admin_answer(response, expected, url: str) -> None:
         assert response.status_code == expected
 
 
+def post_as(client, role: str, url: str, form: dict, expected) -> None:
+    """Send ``form`` to the admin's ``url`` as someone in ``role``; the answer is ``expected``."""
+    login_as(client, role)
+    assert_admin_answer(client.post(url, form), expected, url)
+
+
 # The admin's actions on one post, sent as the post's change page sends them.
 # Each is an admin URL name taking the post's number, and the form it is sent.
 ADMIN_ACTIONS = {
@@ -214,14 +232,10 @@ def test_admin_action(client, world, action, role, expected):
     world.draft = PostFactory(draft=True, author=world.staff_author)
     live = PreviewLink.objects.live().filter(post=world.draft)
     preview_link_create(post=world.draft, created_by=world.staff_author, days=7)
-    login_as(client, role)
-
     name, form = ADMIN_ACTIONS[action]
-    url = reverse(name, args=[world.draft.pk])
 
-    response = client.post(url, form)
+    post_as(client, role, reverse(name, args=[world.draft.pk]), form, expected)
 
-    assert_admin_answer(response, expected, url)
     allowed = expected == 302 and role in ("editor", "superuser")
     if action == "share a preview link":
         assert live.count() == (2 if allowed else 1)
@@ -253,6 +267,44 @@ def test_restoring_a_revision(client, world, action, role, expected):
     restored = expected == 302
     assert world.post.title == (first_title if restored else "A later title")
     assert world.post.revisions.count() == (3 if restored else 2)
+
+
+# Corrections and updates changed from their admin list: an edit, a deletion.
+NOTE_WRITES = {
+    "edit a note": ("admin:blog_postnote_change", {"kind": "update", "text": "Reworded."}),
+    "delete a note": ("admin:blog_postnote_delete", {"post": "yes"}),
+}
+
+# fmt: off
+NOTE_WRITE_MATRIX = {
+    #                anonymous  member   reader   editor moderator superuser
+    "edit a note":   (SIGN_IN,  SIGN_IN, SIGN_IN, 302,   403,      302),
+    "delete a note": (SIGN_IN,  SIGN_IN, SIGN_IN, 302,   403,      302),
+}
+# fmt: on
+
+
+def test_the_note_write_matrix_covers_every_note_write():
+    assert NOTE_WRITE_MATRIX.keys() == NOTE_WRITES.keys()
+
+
+@pytest.mark.parametrize(("write", "role", "expected"), expand(NOTE_WRITE_MATRIX))
+def test_note_write(client, world, write, role, expected):
+    stamp = timezone.now() - timedelta(days=1)
+    type(world.post).objects.filter(pk=world.post.pk).update(updated_at=stamp)
+    name, form = NOTE_WRITES[write]
+
+    post_as(client, role, reverse(name, args=[world.note.pk]), form, expected)
+
+    allowed = expected == 302
+    note = PostNote.objects.filter(pk=world.note.pk).first()
+    if write == "edit a note":
+        assert note.text == ("Reworded." if allowed else "A name was misspelt.")
+    else:
+        assert (note is None) is allowed
+    # Through the service: the post is marked as changed exactly when the note is.
+    world.post.refresh_from_db()
+    assert (world.post.updated_at > stamp) is allowed
 
 
 def test_moderators_see_posts_read_only(client, world):

@@ -24,18 +24,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def editor():
-    return UserFactory(editor=True)
-
-
-@pytest.fixture
-def editor_client(editor) -> Client:
-    client = Client()
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
 def post():
     return PostFactory(
         title="Bus fares rise in March",
