@@ -1,5 +1,5 @@
-"""Demo articles for development: categories, tags, illustrations, seven posts and the
-About page the footer links.
+"""Demo articles for development: categories, tags, illustrations, seven posts (two of
+them with a correction or an update) and the About page the footer links.
 
 Posts, categories and tags are found again by slug and pictures by their alt
 text, so running this twice adds nothing twice. A post that already exists is
@@ -18,13 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from blog.demo.articles import ARTICLES, DemoArticle
+from blog.demo.articles import ARTICLES, DemoArticle, DemoNote
 from blog.demo.pictures import DemoPicture, draw_picture
-from blog.models import Category, Image, Page, Post, Tag
+from blog.models import Category, Image, Page, Post, PostNote, Tag
 from blog.services import (
     image_create,
     page_save,
     post_coauthors_set,
+    post_note_save,
     post_publish,
     post_revision_record,
     post_save,
@@ -38,6 +39,7 @@ __all__ = [
     "DEMO_AUTHOR",
     "TAGS",
     "DemoArticle",
+    "DemoNote",
     "DemoPicture",
     "DemoSummary",
     "draw_picture",
@@ -147,10 +149,14 @@ def seed_demo_posts() -> DemoSummary:
             published_at = _publication_time(article, now)
             post_publish(post=post, at=published_at)
             if published_at < now:
-                # Written and last changed when it went out, as a real article would have
-                # been, not at seeding time: the sitemap's lastmod and the JSON-LD's
-                # dateModified differ from post to post as on a real site.
-                Post.objects.filter(pk=post.pk).update(updated_at=published_at)
+                # Written and last changed when it went out (or when its last note was
+                # added), as a real article would have been, not at seeding time: the
+                # sitemap's lastmod and the JSON-LD's dateModified differ from post to post
+                # as on a real site.
+                changed_at = max(
+                    [published_at, *_add_notes(article, post, published_at, now, author)]
+                )
+                Post.objects.filter(pk=post.pk).update(updated_at=changed_at)
     if not Page.objects.filter(slug=ABOUT_PAGE["slug"]).exists():
         page_save(Page(**ABOUT_PAGE, status=Page.Status.PUBLISHED, author=author))
     return DemoSummary(created=len(ARTICLES) - len(existing), existing=len(existing))
@@ -170,6 +176,21 @@ def _seed_earlier_draft(post: Post, *, by: User) -> None:
     post_revision_record(post=post, by=by)
     post.title, post.body = title, body
     post_save(post=post)
+
+
+def _add_notes(
+    article: DemoArticle, post: Post, published_at: datetime, now: datetime, author: User
+) -> list[datetime]:
+    """Add the article's notes whose day has come, dated after it went out, through the
+    service as an editor would; when each was added."""
+    added = []
+    for demo in article.notes:
+        day = timezone.localdate(published_at) + timedelta(days=demo.days_after)
+        when = timezone.make_aware(datetime.combine(day, demo.at))
+        if published_at < when < now:
+            note = PostNote(post=post, kind=demo.kind, text=demo.text, created_at=when)
+            added.append(post_note_save(note=note, by=author).created_at)
+    return added
 
 
 def _demo_image(article: DemoArticle, *, uploaded_by: User) -> Image:

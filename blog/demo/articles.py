@@ -19,6 +19,7 @@ from blog.demo.pictures import (
     route_chart,
     sun_and_rooftops,
 )
+from blog.models import PostNote
 
 BODIES = resources.files("blog.demo").joinpath("article_bodies")
 
@@ -26,6 +27,16 @@ BODIES = resources.files("blog.demo").joinpath("article_bodies")
 def read_body(slug: str) -> str:
     """The body HTML stored in ``articles/<slug>.html``, without surrounding whitespace."""
     return BODIES.joinpath(f"{slug}.html").read_text(encoding="utf-8").strip()
+
+
+@dataclass(frozen=True)
+class DemoNote:
+    """A correction, clarification or update added ``days_after`` its article went out."""
+
+    kind: PostNote.Kind
+    text: str
+    days_after: int
+    at: time = time(16, 30)
 
 
 @dataclass(frozen=True)
@@ -46,6 +57,8 @@ class DemoArticle:
     comments_enabled: bool = True
     # Usernames of further bylines, after the demo editor.
     coauthors: tuple[str, ...] = ()
+    # Shown at the foot of the article, on /corrections/ and as "Updated" in lists.
+    notes: tuple[DemoNote, ...] = ()
 
     def __post_init__(self) -> None:
         # The class is frozen, so set the field the way the generated __init__ does.
@@ -99,6 +112,17 @@ ARTICLES = (
         day_offset=-9,
         at=time(7, 0),
         coauthors=("tomas",),
+        notes=(
+            DemoNote(
+                kind=PostNote.Kind.CORRECTION,
+                text=(
+                    "An earlier version of this article misspelt the name of Dr Helen Osei, "
+                    "the transport researcher who reviewed our method. We apologise for the "
+                    "error."
+                ),
+                days_after=1,
+            ),
+        ),
     ),
     DemoArticle(
         slug="central-library-sunday-opening",
@@ -122,6 +146,18 @@ ARTICLES = (
         ),
         day_offset=-18,
         at=time(11, 15),
+        notes=(
+            DemoNote(
+                kind=PostNote.Kind.UPDATE,
+                text=(
+                    "The council has confirmed that Sunday afternoon opening will be one of "
+                    "the options in its consultation on library hours. You can still "
+                    "register to take part."
+                ),
+                days_after=6,
+                at=time(12, 0),
+            ),
+        ),
         # Kept at the top of the home page while the council's consultation is open.
         is_sticky=True,
     ),

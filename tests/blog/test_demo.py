@@ -5,9 +5,10 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from blog.demo import ARTICLES, CREDIT
-from blog.models import Category, Image, Page, Post, Tag
+from blog.models import Category, Image, Page, Post, PostNote, Tag
 from blog.sanitize import sanitize_post_html
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +24,7 @@ def snapshot(stored_files) -> dict:
         "images": Image.objects.count(),
         "categories": Category.objects.count(),
         "tags": Tag.objects.count(),
+        "notes": list(PostNote.objects.values_list("post__slug", "kind", "created_at")),
         "published_at": dict(Post.objects.values_list("slug", "published_at")),
         "files": stored_files(),
     }
@@ -104,6 +106,22 @@ class TestAfterSeeding:
             for element in ("<h2>", "<li>", "<blockquote>", '<a href="https://example.org/'):
                 assert element in post.body, (post.slug, element)
             assert "<strong>" in post.body or "<em>" in post.body
+
+    def test_a_correction_and_an_update_are_shown_as_an_editor_would_add_them(self, client):
+        notes = list(PostNote.objects.select_related("post", "created_by").order_by("kind"))
+        assert [n.kind for n in notes] == [PostNote.Kind.CORRECTION, PostNote.Kind.UPDATE]
+        now = timezone.now()
+        for note in notes:
+            assert note.post.is_published
+            assert note.post.published_at < note.created_at < now
+            # The post was last changed when its note was added, as through the admin.
+            assert note.post.updated_at == note.created_at
+            assert note.created_by.username == "editor"
+            assert note.text.endswith(".")
+            assert note.text in client.get(note.post.get_absolute_url()).text
+        corrections = client.get("/corrections/").text
+        assert all(note.text in corrections for note in notes)
+        assert client.get("/").text.count('class="post-updated"') == len(notes)
 
     def test_running_twice_adds_nothing_and_keeps_dates(self, stored_files):
         first = snapshot(stored_files)

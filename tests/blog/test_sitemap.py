@@ -192,6 +192,9 @@ def test_the_demo_posts_are_dated_by_their_own_last_change_not_the_seeding(clien
     assert len(dates) == published.count()  # one lastmod per post, none shared
     assert max(dates) < seeded.date().isoformat()
     for post in published:
-        assert post.updated_at == post.published_at
+        # Last changed when it went out, or when its demo note was added.
+        noted = [note.created_at for note in post.notes.all()]
+        assert post.updated_at == max([post.published_at, *noted])
+    assert sum(post.updated_at > post.published_at for post in published) == 2
     # The home page is as new as its newest post.
     assert urls[_absolute("/")] == max(dates)
