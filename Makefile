@@ -165,7 +165,7 @@ $(LIGHTHOUSE):
 	npm install --prefix .tools --no-audit --no-fund --silent lighthouse@$(LIGHTHOUSE_VERSION)
 
 lighthouse: $(STAMP) $(LIGHTHOUSE) browser
-	$(BIN)/python tools/lighthouse.py --lighthouse $(LIGHTHOUSE) --postgres $(POSTGRES_URL)
+	$(BIN)/python -m tools.lighthouse --lighthouse $(LIGHTHOUSE) --postgres $(POSTGRES_URL)
 
 # Tribune's trimmed Bootstrap (assets/README.md): Bootstrap's Sass, dart-sass and PurgeCSS at
 # the exact versions of assets/package-lock.json, installed under .tools/assets/ on first use.
@@ -193,4 +193,4 @@ html-check: $(STAMP) $(VNU)
 # The home page and the busiest post at 1280 and 390 px, in docs/screenshots/ (read its
 # README); Chromium from Debian (make browser). Pictures to look at, not a test.
 screenshots: $(STAMP) browser
-	$(BIN)/python tools/screenshots.py
+	$(BIN)/python -m tools.screenshots

@@ -24,12 +24,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from tools.chromium import lighthouse_chrome_flags
+
 ROOT = Path(__file__).resolve().parents[1]
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
-CHROME_FLAGS = (
-    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
-    "--disable-component-update --disable-sync --no-first-run"
-)
 FIND_PAGES = (
     "import json; from blog.models import Post; "
     "post = Post.objects.published().order_by('-comment_count', 'pk').first(); "
@@ -159,7 +157,7 @@ def _lighthouse_command(command: Path, url: str, *, chromium: str, out: Path) ->
         str(command),
         url,
         f"--chrome-path={chromium}",
-        f"--chrome-flags={CHROME_FLAGS}",
+        f"--chrome-flags={lighthouse_chrome_flags()}",
         f"--only-categories={','.join(CATEGORIES)}",
         "--output=json",
         f"--output-path={out}",

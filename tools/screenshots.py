@@ -27,20 +27,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tools.chromium import CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parents[1]
 WIDTHS = (1280, 390)
 # The post shots' height at each width: the top of the article, or of the discussion.
 CLIP_HEIGHT = {1280: 1400, 390: 1800}
 # A Monday morning; the demo's posts are published in the days before it.
 CLOCK = datetime(2026, 6, 15, 9, 30, tzinfo=UTC)
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @dataclass(frozen=True)
@@ -165,7 +159,7 @@ def take(base: str, paths: dict[str, str], todo: list[Shot], *, out: Path, chrom
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=chromium, headless=True, args=CHROMIUM_ARGS
+            executable_path=chromium, headless=True, args=list(CHROMIUM_ARGS)
         )
         try:
             for shot in todo:

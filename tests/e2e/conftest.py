@@ -12,18 +12,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
+from tools.chromium import CHROMIUM_ARGS
+
 # Playwright's sync API runs an event loop in this thread; the Django ORM calls
 # the tests make between page actions are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def _chromium_path() -> str | None:
@@ -37,7 +30,7 @@ def _chromium_path() -> str | None:
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=_chromium_path(), headless=True, args=CHROMIUM_ARGS
+            executable_path=_chromium_path(), headless=True, args=list(CHROMIUM_ARGS)
         )
         yield browser
         browser.close()
