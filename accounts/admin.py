@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 
 from accounts.forms.admin import UserAdminForm
 from accounts.models import User
-from accounts.roles import EDITORS, MODERATORS
+from accounts.roles import CONTRIBUTORS, EDITORS, MODERATORS
 from accounts.services.profile import account_close, profile_update
 from accounts.services.roles import user_role_grant, user_role_revoke, user_staff_flag_sync
 
@@ -81,8 +81,9 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
             {
                 "fields": ("is_active", "is_superuser", "is_staff", "groups", "user_permissions"),
                 "description": _(
-                    "Staff status follows the roles: members of Editors or Moderators, and "
-                    "superusers, may sign in to the admin. It is set when you save."
+                    "Staff status follows the roles: members of Editors, Moderators or "
+                    "Contributors, and superusers, may sign in to the admin. It is set when "
+                    "you save."
                 ),
             },
         ),
@@ -104,8 +105,10 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
     actions = (
         "make_editor",
         "make_moderator",
+        "make_contributor",
         "remove_from_editors",
         "remove_from_moderators",
+        "remove_from_contributors",
         "close_accounts",
     )
 
@@ -160,6 +163,10 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
     def make_moderator(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._apply(request, queryset, user_role_grant, MODERATORS, _made_moderators)
 
+    @admin.action(description=_("Make contributor (writes, editors publish)"))
+    def make_contributor(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._apply(request, queryset, user_role_grant, CONTRIBUTORS, _made_contributors)
+
     @admin.action(description=_("Remove from Editors"))
     def remove_from_editors(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._apply(request, queryset, user_role_revoke, EDITORS, _no_longer_editors)
@@ -167,6 +174,10 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
     @admin.action(description=_("Remove from Moderators"))
     def remove_from_moderators(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._apply(request, queryset, user_role_revoke, MODERATORS, _no_longer_moderators)
+
+    @admin.action(description=_("Remove from Contributors"))
+    def remove_from_contributors(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._apply(request, queryset, user_role_revoke, CONTRIBUTORS, _no_longer_contributors)
 
     @admin.action(description=_("Close accounts (their comments stay, as “Former member”)"))
     def close_accounts(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -220,6 +231,12 @@ def _made_moderators(count: int) -> str:
     ) % {"count": count}
 
 
+def _made_contributors(count: int) -> str:
+    return ngettext(
+        "%(count)d person is now a contributor.", "%(count)d people are now contributors.", count
+    ) % {"count": count}
+
+
 def _no_longer_editors(count: int) -> str:
     return ngettext(
         "%(count)d person is no longer an editor.", "%(count)d people are no longer editors.", count
@@ -230,6 +247,14 @@ def _no_longer_moderators(count: int) -> str:
     return ngettext(
         "%(count)d person is no longer a moderator.",
         "%(count)d people are no longer moderators.",
+        count,
+    ) % {"count": count}
+
+
+def _no_longer_contributors(count: int) -> str:
+    return ngettext(
+        "%(count)d person is no longer a contributor.",
+        "%(count)d people are no longer contributors.",
         count,
     ) % {"count": count}
 

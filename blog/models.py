@@ -203,8 +203,17 @@ class Publishable:
         return self.visibility == Visibility.EXPIRED
 
 
+class ReviewState(models.TextChoices):
+    """Where a draft stands in review before publishing (``blog.review``)."""
+
+    NONE = "none", _("Not submitted")
+    WAITING = "waiting", _("Waiting for review")
+    SENT_BACK = "sent_back", _("Sent back")
+
+
 class Post(Publishable, models.Model):
     Status = PublicationStatus
+    ReviewState = ReviewState
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
@@ -258,6 +267,17 @@ class Post(Publishable, models.Model):
         _("sticky"), default=False, help_text=_("Keep this post at the top of the home page.")
     )
     comments_enabled = models.BooleanField(_("comments enabled"), default=True)
+    # Changed only by the review services (``blog.review``), which log every step.
+    review_state = models.CharField(
+        _("review"),
+        max_length=10,
+        choices=ReviewState.choices,
+        default=ReviewState.NONE,
+        editable=False,
+    )
+    submitted_at = models.DateTimeField(
+        _("submitted for review"), null=True, blank=True, editable=False
+    )
     # Kept by the comments services in the same transaction as the comment change:
     # the count of published comments, and a version that keys the cached thread.
     comment_count = models.PositiveIntegerField(_("comments"), default=0, editable=False)
@@ -285,6 +305,7 @@ class Post(Publishable, models.Model):
         indexes = [
             models.Index(fields=["status", "published_at"], name="blog_post_status_pub_idx"),
             models.Index(fields=["slug"], name="blog_post_slug_idx"),
+            models.Index(fields=["review_state", "submitted_at"], name="blog_post_review_idx"),
             GinIndex(post_search_vector(), name="blog_post_search_idx"),
         ]
         permissions = [("publish_post", _("Can publish, schedule and unpublish posts"))]
@@ -353,6 +374,48 @@ class PostCoauthor(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+# --- Review before publishing -------------------------------------------------
+
+REVIEW_COMMENT_MAX_LENGTH = 2000
+
+
+class PostReviewEvent(models.Model):
+    """One step of a post's review, kept for good: submitted, published or scheduled by an
+    editor, sent back with a comment, or withdrawn by its author. Written only by
+    ``blog.review``; shown on the post's admin page and told by e-mail."""
+
+    class Step(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted for review")
+        PUBLISHED = "published", _("Approved and published")
+        SCHEDULED = "scheduled", _("Approved and scheduled")
+        SENT_BACK = "sent_back", _("Sent back")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="review_events", verbose_name=_("post")
+    )
+    step = models.CharField(_("step"), max_length=10, choices=Step.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    comment = models.TextField(_("comment"), max_length=REVIEW_COMMENT_MAX_LENGTH, blank=True)
+    # The publication time an approval set: when a scheduled post goes live.
+    publish_at = models.DateTimeField(_("publication time"), null=True, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("review step")
+        verbose_name_plural = _("review steps")
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()}: {self.at:%Y-%m-%d %H:%M}"
 
 
 # --- Corrections and updates ----------------------------------------------------

@@ -11,6 +11,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import (
     Case,
+    Count,
     Exists,
     F,
     IntegerField,
@@ -41,6 +42,7 @@ from blog.models import (
     PostNote,
     PostNoteQuerySet,
     PostQuerySet,
+    PostReviewEvent,
     PostRevision,
     PreviewLink,
     Tag,
@@ -517,3 +519,25 @@ def post_autosave_list_open(
         else:
             others.append(slot)
     return mine, others
+
+
+# --- Review before publishing ------------------------------------------------------
+
+
+class ReviewCounts(NamedTuple):
+    waiting: int
+    sent_back: int
+
+
+def review_counts(*, posts: QuerySet[Post]) -> ReviewCounts:
+    """How many of ``posts`` wait for review and how many were sent back; one query."""
+    found = posts.aggregate(
+        waiting=Count("pk", filter=Q(review_state=Post.ReviewState.WAITING)),
+        sent_back=Count("pk", filter=Q(review_state=Post.ReviewState.SENT_BACK)),
+    )
+    return ReviewCounts(**found)
+
+
+def review_event_list(*, post_id: int) -> list[PostReviewEvent]:
+    """A post's review log, oldest step first, with who took each step; one query."""
+    return list(PostReviewEvent.objects.filter(post_id=post_id).select_related("by"))

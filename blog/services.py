@@ -183,7 +183,8 @@ def local_clock(moment: datetime) -> str:
 @transaction.atomic
 def post_save(*, post: Post, by: User | None = None, edit_version: int | None = None) -> Post:
     """Sanitise the body and save the post, refusing a slug taken on the same day and an
-    unpublish time that is not after the publication time.
+    unpublish time that is not after the publication time. A published post is out of
+    review, however it was published.
 
     Every save moves the post's ``edit_version`` and records ``by`` as who saved it. With
     ``edit_version`` (the version the editor's form was opened at), a save over someone
@@ -194,6 +195,8 @@ def post_save(*, post: Post, by: User | None = None, edit_version: int | None = 
     post.body = sanitize_post_html(post.body or "")
     if post.status == Post.Status.PUBLISHED and post.published_at is None:
         post.published_at = timezone.now()
+    if post.status == Post.Status.PUBLISHED:
+        post.review_state, post.submitted_at = Post.ReviewState.NONE, None
     post_check_slug_free(post=post)
     post_check_unpublish_time(post=post)
     post.save()

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from comments.models import Appeal, Comment
+from core.mail import plain_message
 
 UNSUBSCRIBE_SALT = "comments.notifications.unsubscribe"
 APPEAL_SALT = "comments.notifications.appeal"
@@ -295,16 +296,7 @@ def appeal_decision_message(appeal: Appeal) -> EmailMessage:
 
 
 def _plain_message(template: str, context: dict, *, to: str) -> EmailMessage:
-    # Sent from a worker, outside any request: use the site's language.
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"comments/email/{template}_subject.txt", context)
-        body = render_to_string(f"comments/email/{template}.txt", context)
-    return EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        to=[to],
-        headers={"Auto-Submitted": "auto-generated"},
-    )
+    return plain_message(f"comments/email/{template}", context, to=to)
 
 
 class _OneLineHeader(str):

@@ -1,5 +1,6 @@
 """Tribune's admin site: Django's own, titled for the newsroom, with the moderation queues'
-counts on its index for people who may see comments, and the e-mails that could not be sent
+counts on its index for people who may see comments, the posts waiting for review for
+editors (a contributor's own, for contributors), and the e-mails that could not be sent
 for superusers (``templates/admin/index.html`` shows them). It is the default site through
 ``config.apps.AdminConfig``, so ``admin.site`` and every ``@admin.register`` use it."""
 
@@ -18,6 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
+from blog.models import Post
+from blog.rules import posts_visible_to, user_may_publish, user_writes_own_posts_only
+from blog.selectors import review_counts
 from comments.selectors.moderation import moderation_queue_counts
 
 FAILED_TASKS_SHOWN_DAYS = 7
@@ -33,6 +37,13 @@ class TribuneAdminSite(admin.AdminSite):
         if request.user.has_perm("comments.view_comment"):
             # Two queries, for moderators only; the template runs none.
             extra_context["moderation_counts"] = moderation_queue_counts()
+        user = request.user
+        if user_may_publish(user) or user_writes_own_posts_only(user):
+            # One query: all posts for editors, their own for contributors.
+            extra_context["review_counts"] = review_counts(
+                posts=posts_visible_to(user, Post.objects.all())
+            )
+            extra_context["review_own_posts"] = user_writes_own_posts_only(user)
         if request.user.is_superuser:
             # E-mails given up on this past week (core.mail), for the people who may see them.
             since = timezone.now() - timedelta(days=FAILED_TASKS_SHOWN_DAYS)

@@ -9,7 +9,9 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
@@ -63,3 +65,18 @@ def retry_on_mail_errors(function: Callable[..., Any]) -> Callable[..., Any]:
             )
 
     return run
+
+
+def plain_message(template: str, context: dict, *, to: str) -> EmailMessage:
+    """A plain-text e-mail to ``to`` from ``<template>_subject.txt`` and ``<template>.txt``,
+    written in the site's language (tasks run outside any request), its subject on one
+    line, marked as sent by a machine so that nobody's auto-reply answers it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"{template}_subject.txt", context)
+        body = render_to_string(f"{template}.txt", context)
+    return EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body,
+        to=[to],
+        headers={"Auto-Submitted": "auto-generated"},
+    )

@@ -155,6 +155,17 @@ def _tasks_must_succeed(request):
 
 
 @pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    """Run a service and what it queued for after its commit (e-mails through tasks)."""
+
+    def run(service, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return service(**kwargs)
+
+    return run
+
+
+@pytest.fixture
 def _quick_forms(settings):
     # A person takes a few seconds to write a comment; tests and browsers take none.
     # The too-fast trap has its own tests, which set the minimum themselves.

@@ -11,7 +11,7 @@ from PIL import ExifTags
 from PIL import Image as PILImage
 
 from accounts.models import User
-from accounts.roles import EDITORS, MODERATORS
+from accounts.roles import CONTRIBUTORS, EDITORS, MODERATORS
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 
@@ -35,6 +35,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         # ``roles__names``, which reaches the hook below as a keyword.
         editor = factory.Trait(is_staff=True, byline_title="Staff Writer", roles__names=[EDITORS])
         moderator = factory.Trait(is_staff=True, roles__names=[MODERATORS])
+        contributor = factory.Trait(is_staff=True, roles__names=[CONTRIBUTORS])
 
     @factory.post_generation
     def roles(self, create, extracted, names=(), **kwargs):

@@ -1,6 +1,6 @@
 """Giving and taking the staff roles, with the staff flag kept in step.
 
-Whoever is in a staff role group (Editors, Moderators), and every superuser, may
+Whoever is in a staff role group (Editors, Moderators, Contributors), and every superuser, may
 sign in to the admin; nobody else may. These services are the only code that
 changes someone's roles or staff flag, so nobody has to remember the flag.
 """
@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.roles import EDITORS, MODERATORS
+from accounts.roles import CONTRIBUTORS, EDITORS, MODERATORS
 
-STAFF_ROLES = (EDITORS, MODERATORS)
+STAFF_ROLES = (EDITORS, MODERATORS, CONTRIBUTORS)
 
 
 def _role_group(role: str) -> Group:
@@ -25,7 +25,8 @@ def _role_group(role: str) -> Group:
 
 @transaction.atomic
 def user_role_grant(*, user: User, role: str) -> User:
-    """Add ``user`` to the ``role`` group (Editors or Moderators) and make them staff.
+    """Add ``user`` to the ``role`` group (Editors, Moderators or Contributors) and make them
+    staff.
 
     Granting a role someone already has changes nothing. Refuses a deleted account
     (ValidationError) and an unknown role (ValueError).

@@ -1,4 +1,6 @@
-"""Posts in the admin: the editor's form, publishing, corrections and shared previews.
+"""Posts in the admin: the editor's form, publishing, corrections and shared previews;
+review before publishing comes from ``blog.admin.review``. Contributors see only their own
+posts and change only their own drafts (``blog.rules``).
 
 Every write goes through ``blog.services``; the admin only lists, filters and shapes forms.
 """
@@ -17,6 +19,7 @@ from django.http import (
     HttpResponseNotAllowed,
     HttpResponseRedirect,
 )
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -25,6 +28,7 @@ from django.utils.translation import ngettext
 
 from blog.admin.autosave import AutosaveAdmin
 from blog.admin.coauthors import BylinesChangeList, PostCoauthorInline, coauthor_urls
+from blog.admin.review import PostReviewAdmin, ReviewFilter
 from blog.admin.revisions import PostRevisionsAdmin
 from blog.admin.rich_text import RichTextAdmin
 from blog.bylines import byline_text
@@ -35,6 +39,8 @@ from blog.models import (
     Post,
     PostNote,
 )
+from blog.review import review_approve
+from blog.rules import post_may_edit, posts_visible_to, user_writes_own_posts_only
 from blog.selectors import post_get_for_preview, preview_link_list_live
 from blog.services import (
     post_autosave_discard,
@@ -103,12 +109,21 @@ class PostNoteInline(admin.StackedInline):
 
 
 @admin.register(Post)
-class PostAdmin(AutosaveAdmin, PostRevisionsAdmin, RichTextAdmin):
+class PostAdmin(PostReviewAdmin, AutosaveAdmin, PostRevisionsAdmin, RichTextAdmin):
     form = PostAdminForm
     preview_template = "blog/post_detail.html"
-    list_display = ("title", "state", "bylines", "published_at", "leaves_site", "is_sticky")
+    list_display = (
+        "title",
+        "state",
+        "review",
+        "bylines",
+        "published_at",
+        "leaves_site",
+        "is_sticky",
+    )
     list_filter = (
         PostStateFilter,
+        ReviewFilter,
         "categories",
         "tags",
         ("author", admin.RelatedOnlyFieldListFilter),
@@ -166,10 +181,21 @@ class PostAdmin(AutosaveAdmin, PostRevisionsAdmin, RichTextAdmin):
         for note in formset.deleted_objects:
             post_note_delete(note=note)
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return posts_visible_to(request.user, super().get_queryset(request))
+
+    def has_change_permission(self, request: HttpRequest, obj: Post | None = None) -> bool:
+        if obj is None:
+            return super().has_change_permission(request)
+        return super().has_change_permission(request, obj) and post_may_edit(request.user, obj)
+
     def get_readonly_fields(self, request: HttpRequest, obj: Post | None = None) -> list[str]:
         readonly = ["author_name", "created_at", "updated_at"]
         if not self.has_publish_permission(request):
-            readonly += ["status", "published_at", "unpublish_at"]
+            readonly += ["status", "published_at", "unpublish_at", "is_sticky"]
+        elif obj is not None and obj.review_state == Post.ReviewState.WAITING:
+            # Published through the review box's Approve, so the step is logged and told.
+            readonly += ["status", "published_at"]
         return readonly
 
     @admin.display(description=_("leaves the site"), ordering="unpublish_at")
@@ -228,7 +254,14 @@ class PostAdmin(AutosaveAdmin, PostRevisionsAdmin, RichTextAdmin):
 
     @admin.action(description=_("Publish selected posts"), permissions=["publish"])
     def publish_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._apply(request, queryset, post_publish, _published_message)
+        def publish(*, post: Post) -> Post:
+            # A post waiting for review is approved, so the step is logged and told.
+            if post.review_state == Post.ReviewState.WAITING:
+                review_approve(post=post, by=request.user)
+                return post
+            return post_publish(post=post)
+
+        self._apply(request, queryset, publish, _published_message)
 
     @admin.action(description=_("Unpublish selected posts"), permissions=["publish"])
     def unpublish_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -341,6 +374,13 @@ class PostAdmin(AutosaveAdmin, PostRevisionsAdmin, RichTextAdmin):
         return _back_to_sharing(post)
 
     # Preview
+
+    def preview_view(self, request: HttpRequest, pk: int) -> TemplateResponse:
+        # Only the posts this person may open: a contributor previews their own.
+        mine_only = user_writes_own_posts_only(request.user)
+        if mine_only and not self.get_queryset(request).filter(pk=pk).exists():
+            raise Http404(_("There is no post with this number."))
+        return super().preview_view(request, pk)
 
     def preview_context(self, pk: int) -> dict:
         post = post_get_for_preview(pk=pk)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from blog.admin import post_inline_add
 from blog.models import Post
+from blog.rules import post_may_edit
 from comments.models import ModeChange
 from comments.services.modes import post_schedule_save, schedule_check
 
@@ -83,7 +84,9 @@ class ModeChangeInline(admin.TabularInline):
 
     @staticmethod
     def _may_edit(request: HttpRequest, obj: Post | None) -> bool:
-        return request.user.has_perm("blog.add_post" if obj is None else "blog.change_post")
+        if obj is None:
+            return request.user.has_perm("blog.add_post")
+        return post_may_edit(request.user, obj)
 
 
 post_inline_add(ModeChangeInline)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from accounts.models import User
-from accounts.roles import EDITORS, MODERATORS
+from accounts.roles import CONTRIBUTORS, EDITORS, MODERATORS
 from accounts.services.roles import user_role_grant, user_role_revoke, user_staff_flag_sync
 from comments.services import post_comments_bump
 from tests.factories import DEFAULT_PASSWORD, CommentFactory, UserFactory
@@ -138,6 +138,24 @@ def test_make_moderator_says_one_person_in_the_singular(superuser_client):
     assert person.is_staff
 
 
+def test_make_contributor_and_remove_from_contributors_keep_the_staff_flag_in_step(
+    superuser_client,
+):
+    writer = UserFactory()
+
+    made = run_action(superuser_client, "make_contributor", [writer])
+    writer.refresh_from_db()
+    staff_while_contributor = writer.is_staff
+    removed = run_action(superuser_client, "remove_from_contributors", [writer])
+    writer.refresh_from_db()
+
+    assert shown_messages(made) == ["1 person is now a contributor."]
+    assert staff_while_contributor
+    assert shown_messages(removed)[-1] == "1 person is no longer a contributor."
+    assert not is_in(writer, CONTRIBUTORS)
+    assert not writer.is_staff
+
+
 def test_remove_from_editors_keeps_staff_while_another_role_remains(superuser_client):
     both = UserFactory(is_staff=True, roles=[EDITORS, MODERATORS])
     editor_only = UserFactory(editor=True)
@@ -206,18 +224,19 @@ def change_form_data(user: User, **overrides) -> dict:
     return data | overrides
 
 
-def test_adding_a_role_in_the_change_form_makes_staff(superuser_client):
+@pytest.mark.parametrize("role", [EDITORS, CONTRIBUTORS])
+def test_adding_a_role_in_the_change_form_makes_staff(superuser_client, role):
     person = UserFactory()
-    editors = Group.objects.get(name=EDITORS)
+    group = Group.objects.get(name=role)
 
     response = superuser_client.post(
         reverse("admin:accounts_user_change", args=[person.pk]),
-        change_form_data(person, groups=[editors.pk]),
+        change_form_data(person, groups=[group.pk]),
     )
 
     assert response.status_code == 302
     person.refresh_from_db()
-    assert is_in(person, EDITORS)
+    assert is_in(person, role)
     assert person.is_staff
 
 

@@ -9,11 +9,13 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from blog.models import PostNote, PreviewLink
+from blog.models import Post, PostNote, PreviewLink
+from blog.review import review_submit
 from blog.services import post_note_save, post_revision_record, post_save, preview_link_create
 from comments.forms import new_form_token
 from comments.models import Guideline
@@ -29,8 +31,11 @@ from tests.factories import (
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_quick_forms")]
 
 SIGN_IN = "sign in"
+# The admin's answer for an object someone may not see: back to the admin index, as for a
+# number that names nothing, so a contributor learns nothing about others' posts.
+GONE = "gone"
 
-ROLES = ("anonymous", "member", "reader", "editor", "moderator", "superuser")
+ROLES = ("anonymous", "member", "reader", "editor", "moderator", "superuser", "contributor")
 
 
 def make_person(role: str) -> User | None:
@@ -48,6 +53,8 @@ def make_person(role: str) -> User | None:
             return UserFactory(moderator=True)
         case "superuser":
             return UserFactory(is_superuser=True, is_staff=True)
+        case "contributor":
+            return UserFactory(contributor=True)
     raise ValueError(role)
 
 
@@ -64,6 +71,7 @@ class World:
     comment: object
     guideline: object
     note: object
+    contributor_draft: object
 
 
 @pytest.fixture
@@ -81,6 +89,10 @@ def world() -> World:
         comment=CommentFactory(post=post, body="Someone else's comment"),
         guideline=Guideline.objects.create(number=1, title="Be respectful", text="Argue kindly."),
         note=post_note_save(note=PostNote(post=post, text="A name was misspelt.")),
+        # Another contributor's draft: a contributor signed in below is never its author.
+        contributor_draft=PostFactory(
+            draft=True, author=UserFactory(contributor=True, username="carl")
+        ),
     )
 
 
@@ -107,6 +119,11 @@ ADMIN_URLS = {
     "post changelist": lambda w: reverse("admin:blog_post_changelist"),
     "post add": lambda w: reverse("admin:blog_post_add"),
     "post change": lambda w: reverse("admin:blog_post_change", args=[w.post.pk]),
+    "contributor's draft": lambda w: reverse(
+        "admin:blog_post_change", args=[w.contributor_draft.pk]
+    ),
+    "draft preview": lambda w: reverse("admin:blog_post_preview", args=[w.contributor_draft.pk]),
+    "review queue": lambda w: reverse("admin:blog_post_changelist") + "?review=waiting",
     "post delete": lambda w: reverse("admin:blog_post_delete", args=[w.post.pk]),
     "post history": lambda w: reverse("admin:blog_post_history", args=[w.post.pk]),
     "revision compare": lambda w: (
@@ -140,39 +157,42 @@ ADMIN_URLS = {
 
 # fmt: off
 ADMIN_MATRIX = {
-    #                      anonymous  member   reader   editor moderator superuser
-    "admin index":         (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200),
-    "post changelist":     (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200),
-    "post add":            (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   403,      200),
-    "post change":         (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200),
-    "post delete":         (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   403,      200),
-    "post history":        (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200),
-    "revision compare":    (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200),
-    "revision restore":    (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   403,      200),
-    "image changelist":    (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200),
-    "image add":           (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   403,      200),
-    "category changelist": (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200),
-    "category add":        (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   403,      200),
-    "tag changelist":      (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200),
-    "tag add":             (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   403,      200),
+    #                        anonymous member   reader   editor moderator superuser contributor
+    "admin index":          (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200,      200),
+    "post changelist":      (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200,      200),
+    "post add":             (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   403,      200,      200),
+    "post change":          (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200,      GONE),
+    "contributor's draft":  (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200,      GONE),
+    "draft preview":        (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200,      404),
+    "review queue":         (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200,      200),
+    "post delete":          (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   403,      200,      403),
+    "post history":         (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200,      404),
+    "revision compare":     (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200,      404),
+    "revision restore":     (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   403,      200,      404),
+    "image changelist":     (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200,      200),
+    "image add":            (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   403,      200,      200),
+    "category changelist":  (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200,      200),
+    "category add":         (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   403,      200,      403),
+    "tag changelist":       (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200,      200),
+    "tag add":              (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   403,      200,      403),
     # Corrections and updates: added in the post's page only, so nobody adds one here.
-    "note changelist":     (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200),
-    "note change":         (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200),
-    "note add":            (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   403,      403),
-    "note delete":         (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   403,      200),
-    "discussion settings": (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   200,      200),
-    "user changelist":     (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   403,      200),
-    "user change":         (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   403,      200),
-    "group changelist":    (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   403,      200),
-    "access attempts":     (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   403,      200),
-    "comment changelist":  (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   200,      200),
-    "comment view":        (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   200,      200),
-    "reports queue":       (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   200,      200),
-    "held queue":          (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   200,      200),
-    "moderation overview": (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   200,      200),
-    "moderation log":      (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   200,      200),
-    "guideline changelist": (SIGN_IN, SIGN_IN, SIGN_IN, 403,   200,      200),
-    "guideline add":       (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   200,      200),
+    "note changelist":     (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200, 403),
+    "note change":         (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   200,      200, 403),
+    "note add":            (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   403,      403, 403),
+    "note delete":         (SIGN_IN,  SIGN_IN, SIGN_IN, 200,   403,      200, 403),
+    "discussion settings":  (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   200,      200,      403),
+    "user changelist":      (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   403,      200,      403),
+    "user change":          (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   403,      200,      403),
+    "group changelist":     (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   403,      200,      403),
+    "access attempts":      (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   403,      200,      403),
+    "comment changelist":   (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   200,      200,      403),
+    "comment view":         (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   200,      200,      403),
+    "reports queue":        (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   200,      200,      403),
+    "held queue":           (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   200,      200,      403),
+    "moderation overview":  (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   200,      200,      403),
+    "moderation log":       (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   200,      200,      403),
+    "guideline changelist": (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   200,      200,      403),
+    "guideline add":        (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   200,      200,      403),
 }
 # fmt: on
 
@@ -192,11 +212,15 @@ def test_admin_page(client, world, page, role, expected):
 
 
 def assert_admin_answer(response, expected, url: str) -> None:
-    """``expected`` is a status code, or SIGN_IN: the admin's sign-in page, back to ``url``."""
+    """``expected`` is a status code; SIGN_IN: the admin's sign-in page, back to ``url``;
+    or GONE: the admin index, as for an object that does not exist."""
     if expected == SIGN_IN:
         assert response.status_code == 302
         # The address is quoted as Django's redirect_to_login quotes it (a query's ? and =).
         assert response.url == f"{reverse('admin:login')}?{urlencode({'next': url}, safe='/')}"
+    elif expected == GONE:
+        assert response.status_code == 302
+        assert response.url == reverse("admin:index")
     else:
         assert response.status_code == expected
 
@@ -216,9 +240,9 @@ ADMIN_ACTIONS = {
 
 # fmt: off
 ADMIN_ACTION_MATRIX = {
-    #                       anonymous  member   reader   editor moderator superuser
-    "share a preview link": (SIGN_IN,  SIGN_IN, SIGN_IN, 302,   403,      302),
-    "stop sharing":         (SIGN_IN,  SIGN_IN, SIGN_IN, 302,   403,      302),
+    #                        anonymous member   reader   editor moderator superuser contributor
+    "share a preview link": (SIGN_IN,  SIGN_IN, SIGN_IN, 302,   403,      302,      404),
+    "stop sharing":         (SIGN_IN,  SIGN_IN, SIGN_IN, 302,   403,      302,      404),
 }
 # fmt: on
 
@@ -245,8 +269,8 @@ def test_admin_action(client, world, action, role, expected):
 
 # fmt: off
 RESTORE_MATRIX = {
-    #                     anonymous  member   reader   editor moderator superuser
-    "restore a revision": (SIGN_IN,  SIGN_IN, SIGN_IN, 302,   403,      302),
+    #                      anonymous member   reader   editor moderator superuser contributor
+    "restore a revision": (SIGN_IN,  SIGN_IN, SIGN_IN, 302,   403,      302,      404),
 }
 # fmt: on
 
@@ -278,8 +302,8 @@ NOTE_WRITES = {
 # fmt: off
 NOTE_WRITE_MATRIX = {
     #                anonymous  member   reader   editor moderator superuser
-    "edit a note":   (SIGN_IN,  SIGN_IN, SIGN_IN, 302,   403,      302),
-    "delete a note": (SIGN_IN,  SIGN_IN, SIGN_IN, 302,   403,      302),
+    "edit a note":   (SIGN_IN,  SIGN_IN, SIGN_IN, 302,   403,      302, 403),
+    "delete a note": (SIGN_IN,  SIGN_IN, SIGN_IN, 302,   403,      302, 403),
 }
 # fmt: on
 
@@ -305,6 +329,143 @@ def test_note_write(client, world, write, role, expected):
     # Through the service: the post is marked as changed exactly when the note is.
     world.post.refresh_from_db()
     assert (world.post.updated_at > stamp) is allowed
+
+
+# The review steps on a post another contributor submitted, as the post's page sends them.
+REVIEW_STEPS = {
+    "approve": ("approve", {"at": ""}),
+    "send back": ("send-back", {"comment": "Please name the source of the figures."}),
+    "withdraw": ("withdraw", {}),
+}
+
+# fmt: off
+REVIEW_MATRIX = {
+    #             anonymous member   reader   editor moderator superuser contributor
+    "approve":   (SIGN_IN,  SIGN_IN, SIGN_IN, 302,   403,      302,      403),
+    "send back": (SIGN_IN,  SIGN_IN, SIGN_IN, 302,   403,      302,      403),
+    "withdraw":  (SIGN_IN,  SIGN_IN, SIGN_IN, 403,   403,      403,      404),
+}
+# fmt: on
+
+# What each step leaves the post in when it is allowed.
+REVIEW_OUTCOME = {"approve": "none", "send back": "sent_back", "withdraw": "none"}
+
+
+def test_the_review_matrix_covers_every_review_step():
+    assert REVIEW_MATRIX.keys() == REVIEW_STEPS.keys()
+
+
+@pytest.mark.parametrize(("step", "role", "expected"), expand(REVIEW_MATRIX))
+def test_review_step(client, world, step, role, expected):
+    post = world.contributor_draft
+    review_submit(post=post, by=post.author)
+    login_as(client, role)
+    name, form = REVIEW_STEPS[step]
+    url = reverse("admin:blog_post_review", args=[post.pk, name])
+
+    response = client.post(url, form)
+
+    assert_admin_answer(response, expected, url)
+    post.refresh_from_db()
+    allowed = expected == 302
+    assert post.review_state == (REVIEW_OUTCOME[step] if allowed else "waiting")
+    assert post.is_published is (allowed and step == "approve")
+
+
+# --- What a contributor may do with posts ----------------------------------------
+
+
+@pytest.fixture
+def contributor_client(client):
+    client.force_login(UserFactory(contributor=True, username="cora"))
+    return client
+
+
+def test_a_contributor_sees_only_their_own_posts_in_the_list(contributor_client, world):
+    mine = PostFactory(draft=True, author=User.objects.get(username="cora"), title="Mine")
+
+    response = contributor_client.get(reverse("admin:blog_post_changelist"))
+
+    assert [post.pk for post in response.context["cl"].result_list] == [mine.pk]
+    assert world.post.title not in response.text
+    assert world.contributor_draft.title not in response.text
+
+
+def test_a_contributor_cannot_publish_with_the_list_action(contributor_client):
+    mine = PostFactory(draft=True, author=User.objects.get(username="cora"))
+
+    page = contributor_client.get(reverse("admin:blog_post_changelist"))
+    response = contributor_client.post(
+        reverse("admin:blog_post_changelist"),
+        {"action": "publish_selected", ACTION_CHECKBOX_NAME: [mine.pk]},
+    )
+
+    assert page.context["action_form"] is None  # no action is offered to them at all
+    assert "publish_selected" not in page.text
+    assert response.status_code in (200, 302)
+    mine.refresh_from_db()
+    assert mine.status == Post.Status.DRAFT
+
+
+def test_a_contributor_cannot_publish_through_the_form_data(contributor_client):
+    mine = PostFactory(draft=True, author=User.objects.get(username="cora"), slug="mine")
+    url = reverse("admin:blog_post_change", args=[mine.pk])
+    soon = timezone.localtime() + timedelta(hours=1)
+
+    response = contributor_client.post(
+        url,
+        {
+            "title": "Mine, changed",
+            "slug": "mine",
+            "excerpt": "",
+            "body": "<p>Text.</p>",
+            "featured_image": "",
+            "comments_enabled": "on",
+            "status": "published",
+            "published_at_0": soon.strftime("%Y-%m-%d"),
+            "published_at_1": soon.strftime("%H:%M:%S"),
+            "is_sticky": "on",
+            "discussion_modes-TOTAL_FORMS": "0",
+            "discussion_modes-INITIAL_FORMS": "0",
+            "_save": "Save",
+        },
+    )
+
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.title == "Mine, changed"  # the words are theirs to change
+    assert mine.status == Post.Status.DRAFT
+    assert mine.published_at is None
+    assert not mine.is_sticky
+
+
+def test_a_contributor_may_not_approve_their_own_post(contributor_client):
+    mine = PostFactory(draft=True, author=User.objects.get(username="cora"))
+    review_submit(post=mine, by=mine.author)
+
+    response = contributor_client.post(
+        reverse("admin:blog_post_review", args=[mine.pk, "approve"]), {"at": ""}
+    )
+
+    assert response.status_code == 403
+    mine.refresh_from_db()
+    assert mine.review_state == "waiting"
+    assert mine.status == Post.Status.DRAFT
+
+
+@pytest.mark.parametrize("traits", [{"draft": False}, {"scheduled": True}])
+def test_a_contributor_reads_but_cannot_change_their_post_once_approved(contributor_client, traits):
+    mine = PostFactory(author=User.objects.get(username="cora"), title="Approved", **traits)
+    url = reverse("admin:blog_post_change", args=[mine.pk])
+
+    page = contributor_client.get(url)
+    refused = contributor_client.post(url, {"title": "Changed after approval", "_save": "Save"})
+
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.text
+    assert refused.status_code == 403
+    mine.refresh_from_db()
+    assert mine.title == "Approved"
 
 
 def test_moderators_see_posts_read_only(client, world):
@@ -338,15 +499,15 @@ PROFILE_SIGN_IN = "sign in to the site"
 
 # fmt: off
 PUBLIC_MATRIX = {
-    #                     anonymous        member  reader  editor  moderator  superuser
-    "home":               (200,             200,    200,    200,    200,       200),
-    "post page":          (200,             200,    200,    200,    200,       200),
-    "post a comment":     (302,             403,    302,    302,    302,       302),
-    "own profile":        (PROFILE_SIGN_IN, 200,    200,    200,    200,       200),
-    "staff author page":  (200,             200,    200,    200,    200,       200),
-    "member author page": (404,             404,    404,    404,    404,       404),
-    "report a comment":   (403,             403,    302,    302,    302,       302),
-    "hide a comment":     (PROFILE_SIGN_IN, 403,    403,    403,    302,       302),
+    #                      anonymous        member reader editor moderator superuser contributor
+    "home":               (200,             200,   200,   200,   200,      200,      200),
+    "post page":          (200,             200,   200,   200,   200,      200,      200),
+    "post a comment":     (302,             403,   302,   302,   302,      302,      302),
+    "own profile":        (PROFILE_SIGN_IN, 200,   200,   200,   200,      200,      200),
+    "staff author page":  (200,             200,   200,   200,   200,      200,      200),
+    "member author page": (404,             404,   404,   404,   404,      404,      404),
+    "report a comment":   (403,             403,   302,   302,   302,      302,      302),
+    "hide a comment":     (PROFILE_SIGN_IN, 403,   403,   403,   302,      302,      403),
 }
 # fmt: on
 

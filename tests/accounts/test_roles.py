@@ -63,3 +63,30 @@ def test_after_migrate_moderators_may_only_read_posts():
 
     assert "view_post" in codenames
     assert not {"add_post", "change_post", "delete_post", "publish_post"} & codenames
+
+
+def test_sync_can_grant_one_model_of_an_app(monkeypatch):
+    monkeypatch.setattr(roles, "ROLE_PERMISSIONS", {"Editors": {"blog.tag": {"view", "add"}}})
+
+    roles.sync_role_permissions()
+
+    codenames = set(
+        Group.objects.get(name="Editors").permissions.values_list("codename", flat=True)
+    )
+    assert codenames == {"view_tag", "add_tag"}
+
+
+def test_after_migrate_contributors_may_write_posts_but_never_publish_or_delete():
+    codenames = set(
+        Group.objects.get(name="Contributors").permissions.values_list("codename", flat=True)
+    )
+
+    assert codenames == {
+        "add_post",
+        "change_post",
+        "view_post",
+        "add_image",
+        "view_image",
+        "view_category",
+        "view_tag",
+    }

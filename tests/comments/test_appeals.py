@@ -27,17 +27,6 @@ INDEX = reverse("admin:index")
 
 
 @pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    """Run a service and what it queued for after its commit (e-mails through tasks)."""
-
-    def run(service, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return service(**kwargs)
-
-    return run
-
-
-@pytest.fixture
 def hidden(moderator, guideline, run_on_commit):
     """A guest's comment a moderator hid, under a published post, with the e-mail sent."""
     post = PostFactory(title="Parking on the high street")

@@ -67,17 +67,6 @@ def quiet_post(db):
     return PostFactory(author__notify_on_post_comments=False)
 
 
-@pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    """Run a call and what it queues for after the commit (e-mails)."""
-
-    def run(call, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return call(**kwargs)
-
-    return run
-
-
 def discussion(post=None, **fields) -> Post:
     """A post with ``fields`` set on the discussion settings; no flood interval."""
     settings = DiscussionSettings.objects.get_or_create(pk=1)[0]
