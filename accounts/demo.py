@@ -1,4 +1,4 @@
-"""Demo people for development: one of each role, with known passwords, and a few
+"""Demo people for development: one of each role (and a reader), with known passwords, and a few
 members with avatars drawn by Pillow who can take part in the demo discussions."""
 
 import io
@@ -14,7 +14,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 
 from accounts.models import User
-from accounts.roles import EDITORS, MODERATORS
+from accounts.roles import CONTRIBUTORS, EDITORS, MODERATORS
 from accounts.services.roles import user_staff_flag_sync
 
 RGB = tuple[int, int, int]
@@ -31,6 +31,7 @@ DEMO_LOGINS = (
     DemoLogin("editor", "editor", "tribune-editor"),
     DemoLogin("moderator", "moderator", "tribune-moderator"),
     DemoLogin("reader", "reader", "tribune-reader"),
+    DemoLogin("contributor", "contributor", "tribune-contributor"),
 )
 
 _PROFILES = {
@@ -45,6 +46,12 @@ _PROFILES = {
         "byline_title": "Community Editor",
         "bio": "Sam looks after the discussion under our articles.",
         "groups": (MODERATORS,),
+    },
+    "contributor": {
+        "display_name": "Priya Shah",
+        "byline_title": "Contributor",
+        "bio": "Priya writes about the city’s parks and the people who look after them.",
+        "groups": (CONTRIBUTORS,),
     },
     "reader": {
         "display_name": "Riley Reader",
@@ -90,10 +97,10 @@ AVATAR_SIZE = 256
 
 @transaction.atomic
 def seed_demo_users() -> list[DemoLogin]:
-    """Create or refresh the demo editor, moderator and reader, and the demo members;
-    return the three logins.
+    """Create or refresh the demo editor, moderator, reader and contributor, and the demo
+    members; return the four logins.
 
-    Running it again resets the three logins' passwords and groups, so the printed
+    Running it again resets the logins' passwords and groups, so the printed
     logins always work, and adds nobody: a member keeps their password and their
     avatar, which is drawn again only if its file has gone.
     """

@@ -21,6 +21,7 @@ from accounts.models import User
 from blog.demo.articles import ARTICLES, DemoArticle, DemoNote
 from blog.demo.pictures import DemoPicture, draw_picture
 from blog.models import Category, Image, Page, Post, PostNote, Tag
+from blog.review import review_submit
 from blog.services import (
     image_create,
     page_save,
@@ -37,6 +38,8 @@ __all__ = [
     "CATEGORIES",
     "CREDIT",
     "DEMO_AUTHOR",
+    "DEMO_CONTRIBUTOR",
+    "REVIEW_DRAFT",
     "TAGS",
     "DemoArticle",
     "DemoNote",
@@ -44,9 +47,11 @@ __all__ = [
     "DemoSummary",
     "draw_picture",
     "seed_demo_posts",
+    "seed_demo_review",
 ]
 
 DEMO_AUTHOR = "editor"
+DEMO_CONTRIBUTOR = "contributor"
 CREDIT = "Tribune illustration"
 
 
@@ -191,6 +196,34 @@ def _add_notes(
             note = PostNote(post=post, kind=demo.kind, text=demo.text, created_at=when)
             added.append(post_note_save(note=note, by=author).created_at)
     return added
+
+
+# The demo contributor's draft, waiting for an editor's review (``blog.review``).
+REVIEW_DRAFT = {
+    "title": "Seven benches, one park: the Friends of Marsh Lane ask for a rethink",
+    "slug": "marsh-lane-park-benches",
+    "excerpt": "Volunteers counted who sits where, and want the new benches moved.",
+    "body": (
+        "<p>The council plans to replace the seven benches in Marsh Lane Park this summer. "
+        "The Friends of Marsh Lane spent four Saturdays counting who sits where, and say "
+        "three of the new benches would face a wall.</p>"
+        "<p>Their survey, shared with the parks team last week, asks for two benches near "
+        "the playground and one by the pond instead.</p>"
+    ),
+}
+
+
+@transaction.atomic
+def seed_demo_review() -> bool:
+    """Make the demo contributor's draft and submit it for review, once: whether it was
+    made now. An existing one is left as it is (an editor may have dealt with it). Needs
+    the demo contributor from ``accounts.demo.seed_demo_users``."""
+    if Post.objects.filter(slug=REVIEW_DRAFT["slug"]).exists():
+        return False
+    contributor = User.objects.get(username=DEMO_CONTRIBUTOR)
+    post = post_save(post=Post(**REVIEW_DRAFT, author=contributor))
+    review_submit(post=post, by=contributor)
+    return True
 
 
 def _demo_image(article: DemoArticle, *, uploaded_by: User) -> Image:

@@ -18,6 +18,9 @@ def test_seed_demo_creates_one_login_per_role_and_prints_them(client, capsys):
     assert User.objects.get(username="editor").groups.filter(name="Editors").exists()
     assert User.objects.get(username="moderator").groups.filter(name="Moderators").exists()
     assert not User.objects.get(username="reader").is_staff
+    contributor = User.objects.get(username="contributor")
+    assert contributor.groups.filter(name="Contributors").exists()
+    assert contributor.is_staff
 
 
 def test_seed_demo_can_run_twice_without_duplicates(client):

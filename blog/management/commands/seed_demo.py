@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import seed_demo_users
-from blog.demo import seed_demo_posts
+from blog.demo import seed_demo_posts, seed_demo_review
 from blog.models import Post
 from blog.signals import demo_seeded
 
@@ -28,9 +28,12 @@ class Command(BaseCommand):
             )
         logins = seed_demo_users()
         posts = seed_demo_posts()
+        waiting = seed_demo_review()
         reports = [lines for _receiver, lines in demo_seeded.send(sender=Post)]
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
         self.stdout.write(f"Demo articles: {posts.created} added, {posts.existing} already there.")
+        if waiting:
+            self.stdout.write("A contributor's draft is waiting for review.")
         for lines in reports:
             for line in lines:
                 self.stdout.write(line)
