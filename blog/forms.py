@@ -217,6 +217,18 @@ class AutosaveForm(forms.Form):
         )
 
 
+class ReviewApproveForm(forms.Form):
+    """An editor's approval of a post waiting for review: publish now (no time), or at a
+    time to come (``blog.review.review_approve`` refuses one gone by). The review box sends
+    the time from a ``datetime-local`` field."""
+
+    at = forms.DateTimeField(
+        label=_("Publication time"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+    )
+
+
 class PageAdminForm(forms.ModelForm):
     """A page as editors write it; the model refuses a slug the site's own addresses use."""
 

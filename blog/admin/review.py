@@ -6,7 +6,6 @@ Every step goes through ``blog.review``; this module only reads the request and 
 answer.
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -23,6 +22,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
 
+from blog.forms import ReviewApproveForm
 from blog.models import REVIEW_COMMENT_MAX_LENGTH, Post
 from blog.review import review_approve, review_send_back, review_submit, review_withdraw
 from blog.rules import post_may_edit, user_may_publish, user_writes_own_posts_only
@@ -49,16 +49,6 @@ class ReviewFilter(admin.SimpleListFilter):
         if self.value() in (Post.ReviewState.WAITING, Post.ReviewState.SENT_BACK):
             return queryset.filter(review_state=self.value())
         return queryset
-
-
-class ReviewApproveForm(forms.Form):
-    """An editor's approval: publish now, or at a time to come."""
-
-    at = forms.DateTimeField(
-        label=_("Publication time"),
-        required=False,
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-    )
 
 
 def _when(moment) -> str:

@@ -2,8 +2,12 @@
 schedule) or send back with a comment, every step logged and e-mailed through the task
 worker; the rule of who may change which post; the queue and its counts in the admin."""
 
+import contextlib
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -11,9 +15,11 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from blog import review
 from blog.models import REVIEW_COMMENT_MAX_LENGTH, Post, PostReviewEvent
 from blog.review import review_approve, review_send_back, review_submit, review_withdraw
 from blog.rules import post_may_edit
@@ -671,3 +677,61 @@ def test_the_post_page_runs_the_same_queries_whatever_its_log(
         response = client.get(change_url(waiting))
 
     assert len(response.context["review"]["events"]) == 2 * rounds - 1
+
+
+# --- Two editors at once ----------------------------------------------------------------
+
+
+def _read_without_lock(post: Post) -> Post:
+    """``blog.review._locked`` without its row lock: what the race test guards against."""
+    fresh = Post.objects.get(pk=post.pk)
+    post.status, post.review_state = fresh.status, fresh.review_state
+    return post
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("lock", "decisions"), [(True, 1), (False, 2)])
+def test_two_editors_deciding_at_once_make_one_decision(lock, decisions):
+    # Each editor, once their step has checked that the post waits, waits up to a second for
+    # the other before logging and committing. With the service's row lock the second
+    # editor's step waits for the first to commit, then finds the post decided and is
+    # refused. The unlocked run shows the test catches a missing lock: both get through.
+    # (Every save also moves the shared pages' version, whose row would line them up as
+    # well: that is left out, so the test shows the service's own lock.)
+    author = UserFactory(contributor=True)
+    post = PostFactory(draft=True, author=author)
+    review_submit(post=post, by=author)
+    first, second = UserFactory(editor=True), UserFactory(editor=True)
+    meeting, real_log = threading.Barrier(2, timeout=1), review._log
+
+    def log_when_both_are_here(*args, **kwargs):
+        with contextlib.suppress(threading.BrokenBarrierError):  # the other is not coming
+            meeting.wait()
+        return real_log(*args, **kwargs)
+
+    def decide(step):
+        service, by, extra = step
+        try:
+            return service(post=Post.objects.get(pk=post.pk), by=by, **extra)
+        except ValidationError as refusal:
+            return refusal
+        finally:
+            connection.close()
+
+    steps = [
+        (review_approve, first, {}),
+        (review_send_back, second, {"comment": "Not yet, please."}),
+    ]
+    with contextlib.ExitStack() as patches:
+        patches.enter_context(mock.patch.object(review, "_log", log_when_both_are_here))
+        patches.enter_context(mock.patch("core.receivers.pages_changed"))
+        if not lock:
+            patches.enter_context(mock.patch.object(review, "_locked", _read_without_lock))
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            outcomes = list(pool.map(decide, steps))
+
+    refusals = [outcome for outcome in outcomes if isinstance(outcome, ValidationError)]
+    assert len(refusals) == 2 - decisions
+    assert all("not waiting for review" in refusal.messages[0] for refusal in refusals)
+    assert post.review_events.exclude(step=Step.SUBMITTED).count() == decisions
