@@ -39,4 +39,4 @@ class Command(BaseCommand):
                 self.stdout.write(line)
         self.stdout.write("Demo logins (development only):")
         for login in logins:
-            self.stdout.write(f"  {login.role:<10} {login.username} / {login.password}")
+            self.stdout.write(f"  {login.role:<12} {login.username} / {login.password}")
