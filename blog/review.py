@@ -35,9 +35,9 @@ def _locked(post: Post) -> Post:
     return post
 
 
-def _log(post: Post, step: str, by: User, **fields) -> PostReviewEvent:
+def _log(post: Post, step: str, by: User, *, tell: bool = True, **fields) -> PostReviewEvent:
     event = PostReviewEvent.objects.create(post=post, step=step, by=by, **fields)
-    if step != Step.WITHDRAWN:  # the author's own step; nobody needs telling
+    if tell and step != Step.WITHDRAWN:  # the author's own step; nobody needs telling
         transaction.on_commit(lambda: send_review_email.enqueue(event_id=event.pk))
     return event
 
@@ -57,8 +57,9 @@ def _refuse_unless_waiting(post: Post) -> None:
 
 
 @transaction.atomic
-def review_submit(*, post: Post, by: User) -> PostReviewEvent:
-    """Put the draft ``post`` in the editors' review queue, as ``by`` (who may edit it).
+def review_submit(*, post: Post, by: User, tell: bool = True) -> PostReviewEvent:
+    """Put the draft ``post`` in the editors' review queue, as ``by`` (who may edit it), and
+    e-mail the editors unless ``tell`` is False (the demo content, which nobody wrote).
 
     Refuses a post ``by`` may not change, a post already published or scheduled, one already
     waiting, and one with no title or no text in its body."""
@@ -84,7 +85,7 @@ def review_submit(*, post: Post, by: User) -> PostReviewEvent:
     now = timezone.now()
     post.review_state, post.submitted_at = ReviewState.WAITING, now
     post.save(update_fields=["review_state", "submitted_at", "updated_at"])
-    return _log(post, Step.SUBMITTED, by, at=now)
+    return _log(post, Step.SUBMITTED, by, tell=tell, at=now)
 
 
 @transaction.atomic

@@ -159,6 +159,13 @@ def test_a_contributor_submits_a_draft_and_every_editor_is_told(
     assert message.extra_headers["Auto-Submitted"] == "auto-generated"
 
 
+def test_a_submission_without_telling_e_mails_nobody(draft, contributor, editor, run_on_commit):
+    run_on_commit(review_submit, post=draft, by=contributor, tell=False)
+
+    assert steps_of(draft) == [Step.SUBMITTED]
+    assert mail.outbox == []
+
+
 def test_an_editor_who_submits_is_not_told_of_their_own_step(editor):
     other = UserFactory(editor=True, email="olu@example.org")
 
