@@ -105,7 +105,7 @@ def review_approve(*, post: Post, by: User, at: datetime | None = None) -> PostR
             _("Please choose a publication time in the future, or leave it empty to publish now.")
         )
     post.review_state, post.submitted_at = ReviewState.NONE, None
-    post_publish(post=post, at=at)
+    post_publish(post=post, at=at, by=by)
     step = Step.SCHEDULED if at is not None else Step.PUBLISHED
     return _log(post, step, by, publish_at=post.published_at, at=now)
 

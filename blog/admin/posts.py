@@ -26,6 +26,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.models import User
 from blog.admin.autosave import AutosaveAdmin
 from blog.admin.coauthors import BylinesChangeList, PostCoauthorInline, coauthor_urls
 from blog.admin.review import PostReviewAdmin, ReviewFilter
@@ -254,12 +255,12 @@ class PostAdmin(PostReviewAdmin, AutosaveAdmin, PostRevisionsAdmin, RichTextAdmi
 
     @admin.action(description=_("Publish selected posts"), permissions=["publish"])
     def publish_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        def publish(*, post: Post) -> Post:
+        def publish(*, post: Post, by: User) -> Post:
             # A post waiting for review is approved, so the step is logged and told.
             if post.review_state == Post.ReviewState.WAITING:
-                review_approve(post=post, by=request.user)
+                review_approve(post=post, by=by)
                 return post
-            return post_publish(post=post)
+            return post_publish(post=post, by=by)
 
         self._apply(request, queryset, publish, _published_message)
 

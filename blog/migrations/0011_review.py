@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("blog", "0007_postrevision"),
+        ("blog", "0010_postautosave"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
