@@ -427,6 +427,8 @@ def test_a_contributor_cannot_publish_through_the_form_data(contributor_client):
             "is_sticky": "on",
             "discussion_modes-TOTAL_FORMS": "0",
             "discussion_modes-INITIAL_FORMS": "0",
+            "coauthors-TOTAL_FORMS": "0",
+            "coauthors-INITIAL_FORMS": "0",
             "_save": "Save",
         },
     )

@@ -37,10 +37,11 @@ QUEUE = f"{CHANGELIST}?review=waiting"
 # and Django's own reads for the recent-actions box.
 INDEX_QUERIES = 6
 # The queue (the post changelist filtered): Django's changelist queries and its filters'
-# choices; the rows bring their authors along.
-QUEUE_QUERIES = 12
-# A waiting post's page for an editor: the form's own reads plus the review log (one).
-POST_PAGE_QUERIES = 12
+# choices; the rows bring their authors along, and their co-authors in one more query.
+QUEUE_QUERIES = 13
+# A waiting post's page for an editor: the form's own reads (the co-authors inline's one
+# among them) plus the review log (one).
+POST_PAGE_QUERIES = 13
 
 
 @pytest.fixture
@@ -399,6 +400,8 @@ def contributor_form(**overrides) -> dict:
         "comments_enabled": "on",
         "discussion_modes-TOTAL_FORMS": "0",
         "discussion_modes-INITIAL_FORMS": "0",
+        "coauthors-TOTAL_FORMS": "0",
+        "coauthors-INITIAL_FORMS": "0",
         "_save": "Save",
     } | overrides
 
