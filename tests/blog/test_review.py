@@ -39,9 +39,9 @@ INDEX_QUERIES = 6
 # The queue (the post changelist filtered): Django's changelist queries and its filters'
 # choices; the rows bring their authors along, and their co-authors in one more query.
 QUEUE_QUERIES = 13
-# A waiting post's page for an editor: the form's own reads (the co-authors inline's one
-# among them) plus the review log (one).
-POST_PAGE_QUERIES = 13
+# A waiting post's page for an editor: the form's own reads (the co-authors inline's one and
+# the autosave slots' one among them) plus the review log (one).
+POST_PAGE_QUERIES = 14
 
 
 @pytest.fixture
